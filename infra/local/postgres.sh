@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Project-local PostgreSQL: data in .data/, loopback only, a non-default port, password auth with a generated secret.
+# usage: infra/local/postgres.sh start|stop|status|connection-string
+# env:   SCALELAB_PG_PORT (55432), SCALELAB_PG_DATA (.data/postgres), SCALELAB_PG_DB (scalelab)
+# Safe to re-run: start on a running cluster is a no-op; start after a crash recovers (PostgreSQL replays its WAL).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PORT=${SCALELAB_PG_PORT:-55432}
+DATA=${SCALELAB_PG_DATA:-$ROOT/.data/postgres}
+DB=${SCALELAB_PG_DB:-scalelab}
+SECRETS=$(dirname "$DATA")/secrets
+PWFILE=$SECRETS/postgres-$(basename "$DATA").password
+LOG=$(dirname "$DATA")/$(basename "$DATA").log
+OS_USER=scalelab-pg   # PostgreSQL refuses to run as root; when we are root we run it as this system user.
+
+bin() {
+  if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
+  local found; found=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$found" ] && [ -x "$found/$1" ] && { echo "$found/$1"; return; }
+  echo "error: $1 not found; install the PostgreSQL server binaries (apt-get install postgresql)" >&2; exit 1
+}
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$OS_USER" -- "$@"; else "$@"; fi
+}
+
+ensure_owner() {
+  [ "$(id -u)" = 0 ] || return 0
+  id -u "$OS_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$OS_USER"
+}
+
+password() { cat "$PWFILE"; }
+
+connection_string() {
+  echo "Host=127.0.0.1;Port=$PORT;Database=$DB;Username=scalelab;Password=$(password)"
+}
+
+running() { [ -f "$DATA/PG_VERSION" ] && as_owner "$(bin pg_ctl)" -D "$DATA" status >/dev/null 2>&1; }
+
+start() {
+  ensure_owner
+  mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
+  if [ ! -f "$DATA/PG_VERSION" ]; then
+    [ -f "$PWFILE" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$PWFILE")
+    rm -rf "$DATA" && mkdir -p "$DATA"
+    local pw; pw=$(mktemp); cp "$PWFILE" "$pw"
+    if [ "$(id -u)" = 0 ]; then chown "$OS_USER" "$DATA" "$pw"; fi
+    as_owner "$(bin initdb)" -D "$DATA" -U scalelab --pwfile="$pw" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pw"
+  fi
+  if [ "$(id -u)" = 0 ]; then chown -R "$OS_USER" "$DATA"; touch "$LOG"; chown "$OS_USER" "$LOG"; fi
+  if ! running; then
+    as_owner "$(bin pg_ctl)" -D "$DATA" -l "$LOG" -w -t 60 \
+      -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c fsync=on" start >/dev/null \
+      || { echo "error: PostgreSQL did not start; see $LOG" >&2; tail -5 "$LOG" >&2; exit 1; }
+  fi
+  PGPASSWORD=$(password) "$(bin psql)" -h 127.0.0.1 -p "$PORT" -U scalelab -d postgres -tAq \
+    -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
+    || PGPASSWORD=$(password) "$(bin psql)" -h 127.0.0.1 -p "$PORT" -U scalelab -d postgres -q -c "CREATE DATABASE \"$DB\""
+  echo "PostgreSQL on 127.0.0.1:$PORT (data $DATA)"
+}
+
+stop() {
+  if running; then as_owner "$(bin pg_ctl)" -D "$DATA" -m fast -w stop >/dev/null; fi
+  echo "PostgreSQL on port $PORT stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) if running; then echo running; else echo stopped; exit 3; fi ;;
+  connection-string) connection_string ;;
+  *) echo "usage: $0 start|stop|status|connection-string" >&2; exit 2 ;;
+esac

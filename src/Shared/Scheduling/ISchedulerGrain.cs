@@ -1,0 +1,18 @@
+namespace ScaleLab.Scheduling;
+
+/// <summary>Places queued runs onto free worker slots. One per cluster, keyed <see cref="Default"/>.</summary>
+public interface ISchedulerGrain : IGrainWithStringKey
+{
+    public const string Default = "default";
+
+    /// <summary>Idempotent: a run already queued or assigned is not queued again.</summary>
+    Task EnqueueAsync(IReadOnlyList<RunTicket> tickets);
+
+    /// <summary>A slot announces itself (first time or periodically); a slot not heard from for a while is presumed dead.</summary>
+    Task HeartbeatAsync(WorkerSlot slot);
+
+    /// <summary>The slot has finished with the run (whatever the outcome) and is free.</summary>
+    Task ReleaseAsync(string slotId, Guid runId);
+
+    Task<SchedulerSnapshot> GetSnapshotAsync();
+}

@@ -1,0 +1,22 @@
+using ScaleLab.Runs;
+
+namespace ScaleLab.Sweeps;
+
+/// <summary>
+/// A study as the researcher wrote it: a base run config and axes that vary some of its fields.
+/// Axis values are kept as JSON text so an axis can carry any field's type and errors can point at the value.
+/// </summary>
+public sealed record SweepSpec(string Name, string Kind, int Priority, RunConfig Base, IReadOnlyList<SweepAxis> Axes);
+
+/// <summary>One varied field (its JSON name, e.g. "dModel") and the JSON text of each value it takes.</summary>
+public sealed record SweepAxis(string Parameter, IReadOnlyList<string> Values);
+
+/// <summary>One run a sweep expands to, with its accounting, before anything is stored.</summary>
+public sealed record PlannedRun(
+    Guid RunId, string Name, RunConfig Config, long NonEmbeddingParameters, long TotalParameters, double Flops);
+
+/// <summary>The refusal thresholds a deployment sets; the defaults suit a small cluster.</summary>
+public sealed record SweepLimits(int MaxRuns = 1000, long MaxParameters = 20_000_000_000, double MaxTotalFlops = 1e23)
+{
+    public static SweepLimits Default { get; } = new();
+}

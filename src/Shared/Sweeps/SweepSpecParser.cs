@@ -1,0 +1,142 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ScaleLab.Runs;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Sweeps;
+
+/// <summary>Reads a spec document into a <see cref="SweepSpec"/>, reporting every problem by the field it concerns.</summary>
+public static partial class SweepSpecParser
+{
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "grid" };
+
+    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes"];
+
+    /// <summary>JSON names of the run-config fields an axis may vary.</summary>
+    public static IReadOnlySet<string> AxisParameters { get; } = typeof(RunConfig).GetProperties()
+        .Where(p => p.CanWrite && p.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonIgnoreAttribute), true).Length == 0)
+        .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))
+        .ToHashSet(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,119}$")]
+    private static partial Regex NamePattern();
+
+    public static SweepSpec? Parse(string json, ValidationErrors errors)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            errors.Add("body", $"not valid JSON: {ex.Message}");
+            return null;
+        }
+        if (root is not JsonObject obj)
+        {
+            errors.Add("body", "must be a JSON object");
+            return null;
+        }
+
+        foreach (var (key, _) in obj)
+            if (!TopLevelFields.Contains(key)) errors.Add(key, $"unknown field; expected one of: {string.Join(", ", TopLevelFields)}");
+
+        var name = ReadString(obj, "name", errors, required: true);
+        if (name is not null && !NamePattern().IsMatch(name))
+            errors.Add("name", "must be 1-120 characters of letters, digits, space, '_', '.', '-', starting with a letter or digit");
+
+        var kind = ReadString(obj, "kind", errors, required: false) ?? "grid";
+        if (!Kinds.Contains(kind)) errors.Add("kind", $"unsupported kind '{kind}'; supported: {string.Join(", ", Kinds)}");
+
+        var priority = 0;
+        if (obj["priority"] is { } p && (p.GetValueKind() != JsonValueKind.Number || !p.AsValue().TryGetValue(out priority) || priority is < -100 or > 100))
+            errors.Add("priority", "must be an integer between -100 and 100");
+
+        var baseConfig = ReadBase(obj["base"], errors);
+        var axes = ReadAxes(obj["axes"], errors);
+
+        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes) : null;
+    }
+
+    private static string? ReadString(JsonObject obj, string field, ValidationErrors errors, bool required)
+    {
+        var node = obj[field];
+        if (node is null)
+        {
+            if (required) errors.Add(field, "is required");
+            return null;
+        }
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            errors.Add(field, "must be a string");
+            return null;
+        }
+        return node.GetValue<string>();
+    }
+
+    private static RunConfig? ReadBase(JsonNode? node, ValidationErrors errors)
+    {
+        if (node is null) return new RunConfig();
+        if (node is not JsonObject)
+        {
+            errors.Add("base", "must be an object of run-config fields");
+            return null;
+        }
+        return DeserializeConfig(node, errors, "base", path => "base." + path);
+    }
+
+    /// <summary>Deserializes a run config; a type error is reported at the offending field through <paramref name="fieldName"/>.</summary>
+    internal static RunConfig? DeserializeConfig(JsonNode node, ValidationErrors errors, string whole, Func<string, string> fieldName)
+    {
+        try
+        {
+            return node.Deserialize<RunConfig>(SpecJson.Options) ?? throw new JsonException("null");
+        }
+        catch (JsonException ex)
+        {
+            var path = ex.Path is { Length: > 2 } p ? fieldName(p.TrimStart('$', '.')) : whole;
+            var reason = ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"unknown field; run-config fields are: {string.Join(", ", AxisParameters.Order())}"
+                : "has the wrong type or an out-of-range number";
+            errors.Add(path, reason);
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<SweepAxis> ReadAxes(JsonNode? node, ValidationErrors errors)
+    {
+        if (node is null) return [];
+        if (node is not JsonObject axesObj)
+        {
+            errors.Add("axes", "must be an object mapping a run-config field to a list of values");
+            return [];
+        }
+        var axes = new List<SweepAxis>();
+        foreach (var (parameter, valuesNode) in axesObj)
+        {
+            var field = $"axes.{parameter}";
+            if (!AxisParameters.Contains(parameter))
+            {
+                errors.Add(field, $"unknown run-config field; known: {string.Join(", ", AxisParameters.Order())}");
+                continue;
+            }
+            if (valuesNode is not JsonArray values || values.Count == 0)
+            {
+                errors.Add(field, "must be a non-empty list of values");
+                continue;
+            }
+            if (values.Count > SweepLimits.Default.MaxRuns)
+            {
+                errors.Add(field, $"has {values.Count} values; a sweep may have at most {SweepLimits.Default.MaxRuns} runs");
+                continue;
+            }
+            var texts = values.Select(v => v?.ToJsonString() ?? "null").ToList();
+            var duplicate = texts.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) errors.Add(field, $"lists the value {duplicate.Key} more than once");
+            axes.Add(new SweepAxis(parameter, texts));
+        }
+        return axes;
+    }
+}
