@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Catalog;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Orchestrator.Runs;
+using ScaleLab.Orchestrator.Sweeps;
+using ScaleLab.Runs;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Orchestrator.Catalog;
+
+/// <summary>Read-only views of sweeps, runs and metrics, shared by the REST API and the catalog grain.</summary>
+public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
+{
+    public async Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Sweeps.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(search))
+            query = query.Where(s => EF.Functions.ILike(s.Name, "%" + EscapeLike(search) + "%", "\\"));
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderByDescending(s => s.CreatedAt)
+            .Skip((pageNumber - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new Page<SweepSummary>(rows.Select(ToSummary).ToList(), total, pageNumber, pageSize);
+    }
+
+    public async Task<SweepDetail?> GetSweepAsync(Guid sweepId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sweep = await db.Sweeps.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sweepId, ct);
+        if (sweep is null) return null;
+        var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId)
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Name).ToListAsync(ct);
+        return new SweepDetail(ToSummary(sweep), sweep.SpecJson, runs.Select(ToSummary).ToList());
+    }
+
+    public async Task<RunDetail?> GetRunAsync(Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
+        if (run is null) return null;
+        var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.CreatedAt)
+            .Select(a => new ArtifactView(a.Kind, a.Name, a.Uri, a.Bytes, a.CreatedAt)).ToListAsync(ct);
+        var names = await db.Metrics.AsNoTracking().Where(m => m.RunId == runId).Select(m => m.Name).Distinct().OrderBy(n => n).ToListAsync(ct);
+        return new RunDetail(ToSummary(run), JsonSerializer.Deserialize<RunConfig>(run.ConfigJson, SpecJson.Options)!, artifacts, names);
+    }
+
+    /// <summary>One metric's curve, thinned to at most <paramref name="maxPoints"/> evenly spaced points (the last point always kept).</summary>
+    public async Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var points = await db.Metrics.AsNoTracking().Where(m => m.RunId == runId && m.Name == name)
+            .OrderBy(m => m.Step).Select(m => new { m.Step, m.Value }).ToListAsync(ct);
+        var stride = Math.Max(1, (int)Math.Ceiling(points.Count / (double)Math.Max(1, maxPoints)));
+        var kept = points.Where((p, i) => i % stride == 0 || i == points.Count - 1).ToList();
+        return new MetricSeries(runId, name, kept.Select(p => p.Step).ToList(), kept.Select(p => p.Value).ToList());
+    }
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    internal static SweepSummary ToSummary(SweepRecord s) => new(
+        s.Id, s.Name, s.Kind, s.Status, s.RunCount, s.RunsFinished, s.RunsFailed, s.PlannedFlops, s.CreatedAt, s.FinishedAt);
+
+    internal static RunSummary ToSummary(RunRecord r) => new(
+        r.Id, r.SweepId, r.Name, r.Status, r.NonEmbeddingParameters, r.TotalParameters, r.PlannedTokens, r.PlannedFlops,
+        r.Attempt, r.StepsDone, r.TotalSteps, r.LastLoss, r.FinalLoss, r.FinalValLoss, r.SlotId, r.Error, r.WallClockSeconds);
+}

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Runs;
+using ScaleLab.Orchestrator.Scaling;
+using ScaleLab.Orchestrator.Sweeps;
+
+namespace ScaleLab.Orchestrator.Infrastructure.Database;
+
+public sealed class ScaleLabDb(DbContextOptions<ScaleLabDb> options) : DbContext(options)
+{
+    public DbSet<SweepRecord> Sweeps => Set<SweepRecord>();
+    public DbSet<RunRecord> Runs => Set<RunRecord>();
+    public DbSet<MetricPoint> Metrics => Set<MetricPoint>();
+    public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
+    public DbSet<FitRecord> Fits => Set<FitRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScaleLabDb).Assembly);
+}

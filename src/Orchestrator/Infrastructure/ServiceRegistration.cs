@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Catalog;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Orchestrator.Runs;
+using ScaleLab.Orchestrator.Scheduling;
+using ScaleLab.Orchestrator.Sweeps;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Orchestrator.Infrastructure;
+
+public static class ServiceRegistration
+{
+    public static string PostgresConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres")
+        ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (env ConnectionStrings__Postgres); ./run.sh sets it for the local stack");
+
+    public static void AddApplicationServices(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.PostgresConnectionString();
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5)));
+        services.AddSingleton<SweepStore>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<CatalogQueries>();
+        services.AddSingleton(SweepLimits.Default);
+        services.AddSingleton(new SchedulerOptions());
+
+        services.AddProblemDetails();
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthentication.MutationsPolicy, p => p.RequireAuthenticatedUser());
+        services.AddOpenApi();
+        services.AddHealthChecks();
+        services.AddScaleLabHangfire(connectionString);
+        builder.AddScaleLabSilo(connectionString);
+    }
+}

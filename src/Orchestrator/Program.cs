@@ -1,0 +1,26 @@
+using ScaleLab.Orchestrator.Infrastructure;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Orchestrator.Runs;
+using ScaleLab.Orchestrator.Scheduling;
+using ScaleLab.Orchestrator.Sweeps;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddApplicationServices();
+var app = builder.Build();
+
+await DatabaseBootstrap.ApplyAsync(builder.Configuration.PostgresConnectionString(),
+    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DatabaseBootstrap"), app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi();
+app.MapHealthChecks("/health");
+app.MapSweepsApi();
+app.MapRunsApi();
+app.MapWorkersApi();
+app.MapScaleLabHangfireDashboard();
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,51 @@
+using ScaleLab.Runs;
+using ScaleLab.Scheduling;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Orchestrator.Runs;
+
+/// <summary>
+/// The authority on a run's status. Its one rule: a run that reached a terminal status never trains again, and
+/// only the current attempt may report or complete (a stale attempt from a worker presumed dead is ignored).
+/// </summary>
+public sealed class RunGrain(
+    [PersistentState("run", StorageNames.Grains)] IPersistentState<RunState> state,
+    RunStore store,
+    ILogger<RunGrain> logger) : Grain, IRunGrain
+{
+    private Guid RunId => this.GetPrimaryKey();
+
+    public async Task<bool> BeginAttemptAsync(Guid sweepId, string slotId, int attempt)
+    {
+        if (state.State.Status.IsTerminal() || attempt < state.State.Attempt) return false;
+        state.State.Status = RunStatus.Running;
+        state.State.Attempt = attempt;
+        state.State.SlotId = slotId;
+        await state.WriteStateAsync();
+        await store.MarkRunningAsync(RunId, attempt, slotId);
+        logger.LogInformation("Run {RunId} attempt {Attempt} started on {SlotId}", RunId, attempt, slotId);
+        return true;
+    }
+
+    public Task ReportProgressAsync(int attempt, RunProgress progress) =>
+        attempt == state.State.Attempt && state.State.Status == RunStatus.Running
+            ? store.RecordProgressAsync(RunId, attempt, progress)
+            : Task.CompletedTask;
+
+    public async Task CompleteAsync(Guid sweepId, string slotId, RunResult result)
+    {
+        var current = !state.State.Status.IsTerminal() && result.Attempt == state.State.Attempt;
+        if (current)
+        {
+            // Rows and sweep first, our own state last: if we die in between, the worker's retry redoes it all,
+            // and each of these steps is idempotent.
+            await store.CompleteAsync(result);
+            await GrainFactory.GetGrain<ISweepGrain>(sweepId).RunFinishedAsync(RunId, result.Status);
+            state.State.Status = result.Status;
+            await state.WriteStateAsync();
+            logger.LogInformation("Run {RunId} attempt {Attempt} {Status} (loss {Loss})", RunId, result.Attempt, result.Status, result.FinalLoss);
+        }
+        // Free the slot even for a stale or repeated completion: the worker is done with it either way.
+        await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).ReleaseAsync(slotId, RunId);
+    }
+}

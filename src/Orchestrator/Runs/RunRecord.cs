@@ -1,0 +1,31 @@
+using ScaleLab.Runs;
+
+namespace ScaleLab.Orchestrator.Runs;
+
+/// <summary>Row of table runs: one training run of a sweep, its accounting and its latest known state.</summary>
+public sealed class RunRecord
+{
+    public Guid Id { get; set; }
+    public Guid SweepId { get; set; }
+    public required string Name { get; set; }
+    public RunStatus Status { get; set; }
+    /// <summary>The run's <see cref="RunConfig"/> as JSON (jsonb).</summary>
+    public required string ConfigJson { get; set; }
+    public long NonEmbeddingParameters { get; set; }
+    public long TotalParameters { get; set; }
+    public long PlannedTokens { get; set; }
+    public double PlannedFlops { get; set; }
+    public int Attempt { get; set; }
+    public string? SlotId { get; set; }
+    public int StepsDone { get; set; }
+    public int TotalSteps { get; set; }
+    public long TokensSeen { get; set; }
+    public double? LastLoss { get; set; }
+    public double? FinalLoss { get; set; }
+    public double? FinalValLoss { get; set; }
+    public string? Error { get; set; }
+    public double? WallClockSeconds { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+}

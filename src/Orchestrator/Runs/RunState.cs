@@ -1,0 +1,11 @@
+using ScaleLab.Runs;
+
+namespace ScaleLab.Orchestrator.Runs;
+
+[GenerateSerializer, Alias("ScaleLab.Orchestrator.Runs.RunState")]
+public sealed class RunState
+{
+    [Id(0)] public RunStatus Status { get; set; } = RunStatus.Queued;
+    [Id(1)] public int Attempt { get; set; }
+    [Id(2)] public string? SlotId { get; set; }
+}

@@ -1,0 +1,63 @@
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Runs;
+
+namespace ScaleLab.Orchestrator.Runs;
+
+/// <summary>The run rows the RunGrain writes; each write is idempotent and guarded by the attempt it belongs to.</summary>
+public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock)
+{
+    public async Task MarkRunningAsync(Guid runId, int attempt, string slotId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var now = clock.GetUtcNow();
+        await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.Status, RunStatus.Running)
+            .SetProperty(r => r.Attempt, attempt)
+            .SetProperty(r => r.SlotId, slotId)
+            .SetProperty(r => r.Error, (string?)null)
+            .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now));
+    }
+
+    public async Task RecordProgressAsync(Guid runId, int attempt, RunProgress progress)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Runs.Where(r => r.Id == runId && r.Attempt == attempt && r.Status == RunStatus.Running)
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.StepsDone, progress.Step)
+                .SetProperty(r => r.TotalSteps, progress.TotalSteps)
+                .SetProperty(r => r.TokensSeen, progress.Tokens)
+                .SetProperty(r => r.LastLoss, progress.Loss));
+    }
+
+    /// <summary>Final numbers and the checkpoint artifact, in one transaction.</summary>
+    public async Task CompleteAsync(RunResult result)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var now = clock.GetUtcNow();
+        await db.Runs.Where(r => r.Id == result.RunId).ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.Status, result.Status)
+            .SetProperty(r => r.StepsDone, result.Steps)
+            .SetProperty(r => r.TokensSeen, result.Tokens)
+            .SetProperty(r => r.FinalLoss, result.FinalLoss)
+            .SetProperty(r => r.LastLoss, r => result.FinalLoss ?? r.LastLoss)
+            .SetProperty(r => r.FinalValLoss, result.FinalValLoss)
+            .SetProperty(r => r.Error, result.Error)
+            .SetProperty(r => r.WallClockSeconds, result.WallClockSeconds)
+            .SetProperty(r => r.FinishedAt, now));
+        if (result.CheckpointUri is not null)
+        {
+            const string name = "checkpoint-final";
+            var exists = await db.Artifacts.AnyAsync(a => a.RunId == result.RunId && a.Name == name);
+            if (!exists)
+                db.Artifacts.Add(new ArtifactRecord
+                {
+                    Id = Guid.CreateVersion7(), RunId = result.RunId, Kind = "checkpoint", Name = name,
+                    Uri = result.CheckpointUri, Bytes = result.CheckpointBytes, CreatedAt = now,
+                });
+            await db.SaveChangesAsync();
+        }
+        await tx.CommitAsync();
+    }
+}

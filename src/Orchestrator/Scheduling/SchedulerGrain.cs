@@ -1,0 +1,122 @@
+using ScaleLab.Runs;
+using ScaleLab.Scheduling;
+using ScaleLab.Workers;
+
+namespace ScaleLab.Orchestrator.Scheduling;
+
+/// <summary>
+/// Matches queued runs to free worker slots. A run is never on two slots: it is either queued or assigned to
+/// exactly one slot. A slot that misses heartbeats, or reports idle while it should be training, gives its run
+/// back to the queue with a new attempt number (the old attempt can no longer complete, see RunGrain).
+/// </summary>
+public sealed class SchedulerGrain(
+    [PersistentState("scheduler", StorageNames.Grains)] IPersistentState<SchedulerState> state,
+    SchedulerOptions options,
+    TimeProvider clock,
+    ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
+{
+    private SchedulerState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken ct)
+    {
+        this.RegisterGrainTimer(CheckLivenessAsync, options.LivenessCheckInterval, options.LivenessCheckInterval);
+        return Task.CompletedTask;
+    }
+
+    public async Task EnqueueAsync(IReadOnlyList<RunTicket> tickets)
+    {
+        var known = S.Queue.Select(t => t.RunId).Concat(S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!.RunId)).ToHashSet();
+        var added = tickets.Where(t => known.Add(t.RunId)).ToList();
+        if (added.Count == 0) return;
+        S.Queue.AddRange(added);
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public async Task HeartbeatAsync(WorkerSlot slot)
+    {
+        var now = clock.GetUtcNow();
+        if (!S.Slots.TryGetValue(slot.SlotId, out var assignment))
+        {
+            S.Slots[slot.SlotId] = assignment = new SlotAssignment { Slot = slot, LastSeen = now };
+            logger.LogInformation("Worker slot {SlotId} joined ({Device})", slot.SlotId, slot.DeviceName);
+        }
+        assignment.Slot = slot;
+        assignment.LastSeen = now;
+
+        var expected = assignment.Ticket?.RunId;
+        if (expected is not null && slot.CurrentRunId != expected && now - assignment.AssignedAt > options.StartGracePeriod)
+        {
+            logger.LogWarning("Slot {SlotId} is not training run {RunId} it was given; re-queueing it", slot.SlotId, expected);
+            Requeue(assignment);
+        }
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    public async Task ReleaseAsync(string slotId, Guid runId)
+    {
+        if (S.Slots.TryGetValue(slotId, out var assignment) && assignment.Ticket?.RunId == runId)
+        {
+            assignment.Ticket = null;
+            await state.WriteStateAsync();
+        }
+        await DispatchAsync();
+    }
+
+    public Task<SchedulerSnapshot> GetSnapshotAsync() => Task.FromResult(new SchedulerSnapshot(
+        S.Queue.Count,
+        S.Slots.Values.OrderBy(s => s.Slot.SlotId, StringComparer.Ordinal)
+            .Select(s => new SlotView(s.Slot, s.Ticket?.RunId, s.LastSeen)).ToList()));
+
+    private async Task CheckLivenessAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var dead = S.Slots.Values.Where(s => now - s.LastSeen > options.SlotTimeout).ToList();
+        if (dead.Count == 0) return;
+        foreach (var slot in dead)
+        {
+            logger.LogWarning("Worker slot {SlotId} missed its heartbeats; removing it", slot.Slot.SlotId);
+            Requeue(slot);
+            S.Slots.Remove(slot.Slot.SlotId);
+        }
+        await state.WriteStateAsync();
+        await DispatchAsync();
+    }
+
+    private void Requeue(SlotAssignment assignment)
+    {
+        if (assignment.Ticket is null) return;
+        S.Queue.Insert(0, assignment.Ticket);
+        assignment.Ticket = null;
+    }
+
+    private async Task DispatchAsync()
+    {
+        while (S.Queue.Count > 0 && S.Slots.Values.FirstOrDefault(s => s.Ticket is null) is { } free)
+        {
+            var index = DispatchPolicy.PickNext(S.Queue, S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!));
+            var ticket = S.Queue[index];
+            S.Queue.RemoveAt(index);
+            var attempt = S.Attempts[ticket.RunId] = S.Attempts.GetValueOrDefault(ticket.RunId) + 1;
+            free.Ticket = ticket;
+            free.AssignedAt = clock.GetUtcNow();
+            await state.WriteStateAsync();
+            try
+            {
+                var assignment = new RunAssignment(ticket.RunId, ticket.SweepId, ticket.Name, ticket.Config, attempt);
+                await GrainFactory.GetGrain<IWorkerGrain>(free.Slot.SlotId).StartAsync(assignment)
+                    .WaitAsync(options.StartCallTimeout);
+                logger.LogInformation("Run {RunId} ({Name}) attempt {Attempt} -> {SlotId}", ticket.RunId, ticket.Name, attempt, free.Slot.SlotId);
+            }
+            catch (Exception ex)
+            {
+                // The slot could not take it (its silo is gone, or it is busy): drop the slot, keep the run.
+                logger.LogWarning(ex, "Slot {SlotId} refused run {RunId}; dropping the slot", free.Slot.SlotId, ticket.RunId);
+                Requeue(free);
+                S.Slots.Remove(free.Slot.SlotId);
+                await state.WriteStateAsync();
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using ScaleLab.Runs;
+using ScaleLab.Scheduling;
+using ScaleLab.Sweeps;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Orchestrator.Sweeps;
+
+/// <summary>
+/// Owns one sweep: expands the spec, stores sweep and runs, queues the runs and counts them home.
+/// A reminder re-queues unfinished runs every few minutes, so a crash between any two steps loses nothing
+/// (the scheduler and the run grain ignore a run that is already queued, running or finished).
+/// </summary>
+public sealed class SweepGrain(
+    [PersistentState("sweep", StorageNames.Grains)] IPersistentState<SweepState> state,
+    SweepStore store,
+    SweepLimits limits,
+    ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
+{
+    private const string EnsureQueuedReminder = "ensure-queued";
+
+    private Guid SweepId => this.GetPrimaryKey();
+
+    public async Task<SweepAccepted> SubmitAsync(string specJson)
+    {
+        if (state.State.Accepted) return new SweepAccepted(SweepId, state.State.RunCount);
+
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(specJson, errors);
+        var runs = spec is null ? null : SweepExpander.Expand(SweepId, spec, limits, errors);
+        if (spec is null || runs is null) throw new ArgumentException($"Invalid sweep spec: {errors}");
+
+        await store.CreateAsync(SweepId, spec, specJson, runs);
+        // The reminder goes in before the runs are queued: if we die right after, it queues them.
+        await this.RegisterOrUpdateReminder(EnsureQueuedReminder, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2));
+        state.State = new SweepState
+        {
+            Accepted = true, Priority = spec.Priority, RunCount = runs.Count, Unfinished = runs.Select(r => r.RunId).ToHashSet(),
+        };
+        await state.WriteStateAsync();
+
+        await QueueUnfinishedAsync();
+        logger.LogInformation("Sweep {SweepId} '{Name}' accepted with {Runs} runs", SweepId, spec.Name, runs.Count);
+        return new SweepAccepted(SweepId, runs.Count);
+    }
+
+    public async Task RunFinishedAsync(Guid runId, RunStatus status)
+    {
+        if (!state.State.Unfinished.Remove(runId)) return;
+        if (status == RunStatus.Succeeded) state.State.Succeeded++;
+        else state.State.Failed++;
+        await state.WriteStateAsync();
+
+        var finished = state.State.Succeeded + state.State.Failed;
+        var sweepStatus = state.State.Unfinished.Count > 0 ? SweepStatus.Running
+            : state.State.Failed == 0 ? SweepStatus.Succeeded : SweepStatus.CompletedWithFailures;
+        await store.UpdateProgressAsync(SweepId, sweepStatus, finished, state.State.Failed);
+        if (state.State.Unfinished.Count == 0)
+        {
+            await UnregisterEnsureQueuedAsync();
+            logger.LogInformation("Sweep {SweepId} finished: {Succeeded} succeeded, {Failed} failed", SweepId, state.State.Succeeded, state.State.Failed);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != EnsureQueuedReminder) return;
+        if (state.State.Unfinished.Count == 0) await UnregisterEnsureQueuedAsync();
+        else await QueueUnfinishedAsync();
+    }
+
+    private async Task QueueUnfinishedAsync()
+    {
+        var tickets = await store.LoadTicketsAsync(SweepId, state.State.Unfinished, state.State.Priority);
+        await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).EnqueueAsync(tickets);
+    }
+
+    private async Task UnregisterEnsureQueuedAsync()
+    {
+        var reminder = await this.GetReminder(EnsureQueuedReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+}

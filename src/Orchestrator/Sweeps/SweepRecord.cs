@@ -1,0 +1,21 @@
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Orchestrator.Sweeps;
+
+/// <summary>Row of table sweeps: an accepted study and its progress.</summary>
+public sealed class SweepRecord
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string Kind { get; set; }
+    public SweepStatus Status { get; set; }
+    public int Priority { get; set; }
+    /// <summary>The spec exactly as submitted (jsonb), so a sweep can be re-expanded or shown.</summary>
+    public required string SpecJson { get; set; }
+    public int RunCount { get; set; }
+    public int RunsFinished { get; set; }
+    public int RunsFailed { get; set; }
+    public double PlannedFlops { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+}

@@ -1,0 +1,13 @@
+namespace ScaleLab.Orchestrator.Sweeps;
+
+[GenerateSerializer, Alias("ScaleLab.Orchestrator.Sweeps.SweepState")]
+public sealed class SweepState
+{
+    [Id(0)] public bool Accepted { get; set; }
+    [Id(1)] public int Priority { get; set; }
+    [Id(2)] public int RunCount { get; set; }
+    /// <summary>Runs that have not reached a terminal status.</summary>
+    [Id(3)] public HashSet<Guid> Unfinished { get; set; } = [];
+    [Id(4)] public int Succeeded { get; set; }
+    [Id(5)] public int Failed { get; set; }
+}

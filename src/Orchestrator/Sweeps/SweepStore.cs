@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Orchestrator.Runs;
+using ScaleLab.Runs;
+using ScaleLab.Scheduling;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Orchestrator.Sweeps;
+
+/// <summary>The sweep rows the SweepGrain writes. Every write is idempotent, since a grain call may be retried.</summary>
+public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock)
+{
+    /// <summary>Stores the sweep and all its runs in one transaction: either everything is accepted or nothing is.</summary>
+    public async Task CreateAsync(Guid sweepId, SweepSpec spec, string specJson, IReadOnlyList<PlannedRun> runs, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Sweeps.AnyAsync(s => s.Id == sweepId, ct)) return;
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Sweeps.Add(new SweepRecord
+        {
+            Id = sweepId, Name = spec.Name, Kind = spec.Kind, Status = SweepStatus.Queued, Priority = spec.Priority,
+            SpecJson = specJson, RunCount = runs.Count, PlannedFlops = runs.Sum(r => r.Flops), CreatedAt = now,
+        });
+        db.Runs.AddRange(runs.Select(r => new RunRecord
+        {
+            Id = r.RunId, SweepId = sweepId, Name = r.Name, Status = RunStatus.Queued,
+            ConfigJson = JsonSerializer.Serialize(r.Config, SpecJson.Options),
+            NonEmbeddingParameters = r.NonEmbeddingParameters, TotalParameters = r.TotalParameters,
+            PlannedTokens = r.Config.Tokens, PlannedFlops = r.Flops, TotalSteps = r.Config.Steps, CreatedAt = now,
+        }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<RunTicket>> LoadTicketsAsync(Guid sweepId, IReadOnlyCollection<Guid> runIds, int priority, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Runs.AsNoTracking()
+            .Where(r => r.SweepId == sweepId && runIds.Contains(r.Id))
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Name)
+            .Select(r => new { r.Id, r.Name, r.ConfigJson })
+            .ToListAsync(ct);
+        return rows.Select(r => new RunTicket(r.Id, sweepId, r.Name, priority,
+            JsonSerializer.Deserialize<RunConfig>(r.ConfigJson, SpecJson.Options)!)).ToList();
+    }
+
+    public async Task UpdateProgressAsync(Guid sweepId, SweepStatus status, int finished, int failed, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        DateTimeOffset? finishedAt = status is SweepStatus.Succeeded or SweepStatus.CompletedWithFailures or SweepStatus.Cancelled
+            ? clock.GetUtcNow() : null;
+        await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, status)
+            .SetProperty(s => s.RunsFinished, finished)
+            .SetProperty(s => s.RunsFailed, failed)
+            .SetProperty(s => s.FinishedAt, s => s.FinishedAt ?? finishedAt), ct);
+    }
+}

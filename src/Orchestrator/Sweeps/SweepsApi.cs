@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using ScaleLab.Catalog;
+using ScaleLab.Orchestrator.Catalog;
+using ScaleLab.Orchestrator.Infrastructure;
+using ScaleLab.Sweeps;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Orchestrator.Sweeps;
+
+public static class SweepsApi
+{
+    /// <summary>A spec is small; anything larger is refused before it is read.</summary>
+    public const int MaxSpecBytes = 256 * 1024;
+
+    public static RouteGroupBuilder MapSweepsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/sweeps").WithTags("Sweeps");
+        api.MapPost("/", CreateSweep).WithName("CreateSweep").WithSummary("Submit a study; it is validated, expanded into runs and queued")
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<object>("application/json");
+        api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging and a name search");
+        api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
+        return api;
+    }
+
+    public static async Task<Results<Created<SweepAccepted>, ValidationProblem>> CreateSweep(
+        HttpRequest request, IGrainFactory grains, SweepLimits limits, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
+        var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
+        if (idempotencyKey.Length > 200) errors.Add("Idempotency-Key", "must be at most 200 characters");
+        if (body is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+
+        var sweepId = idempotencyKey.Length > 0 ? SweepIdFor(idempotencyKey) : Guid.CreateVersion7();
+        var spec = SweepSpecParser.Parse(body, errors);
+        if (spec is not null) SweepExpander.Expand(sweepId, spec, limits, errors);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
+
+        var accepted = await grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body);
+        return TypedResults.Created($"/api/sweeps/{sweepId}", accepted);
+    }
+
+    public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(
+        CatalogQueries queries, int? page, int? pageSize, string? search, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (page is < 1 or > 1_000_000) errors.Add("page", "must be between 1 and 1000000");
+        if (pageSize is < 1 or > 200) errors.Add("pageSize", "must be between 1 and 200");
+        if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        return TypedResults.Ok(await queries.ListSweepsAsync(page ?? 1, pageSize ?? 20, search, ct));
+    }
+
+    public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>
+        await queries.GetSweepAsync(id, ct) is { } sweep ? TypedResults.Ok(sweep) : TypedResults.NotFound();
+
+    /// <summary>The same Idempotency-Key always names the same sweep, so a retried POST cannot create a second one.</summary>
+    private static Guid SweepIdFor(string idempotencyKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("sweep:" + idempotencyKey));
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
+    }
+}

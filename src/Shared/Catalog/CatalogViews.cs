@@ -1,0 +1,75 @@
+using ScaleLab.Runs;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Catalog;
+
+/// <summary>A sweep as listed: what it is and how far along.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepSummary")]
+public sealed record SweepSummary(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Kind,
+    [property: Id(3)] SweepStatus Status,
+    [property: Id(4)] int RunCount,
+    [property: Id(5)] int RunsFinished,
+    [property: Id(6)] int RunsFailed,
+    [property: Id(7)] double PlannedFlops,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] DateTimeOffset? FinishedAt);
+
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepDetail")]
+public sealed record SweepDetail(
+    [property: Id(0)] SweepSummary Sweep,
+    [property: Id(1)] string SpecJson,
+    [property: Id(2)] IReadOnlyList<RunSummary> Runs);
+
+/// <summary>A run with its accounting and latest numbers.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.RunSummary")]
+public sealed record RunSummary(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] Guid SweepId,
+    [property: Id(2)] string Name,
+    [property: Id(3)] RunStatus Status,
+    [property: Id(4)] long NonEmbeddingParameters,
+    [property: Id(5)] long TotalParameters,
+    [property: Id(6)] long PlannedTokens,
+    [property: Id(7)] double PlannedFlops,
+    [property: Id(8)] int Attempt,
+    [property: Id(9)] int StepsDone,
+    [property: Id(10)] int TotalSteps,
+    [property: Id(11)] double? LastLoss,
+    [property: Id(12)] double? FinalLoss,
+    [property: Id(13)] double? FinalValLoss,
+    [property: Id(14)] string? SlotId,
+    [property: Id(15)] string? Error,
+    [property: Id(16)] double? WallClockSeconds);
+
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.RunDetail")]
+public sealed record RunDetail(
+    [property: Id(0)] RunSummary Run,
+    [property: Id(1)] RunConfig Config,
+    [property: Id(2)] IReadOnlyList<ArtifactView> Artifacts,
+    [property: Id(3)] IReadOnlyList<string> MetricNames);
+
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.ArtifactView")]
+public sealed record ArtifactView(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] string Name,
+    [property: Id(2)] string Uri,
+    [property: Id(3)] long Bytes,
+    [property: Id(4)] DateTimeOffset CreatedAt);
+
+/// <summary>One metric's curve; <see cref="Steps"/> and <see cref="Values"/> are parallel.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.MetricSeries")]
+public sealed record MetricSeries(
+    [property: Id(0)] Guid RunId,
+    [property: Id(1)] string Name,
+    [property: Id(2)] IReadOnlyList<int> Steps,
+    [property: Id(3)] IReadOnlyList<double> Values);
+
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.Page")]
+public sealed record Page<T>(
+    [property: Id(0)] IReadOnlyList<T> Items,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int PageNumber,
+    [property: Id(3)] int PageSize);

@@ -1,0 +1,15 @@
+namespace ScaleLab.Catalog;
+
+/// <summary>Read-only queries over the stored history (PostgreSQL), for the dashboard and other Orleans clients.</summary>
+public interface ICatalogGrain : IGrainWithIntegerKey
+{
+    Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search);
+
+    Task<SweepDetail?> GetSweepAsync(Guid sweepId);
+
+    Task<RunDetail?> GetRunAsync(Guid runId);
+
+    Task<IReadOnlyList<MetricSeries>> GetMetricsAsync(Guid runId, string name, int maxPoints);
+
+    Task<Scheduling.SchedulerSnapshot> GetClusterAsync();
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Azure.Storage.Blobs;
+using Npgsql;
+using ScaleLab.Workers.Corpus;
+using ScaleLab.Workers.Slots;
+
+namespace ScaleLab.Workers.Infrastructure;
+
+public static class WorkerStartup
+{
+    public static void AddWorkerServices(this HostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var postgres = configuration.GetConnectionString("Postgres")
+            ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not set (env ConnectionStrings__Postgres)");
+        var blobs = configuration.GetConnectionString("Blobs")
+            ?? throw new InvalidOperationException("ConnectionStrings:Blobs is not set (env ConnectionStrings__Blobs)");
+
+        TorchRuntime.Initialize(configuration);
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
+        services.AddSingleton(_ => new BlobServiceClient(blobs));
+        services.AddSingleton<CheckpointStore>();
+        services.AddSingleton<CorpusProvider>();
+        services.AddSingleton<LocalSlots>();
+        services.AddSingleton<TrainingHost>();
+        services.AddHostedService<SlotHeartbeat>();
+
+        var orleans = configuration.GetSection("Orleans");
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans["ClusterId"] ?? "scalelab";
+                o.ServiceId = orleans["ServiceId"] ?? "scalelab";
+            });
+            silo.ConfigureEndpoints(
+                IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1"),
+                orleans.GetValue("SiloPort", 11112),
+                orleans.GetValue("GatewayPort", 0),
+                listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
+            silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres; });
+            silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres; });
+            silo.AddPlacementDirector<WorkerSlotPlacementStrategy, WorkerSlotPlacementDirector>();
+        });
+    }
+
+    /// <summary>The orchestrator owns the schema; a worker started first waits for it instead of failing to join.</summary>
+    public static async Task WaitForClusterSchemaAsync(IConfiguration configuration, ILogger logger)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Postgres"));
+                await connection.OpenAsync();
+                await using var probe = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery WHERE QueryKey = 'InsertMembershipKey'", connection);
+                if ((long)(await probe.ExecuteScalarAsync())! > 0) return;
+            }
+            catch (NpgsqlException ex) when (DateTime.UtcNow < deadline)
+            {
+                logger.LogInformation("Waiting for the cluster schema ({Message})", ex.Message);
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The Orleans schema never appeared; is the orchestrator running?");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Npgsql;
+using ScaleLab.Runs;
+using ScaleLab.Workers.Corpus;
+using ScaleLab.Workers.Infrastructure;
+using ScaleLab.Workers.Training;
+
+namespace ScaleLab.Workers.Slots;
+
+/// <summary>
+/// Runs training attempts on this silo's slots, each on its own long-running thread, outside any grain turn.
+/// A slot holds one attempt; it stays "current" until the run grain has accepted the result, so heartbeats
+/// never show a slot idle while its run is still being reported.
+/// </summary>
+public sealed class TrainingHost(
+    IGrainFactory grains,
+    NpgsqlDataSource db,
+    CheckpointStore checkpoints,
+    CorpusProvider corpus,
+    TimeProvider clock,
+    IHostApplicationLifetime lifetime,
+    ILogger<TrainingHost> logger)
+{
+    private sealed record Attempt(RunAssignment Assignment, Task Task);
+
+    private readonly Dictionary<string, Attempt> _slots = [];
+    private readonly Lock _gate = new();
+
+    public Guid? CurrentRun(string slotId)
+    {
+        lock (_gate) return _slots.TryGetValue(slotId, out var a) ? a.Assignment.RunId : null;
+    }
+
+    public void Start(string slotId, DeviceSlot device, RunAssignment assignment)
+    {
+        lock (_gate)
+        {
+            if (_slots.TryGetValue(slotId, out var current) && !current.Task.IsCompleted && !IsReporting(current))
+            {
+                if (current.Assignment.RunId == assignment.RunId && current.Assignment.Attempt == assignment.Attempt) return;
+                throw new InvalidOperationException($"Slot {slotId} is busy with run {current.Assignment.RunId}");
+            }
+            var task = Task.Run(() => RunAttemptAsync(slotId, device, assignment, lifetime.ApplicationStopping));
+            _slots[slotId] = new Attempt(assignment, task);
+        }
+    }
+
+    private readonly HashSet<(Guid, int)> _reporting = [];
+
+    private bool IsReporting(Attempt a) => _reporting.Contains((a.Assignment.RunId, a.Assignment.Attempt));
+
+    private async Task RunAttemptAsync(string slotId, DeviceSlot device, RunAssignment a, CancellationToken stopping)
+    {
+        var run = grains.GetGrain<IRunGrain>(a.RunId);
+        try
+        {
+            var proceed = await Retry.UntilAsync(() => run.BeginAttemptAsync(a.SweepId, slotId, a.Attempt), TimeSpan.FromMinutes(2), logger, "BeginAttempt", stopping);
+            RunResult result = proceed
+                ? await TrainAsync(slotId, device, a, run, stopping)
+                : new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "run already finished");
+            lock (_gate) _reporting.Add((a.RunId, a.Attempt));
+            if (proceed)
+                await Retry.UntilAsync(() => run.CompleteAsync(a.SweepId, slotId, result), TimeSpan.FromMinutes(10), logger, "CompleteRun", stopping);
+            else
+                await Retry.UntilAsync(() => grains.GetGrain<Scheduling.ISchedulerGrain>(Scheduling.ISchedulerGrain.Default).ReleaseAsync(slotId, a.RunId),
+                    TimeSpan.FromMinutes(2), logger, "ReleaseSlot", stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            logger.LogWarning("Worker stopping: run {RunId} attempt {Attempt} abandoned; the scheduler will re-queue it", a.RunId, a.Attempt);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reporting.Remove((a.RunId, a.Attempt));
+                if (_slots.TryGetValue(slotId, out var current) && current.Assignment == a) _slots.Remove(slotId);
+            }
+        }
+    }
+
+    private async Task<RunResult> TrainAsync(string slotId, DeviceSlot device, RunAssignment a, IRunGrain run, CancellationToken stopping)
+    {
+        await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
+        try
+        {
+            var trainer = new Trainer(a.Config, corpus.Get(), device.Device);
+            var observer = new ReportingObserver(sink, run, a.Attempt, logger);
+            logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps", a.RunId, a.Name, a.Attempt, slotId, a.Config.Steps);
+            var outcome = await Task.Factory.StartNew(() => trainer.Train(observer, stopping), stopping,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+            using var archive = new MemoryStream();
+            CheckpointArchive.Write(trainer.Model!, trainer.Optimizer!,
+                new CheckpointArchive.Manifest(a.Config, outcome.Steps, outcome.Tokens, outcome.FinalLoss, outcome.FinalValLoss), archive);
+            trainer.Optimizer!.Dispose();
+            trainer.Model!.Dispose();
+            archive.Position = 0;
+            var (uri, bytes) = await Retry.UntilAsync(() => { archive.Position = 0; return checkpoints.UploadAsync(a.RunId, "final.ckpt", archive, stopping); },
+                TimeSpan.FromMinutes(5), logger, "UploadCheckpoint", stopping);
+            await sink.DrainAsync(TimeSpan.FromMinutes(5));
+            return new RunResult(a.RunId, a.Attempt, RunStatus.Succeeded, outcome.Steps, outcome.Tokens, outcome.Flops,
+                outcome.FinalLoss, outcome.FinalValLoss, uri.ToString(), bytes, outcome.WallClockSeconds, null);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Run {RunId} attempt {Attempt} failed", a.RunId, a.Attempt);
+            return new RunResult(a.RunId, a.Attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    /// <summary>Metrics go to the sink; progress goes to the run grain without making training wait for the answer.</summary>
+    private sealed class ReportingObserver(MetricSink sink, IRunGrain run, int attempt, ILogger logger) : ITrainingObserver
+    {
+        public void OnMetrics(IReadOnlyList<MetricSample> samples) => sink.Add(samples);
+
+        public void OnProgress(RunProgress progress) =>
+            run.ReportProgressAsync(attempt, progress).ContinueWith(
+                t => logger.LogDebug("Progress report failed: {Message}", t.Exception?.GetBaseException().Message),
+                TaskContinuationOptions.OnlyOnFaulted);
+    }
+}

@@ -1,0 +1,25 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ScaleLab.Workers.Training;
+
+/// <summary>Root-mean-square layer norm (Zhang and Sennrich 2019): x / rms(x) · g, with no mean centring or bias.</summary>
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly TorchSharp.Modules.Parameter weight;
+    private readonly double _eps;
+
+    public RmsNorm(int dim, double eps = 1e-6) : base(nameof(RmsNorm))
+    {
+        weight = new TorchSharp.Modules.Parameter(ones(dim));
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var rms = x.pow(2).mean([-1], keepdim: true).add(_eps).rsqrt();
+        return (x * rms * weight).MoveToOuterDisposeScope();
+    }
+}
