@@ -34,30 +34,40 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
     public async Task CompleteAsync(RunResult result)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        await using var tx = await db.Database.BeginTransactionAsync();
         var now = clock.GetUtcNow();
-        await db.Runs.Where(r => r.Id == result.RunId).ExecuteUpdateAsync(u => u
-            .SetProperty(r => r.Status, result.Status)
-            .SetProperty(r => r.StepsDone, result.Steps)
-            .SetProperty(r => r.TokensSeen, result.Tokens)
-            .SetProperty(r => r.FinalLoss, result.FinalLoss)
-            .SetProperty(r => r.LastLoss, r => result.FinalLoss ?? r.LastLoss)
-            .SetProperty(r => r.FinalValLoss, result.FinalValLoss)
-            .SetProperty(r => r.Error, result.Error)
-            .SetProperty(r => r.WallClockSeconds, result.WallClockSeconds)
-            .SetProperty(r => r.FinishedAt, now));
-        if (result.CheckpointUri is not null)
+        // Retried as a unit by the execution strategy when PostgreSQL drops the connection.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            const string name = "checkpoint-final";
-            var exists = await db.Artifacts.AnyAsync(a => a.RunId == result.RunId && a.Name == name);
-            if (!exists)
-                db.Artifacts.Add(new ArtifactRecord
-                {
-                    Id = Guid.CreateVersion7(), RunId = result.RunId, Kind = "checkpoint", Name = name,
-                    Uri = result.CheckpointUri, Bytes = result.CheckpointBytes, CreatedAt = now,
-                });
-            await db.SaveChangesAsync();
-        }
-        await tx.CommitAsync();
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await db.Runs.Where(r => r.Id == result.RunId).ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Status, result.Status)
+                .SetProperty(r => r.StepsDone, result.Steps)
+                .SetProperty(r => r.TokensSeen, result.Tokens)
+                .SetProperty(r => r.FinalLoss, result.FinalLoss)
+                .SetProperty(r => r.LastLoss, r => result.FinalLoss ?? r.LastLoss)
+                .SetProperty(r => r.FinalValLoss, result.FinalValLoss)
+                .SetProperty(r => r.Error, result.Error)
+                .SetProperty(r => r.WallClockSeconds, result.WallClockSeconds)
+                .SetProperty(r => r.FinishedAt, now));
+            if (result.CheckpointUri is not null)
+            {
+                const string name = "checkpoint-final";
+                var exists = await db.Artifacts.AnyAsync(a => a.RunId == result.RunId && a.Name == name);
+                if (!exists)
+                    db.Artifacts.Add(new ArtifactRecord
+                    {
+                        Id = Guid.CreateVersion7(),
+                        RunId = result.RunId,
+                        Kind = "checkpoint",
+                        Name = name,
+                        Uri = result.CheckpointUri,
+                        Bytes = result.CheckpointBytes,
+                        CreatedAt = now,
+                    });
+                await db.SaveChangesAsync();
+            }
+            await tx.CommitAsync();
+        });
     }
 }

@@ -15,23 +15,41 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
     public async Task CreateAsync(Guid sweepId, SweepSpec spec, string specJson, IReadOnlyList<PlannedRun> runs, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Sweeps.AnyAsync(s => s.Id == sweepId, ct)) return;
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Sweeps.Add(new SweepRecord
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            Id = sweepId, Name = spec.Name, Kind = spec.Kind, Status = SweepStatus.Queued, Priority = spec.Priority,
-            SpecJson = specJson, RunCount = runs.Count, PlannedFlops = runs.Sum(r => r.Flops), CreatedAt = now,
+            db.ChangeTracker.Clear();
+            if (await db.Sweeps.AnyAsync(s => s.Id == sweepId, ct)) return;
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            db.Sweeps.Add(new SweepRecord
+            {
+                Id = sweepId,
+                Name = spec.Name,
+                Kind = spec.Kind,
+                Status = SweepStatus.Queued,
+                Priority = spec.Priority,
+                SpecJson = specJson,
+                RunCount = runs.Count,
+                PlannedFlops = runs.Sum(r => r.Flops),
+                CreatedAt = now,
+            });
+            db.Runs.AddRange(runs.Select(r => new RunRecord
+            {
+                Id = r.RunId,
+                SweepId = sweepId,
+                Name = r.Name,
+                Status = RunStatus.Queued,
+                ConfigJson = JsonSerializer.Serialize(r.Config, SpecJson.Options),
+                NonEmbeddingParameters = r.NonEmbeddingParameters,
+                TotalParameters = r.TotalParameters,
+                PlannedTokens = r.Config.Tokens,
+                PlannedFlops = r.Flops,
+                TotalSteps = r.Config.Steps,
+                CreatedAt = now,
+            }));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         });
-        db.Runs.AddRange(runs.Select(r => new RunRecord
-        {
-            Id = r.RunId, SweepId = sweepId, Name = r.Name, Status = RunStatus.Queued,
-            ConfigJson = JsonSerializer.Serialize(r.Config, SpecJson.Options),
-            NonEmbeddingParameters = r.NonEmbeddingParameters, TotalParameters = r.TotalParameters,
-            PlannedTokens = r.Config.Tokens, PlannedFlops = r.Flops, TotalSteps = r.Config.Steps, CreatedAt = now,
-        }));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
     }
 
     public async Task<IReadOnlyList<RunTicket>> LoadTicketsAsync(Guid sweepId, IReadOnlyCollection<Guid> runIds, int priority, CancellationToken ct = default)

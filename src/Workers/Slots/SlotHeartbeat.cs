@@ -15,7 +15,6 @@ public sealed class SlotHeartbeat(IGrainFactory grains, LocalSlots slots, Traini
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
 
-        var scheduler = grains.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default);
         using var timer = new PeriodicTimer(Interval);
         do
         {
@@ -23,6 +22,8 @@ public sealed class SlotHeartbeat(IGrainFactory grains, LocalSlots slots, Traini
             {
                 try
                 {
+                    // Resolved on every beat: until the cluster manifest lists the orchestrator's grains, this throws.
+                    var scheduler = grains.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default);
                     await scheduler.HeartbeatAsync(new WorkerSlot(slotId, device.Kind, device.Index, device.Name, device.MemoryBytes, host.CurrentRun(slotId)));
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)

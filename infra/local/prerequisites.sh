@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus package, the pinned
+# blob emulator, and checks for the toolchains the README lists.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is required ($2)" >&2; exit 1; }; }
+need dotnet ".NET 10 SDK"
+need npm "Node.js 20 + npm"
+command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+  || { echo "error: PostgreSQL server binaries are required (apt-get install postgresql)" >&2; exit 1; }
+
+# Real English text for language-model runs: the GCIDE dictionary (Debian package dict-gcide).
+if [ ! -f /usr/share/dictd/gcide.dict.dz ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "Installing dict-gcide (English corpus)..."
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dict-gcide >/dev/null
+fi
+
+if [ ! -x "$HERE/node_modules/.bin/azurite-blob" ]; then
+  echo "Installing Azurite (pinned by infra/local/package-lock.json)..."
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

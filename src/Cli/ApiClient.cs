@@ -1,0 +1,63 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ScaleLab.Catalog;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Cli;
+
+/// <summary>The ScaleLab REST API as the CLI uses it. Problem-details errors become <see cref="ApiException"/> with the field messages.</summary>
+public sealed class ApiClient(HttpClient http, string? apiKey)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task<SweepAccepted> SubmitAsync(string specJson, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps")
+        {
+            Content = new StringContent(specJson, Encoding.UTF8, "application/json"),
+        };
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, ct);
+        return await ReadAsync<SweepAccepted>(response, ct);
+    }
+
+    public async Task<SweepDetail> GetSweepAsync(Guid id, CancellationToken ct)
+    {
+        using var response = await http.GetAsync($"api/sweeps/{id}", ct);
+        return await ReadAsync<SweepDetail>(response, ct);
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+        var body = await response.Content.ReadAsStringAsync(ct);
+        throw new ApiException((int)response.StatusCode, Describe(body));
+    }
+
+    private static string Describe(string problemJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(problemJson);
+            var root = doc.RootElement;
+            var lines = new List<string> { root.TryGetProperty("title", out var t) ? t.GetString() ?? "" : "" };
+            if (root.TryGetProperty("detail", out var d)) lines.Add(d.GetString() ?? "");
+            if (root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
+                foreach (var field in errors.EnumerateObject())
+                    foreach (var message in field.Value.EnumerateArray())
+                        lines.Add($"  {field.Name}: {message.GetString()}");
+            return string.Join(Environment.NewLine, lines.Where(l => l.Length > 0));
+        }
+        catch (JsonException)
+        {
+            return problemJson;
+        }
+    }
+}
+
+public sealed class ApiException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}

@@ -1,0 +1,48 @@
+using ScaleLab.Catalog;
+using ScaleLab.Runs;
+using ScaleLab.Sweeps;
+using Spectre.Console;
+
+namespace ScaleLab.Cli;
+
+/// <summary>Live progress bars of a sweep's runs until it finishes, then its results table.</summary>
+public static class SweepWatch
+{
+    public static bool IsFinished(SweepStatus s) => s is SweepStatus.Succeeded or SweepStatus.CompletedWithFailures or SweepStatus.Cancelled;
+
+    public static async Task<SweepDetail> WatchAsync(ApiClient api, Guid sweepId, IAnsiConsole console, CancellationToken ct)
+    {
+        var detail = await api.GetSweepAsync(sweepId, ct);
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var bars = detail.Runs.ToDictionary(r => r.Id, r => ctx.AddTask(Markup.Escape(r.Name), maxValue: Math.Max(1, r.TotalSteps)));
+                while (true)
+                {
+                    foreach (var run in detail.Runs)
+                    {
+                        var bar = bars[run.Id];
+                        bar.Value = run.Status.IsTerminal() ? bar.MaxValue : run.StepsDone;
+                        var loss = run.LastLoss is { } l ? $" loss {l:F3}" : "";
+                        bar.Description = Markup.Escape($"{run.Name} [{run.Status}]{loss}");
+                    }
+                    if (IsFinished(detail.Sweep.Status)) return;
+                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                    detail = await api.GetSweepAsync(sweepId, ct);
+                }
+            });
+        return detail;
+    }
+
+    public static Table ResultsTable(SweepDetail detail)
+    {
+        var table = new Table().Title($"Sweep {Markup.Escape(detail.Sweep.Name)}: {detail.Sweep.Status}")
+            .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Final loss", "Val loss", "Status");
+        foreach (var r in detail.Runs)
+            table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.PlannedTokens.ToString("N0"),
+                r.PlannedFlops.ToString("E2"), r.FinalLoss?.ToString("F4") ?? "-", r.FinalValLoss?.ToString("F4") ?? "-",
+                Markup.Escape(r.Status + (r.Error is null ? "" : $": {r.Error}")));
+        return table;
+    }
+}
