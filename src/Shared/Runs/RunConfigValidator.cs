@@ -18,8 +18,12 @@ public static class RunConfigValidator
         Check(c.DModel is >= 8 and <= 16384, "dModel", "must be between 8 and 16384");
         Check(c.NLayers is >= 1 and <= 256, "nLayers", "must be between 1 and 256");
         Check(c.NHeads is >= 1 and <= 256, "nHeads", "must be between 1 and 256");
-        if (c.NHeads >= 1 && c.DModel >= 1)
-            Check(c.DModel % c.NHeads == 0, "nHeads", $"must divide dModel ({c.DModel} is not a multiple of {c.NHeads})");
+        if (c.NHeads >= 1 && c.DModel >= 1 && c.DModel % c.NHeads != 0)
+        {
+            // Reported on both fields: whichever one the user varied is where they need to look.
+            Check(false, "dModel", $"must be a multiple of nHeads ({c.DModel} is not a multiple of {c.NHeads})");
+            Check(false, "nHeads", $"must divide dModel ({c.DModel} is not a multiple of {c.NHeads})");
+        }
         Check(c.SeqLen is >= 8 and <= 8192, "seqLen", "must be between 8 and 8192");
         Check(c.BatchSize is >= 1 and <= 4096, "batchSize", "must be between 1 and 4096");
         Check(c.Tokens is >= 1 and <= 100_000_000_000_000, "tokens", "must be between 1 and 1e14");
