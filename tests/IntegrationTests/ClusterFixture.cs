@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Storage.Blobs;
+using Npgsql;
+
+namespace ScaleLab.IntegrationTests;
+
+/// <summary>
+/// The real stack, once per test collection: the project-local PostgreSQL and Azurite (test ports, test data
+/// folders), a fresh database, and ScaleLab's Orchestrator and Worker silos as separate processes.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string ApiKey = "integration-test-key";
+    private const int PgPort = 55442, AzuritePort = 10110, ApiPort = 5180;
+    private readonly List<Process> _processes = [];
+    private readonly string _logs;
+
+    public ClusterFixture()
+    {
+        Root = FindRoot();
+        _logs = Path.Combine(Root, ".data", "test-logs");
+    }
+
+    public string Root { get; }
+    public string PostgresConnectionString { get; private set; } = "";
+    public string BlobConnectionString { get; private set; } = "";
+    public HttpClient Api { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_logs);
+        var env = new Dictionary<string, string>
+        {
+            ["SCALELAB_PG_PORT"] = PgPort.ToString(), ["SCALELAB_PG_DATA"] = Path.Combine(Root, ".data", "test-postgres"),
+            ["SCALELAB_AZURITE_PORT"] = AzuritePort.ToString(), ["SCALELAB_AZURITE_DATA"] = Path.Combine(Root, ".data", "test-azurite"),
+        };
+        await Script("infra/local/postgres.sh", "start", env);
+        await Script("infra/local/azurite.sh", "start", env);
+        var admin = (await Script("infra/local/postgres.sh", "connection-string", env)).Trim();
+        BlobConnectionString = (await Script("infra/local/azurite.sh", "connection-string", env)).Trim();
+
+        var database = "scalelab_it_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var connection = new NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        PostgresConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+
+        var common = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = PostgresConnectionString,
+            ["ConnectionStrings__Blobs"] = BlobConnectionString,
+            ["Orleans__ClusterId"] = database,
+            ["ScaleLab__ApiKeyHashes__0"] = Orchestrator.Infrastructure.ApiKeyAuthentication.Hash(ApiKey),
+            ["Training__CacheDirectory"] = Path.Combine(Root, ".data", "test-corpus"),
+            ["Training__CorpusBytes"] = (1 << 20).ToString(),
+            ["Logging__LogLevel__Default"] = "Information",
+        };
+        Start("orchestrator", Path.Combine(Root, "src/Orchestrator/bin/Debug/net10.0/ScaleLab.Orchestrator.dll"),
+            new(common) { ["Orleans__SiloPort"] = "11311", ["Orleans__GatewayPort"] = "30300" }, $"--urls http://127.0.0.1:{ApiPort}");
+        await WaitUntilAsync(async () => (await Api.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "orchestrator health");
+        Start("worker", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
+            new(common) { ["Orleans__SiloPort"] = "11312" }, "");
+        await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Contains("slotId"), TimeSpan.FromSeconds(120), "a worker slot");
+    }
+
+    public async Task<JsonElement> WaitForSweepAsync(Guid sweepId, TimeSpan timeout)
+    {
+        JsonElement sweep = default;
+        await WaitUntilAsync(async () =>
+        {
+            sweep = await Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}");
+            var status = sweep.GetProperty("sweep").GetProperty("status").GetString();
+            return status is "Succeeded" or "CompletedWithFailures" or "Cancelled";
+        }, timeout, $"sweep {sweepId} to finish");
+        return sweep;
+    }
+
+    public BlobServiceClient Blobs => new(BlobConnectionString);
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var p in _processes)
+        {
+            try { p.Kill(entireProcessTree: true); await p.WaitForExitAsync(); } catch (InvalidOperationException) { }
+            p.Dispose();
+        }
+        Api.Dispose();
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try { if (await condition()) return; }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
+            await Task.Delay(500);
+        }
+    }
+
+    private void Start(string name, string dll, Dictionary<string, string> env, string args)
+    {
+        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {args}")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        var process = Process.Start(info)!;
+        var log = new StreamWriter(Path.Combine(_logs, $"{name}.log"), append: false) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _processes.Add(process);
+    }
+
+    private async Task<string> Script(string script, string verb, Dictionary<string, string> env)
+    {
+        var info = new ProcessStartInfo("bash", $"{script} {verb}")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root,
+        };
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} {verb} failed: {error}");
+        return output;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Orchestrator.sln not found above the test folder");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

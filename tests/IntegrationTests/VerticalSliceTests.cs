@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ScaleLab.Workers.Training;
+
+namespace ScaleLab.IntegrationTests;
+
+/// <summary>A sweep submitted over HTTP is trained for real on the Worker silo and lands in PostgreSQL and blob storage.</summary>
+[Collection(ClusterCollection.Name)]
+public class VerticalSliceTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Submitted_sweep_trains_every_run_and_stores_curves_and_checkpoints()
+    {
+        const string spec = """
+            {"name":"it-slice","base":{"nLayers":1,"nHeads":2,"seqLen":32,"batchSize":8,"tokens":25600,
+             "evalInterval":50,"evalBatches":2,"logInterval":10,"warmupSteps":5},
+             "axes":{"dModel":[32,64]}}
+            """;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = new StringContent(spec, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
+        using var response = await cluster.Api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
+
+        var sweep = await cluster.WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(4));
+
+        Assert.Equal("Succeeded", sweep.GetProperty("sweep").GetProperty("status").GetString());
+        var runs = sweep.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count);
+        foreach (var run in runs)
+        {
+            var id = run.GetProperty("id").GetGuid();
+            Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+            Assert.Equal(100, run.GetProperty("stepsDone").GetInt32()); // 25600 tokens / (8 x 32)
+            Assert.True(run.GetProperty("finalLoss").GetDouble() < Math.Log(256) - 1, "the model did not learn");
+
+            // One point per logged step and metric: 10 log steps, 2 evaluations, never duplicated.
+            Assert.Equal(10, await cluster.ScalarAsync($"SELECT count(*) FROM metrics WHERE run_id = '{id}' AND name = 'loss'"));
+            Assert.Equal(2, await cluster.ScalarAsync($"SELECT count(*) FROM metrics WHERE run_id = '{id}' AND name = 'val_loss'"));
+            Assert.Equal(0, await cluster.ScalarAsync(
+                $"SELECT count(*) FROM (SELECT step, name FROM metrics WHERE run_id = '{id}' GROUP BY step, name HAVING count(*) > 1) d"));
+
+            var detail = await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{id}", ClusterFixture.Json);
+            var artifact = detail.GetProperty("artifacts").EnumerateArray().Single();
+            Assert.Equal("checkpoint", artifact.GetProperty("kind").GetString());
+
+            // The checkpoint in blob storage is a real, loadable model of the run's shape.
+            var blob = cluster.Blobs.GetBlobContainerClient("checkpoints").GetBlobClient($"runs/{id}/final.ckpt");
+            using var stream = new MemoryStream();
+            await blob.DownloadToAsync(stream);
+            Assert.Equal(artifact.GetProperty("bytes").GetInt64(), stream.Length);
+            stream.Position = 0;
+            var (model, manifest) = CheckpointArchive.ReadModel(stream);
+            model.Dispose();
+            Assert.Equal(100, manifest.Step);
+            Assert.Equal(run.GetProperty("nonEmbeddingParameters").GetInt64(), Models.TransformerShape.NonEmbeddingParameters(manifest.Config));
+        }
+
+        var loss = await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{runs[0].GetProperty("id").GetGuid()}/metrics/loss?maxPoints=4");
+        Assert.True(loss.GetProperty("steps").GetArrayLength() <= 5);
+        Assert.Equal(100, loss.GetProperty("steps").EnumerateArray().Last().GetInt32());
+    }
+}
