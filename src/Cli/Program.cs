@@ -10,6 +10,9 @@ if (options.Error is not null)
     return 2;
 }
 
+// Redirected output (logs, CI) has no terminal width; keep the results table on one line per run.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
+
 using var http = new HttpClient { BaseAddress = options.Api, Timeout = TimeSpan.FromSeconds(30) };
 var api = new ApiClient(http, options.ApiKey);
 using var cts = new CancellationTokenSource();

@@ -13,6 +13,7 @@ public static class SweepWatch
     public static async Task<SweepDetail> WatchAsync(ApiClient api, Guid sweepId, IAnsiConsole console, CancellationToken ct)
     {
         var detail = await api.GetSweepAsync(sweepId, ct);
+        if (!console.Profile.Capabilities.Interactive) return await LogChangesAsync(api, detail, console, ct);
         await console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
@@ -33,6 +34,24 @@ public static class SweepWatch
                 }
             });
         return detail;
+    }
+
+    /// <summary>For logs and CI: one line whenever a run changes status, no redrawn bars.</summary>
+    private static async Task<SweepDetail> LogChangesAsync(ApiClient api, SweepDetail detail, IAnsiConsole console, CancellationToken ct)
+    {
+        var seen = new Dictionary<Guid, RunStatus>();
+        while (true)
+        {
+            foreach (var run in detail.Runs.Where(r => !seen.TryGetValue(r.Id, out var s) || s != r.Status))
+            {
+                seen[run.Id] = run.Status;
+                var loss = run.FinalLoss ?? run.LastLoss;
+                console.WriteLine($"{DateTime.Now:HH:mm:ss} {run.Name}: {run.Status}{(loss is { } l ? $" (loss {l:F3})" : "")}");
+            }
+            if (IsFinished(detail.Sweep.Status)) return detail;
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            detail = await api.GetSweepAsync(detail.Sweep.Id, ct);
+        }
     }
 
     public static Table ResultsTable(SweepDetail detail)
