@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScaleLab.Catalog;
 using ScaleLab.Orchestrator.Catalog;
@@ -57,11 +55,5 @@ public static class SweepsApi
         await queries.GetSweepAsync(id, ct) is { } sweep ? TypedResults.Ok(sweep) : TypedResults.NotFound();
 
     /// <summary>The same Idempotency-Key always names the same sweep, so a retried POST cannot create a second one.</summary>
-    private static Guid SweepIdFor(string idempotencyKey)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("sweep:" + idempotencyKey));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    private static Guid SweepIdFor(string idempotencyKey) => DeterministicGuid.From("sweep:" + idempotencyKey);
 }

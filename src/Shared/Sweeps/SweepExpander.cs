@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScaleLab.Models;
@@ -60,15 +58,8 @@ public static class SweepExpander
     }
 
     /// <summary>A run's id is derived from its sweep and hyper-parameters, so expanding twice names the same runs.</summary>
-    public static Guid RunIdFor(Guid sweepId, RunConfig config)
-    {
-        var canonical = sweepId.ToString("N") + JsonSerializer.Serialize(config, SpecJson.Options);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(canonical));
-        // Shape the first 16 bytes as an RFC 9562 version-8 (custom) UUID.
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
-    }
+    public static Guid RunIdFor(Guid sweepId, RunConfig config) =>
+        DeterministicGuid.From(sweepId.ToString("N") + JsonSerializer.Serialize(config, SpecJson.Options));
 
     private static void Advance(int[] odometer, IReadOnlyList<SweepAxis> axes)
     {
