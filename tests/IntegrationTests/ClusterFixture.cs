@@ -14,7 +14,7 @@ namespace ScaleLab.IntegrationTests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
-    private const int PgPort = 55442, AzuritePort = 10110, ApiPort = 5180;
+    private const int PgPort = 55442, AzuritePort = 10110, ApiPort = 5180, DashboardPort = 5181;
     private readonly List<Process> _processes = [];
     private readonly string _logs;
 
@@ -28,6 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public string PostgresConnectionString { get; private set; } = "";
     public string BlobConnectionString { get; private set; } = "";
     public HttpClient Api { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient Dashboard { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{DashboardPort}/"), Timeout = TimeSpan.FromSeconds(60) };
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public async Task InitializeAsync()
@@ -68,6 +69,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         Start("worker", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
             new(common) { ["Orleans__SiloPort"] = "11312" }, "");
         await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Contains("slotId"), TimeSpan.FromSeconds(120), "a worker slot");
+        Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), common, $"--urls http://127.0.0.1:{DashboardPort}");
+        await WaitUntilAsync(async () => (await Dashboard.GetAsync("")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "the dashboard");
     }
 
     public async Task<JsonElement> WaitForSweepAsync(Guid sweepId, TimeSpan timeout)
@@ -100,6 +103,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             p.Dispose();
         }
         Api.Dispose();
+        Dashboard.Dispose();
     }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -67,7 +67,7 @@ public sealed record MetricSeries(
     [property: Id(2)] IReadOnlyList<int> Steps,
     [property: Id(3)] IReadOnlyList<double> Values);
 
-[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.Page")]
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.Page`1")]
 public sealed record Page<T>(
     [property: Id(0)] IReadOnlyList<T> Items,
     [property: Id(1)] int Total,

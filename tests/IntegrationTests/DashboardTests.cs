@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ScaleLab.IntegrationTests;
+
+/// <summary>The dashboard is a separate process and an Orleans client; its pages are prerendered from the cluster's catalog.</summary>
+[Collection(ClusterCollection.Name)]
+public class DashboardTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Dashboard_lists_a_submitted_sweep_and_shows_its_runs()
+    {
+        var name = "it-dashboard-" + Guid.NewGuid().ToString("N")[..6];
+        var spec = "{\"name\":\"" + name + "\",\"base\":{\"nLayers\":1,\"nHeads\":2,\"seqLen\":16,\"batchSize\":4,\"tokens\":640," +
+                   "\"logInterval\":5,\"evalInterval\":10,\"evalBatches\":1},\"axes\":{\"dModel\":[16,32]}}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = new StringContent(spec, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
+        using var response = await cluster.Api.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
+        await cluster.WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(4));
+
+        var list = await cluster.Dashboard.GetStringAsync("");
+        var detail = await cluster.Dashboard.GetStringAsync($"sweeps/{sweepId}");
+
+        Assert.Contains(name, list);
+        Assert.Contains($"sweeps/{sweepId}", list);
+        Assert.Contains("dModel=16", detail);
+        Assert.Contains("dModel=32", detail);
+        Assert.Contains("Succeeded", detail);
+    }
+}
