@@ -1,0 +1,29 @@
+namespace ScaleLab.Scaling;
+
+/// <summary>
+/// Nonparametric bootstrap: refit on resamples drawn with replacement. Each replicate has its own seed drawn
+/// from the master seed up front, so the intervals are the same whatever the number of threads.
+/// </summary>
+internal static class Bootstrap
+{
+    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Run(
+        LawFit full, FitOptions options, double targetCompute)
+    {
+        if (options.Bootstrap <= 0) return [];
+        var master = new Random(options.Seed);
+        var seeds = Enumerable.Range(0, options.Bootstrap).Select(_ => master.Next()).ToArray();
+        var replicates = new IReadOnlyDictionary<string, double>?[seeds.Length];
+        var strata = options.Law == FitLaw.IsoFlop
+            ? IsoFlopAnalysis.GroupByBudget(full.FittedPoints)
+            : [full.FittedPoints];
+        Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxThreads) }, k =>
+        {
+            var random = new Random(seeds[k]);
+            var resample = strata.SelectMany(stratum => Enumerable.Range(0, stratum.Count).Select(_ => stratum[random.Next(stratum.Count)])).ToList();
+            var fit = full.Refit(resample, options);
+            if (fit is null) return;
+            replicates[k] = fit.Parameters.Concat(fit.Derived(targetCompute)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        });
+        return replicates.OfType<IReadOnlyDictionary<string, double>>().ToList();
+    }
+}

@@ -1,0 +1,98 @@
+using System.Runtime.Intrinsics;
+
+namespace ScaleLab.Scaling;
+
+/// <summary>
+/// Hoffmann et al.'s approach 3: minimise Σ Huber_δ(LSE(a − α·ln N, b − β·ln D, e) − ln L) over
+/// θ = (a, b, e, α, β), with A = eᵃ, B = eᵇ, E = eᵉ, by L-BFGS from a grid of starting points, keeping the best.
+/// </summary>
+public static class ChinchillaFitter
+{
+    public const double DefaultDelta = 1e-3;
+
+    /// <summary>The paper's grid: α, β ∈ {0, 0.5, …, 2}, e ∈ {−1, −0.5, …, 1}, a, b ∈ {0, 5, …, 25} (4,500 starts).</summary>
+    public static IReadOnlyList<double[]> DefaultStarts { get; } = LbfgsFromStarts.Grid(
+        LbfgsFromStarts.Range(0, 25, 5), LbfgsFromStarts.Range(0, 25, 5), LbfgsFromStarts.Range(-1, 1, 0.5),
+        LbfgsFromStarts.Range(0, 2, 0.5), LbfgsFromStarts.Range(0, 2, 0.5)).ToList();
+
+    public static (ChinchillaLaw Law, double Objective) Fit(IReadOnlyList<ScalingPoint> points, double delta = DefaultDelta,
+        IEnumerable<double[]>? starts = null, int maxThreads = 1)
+    {
+        var objective = Objective(points, delta);
+        var (theta, value) = LbfgsFromStarts.Minimize(objective, starts ?? DefaultStarts, maxThreads);
+        return (ToLaw(theta), value);
+    }
+
+    /// <summary>One L-BFGS run from a known law: how bootstrap refits start (from the full-data optimum).</summary>
+    public static ChinchillaLaw Refit(IReadOnlyList<ScalingPoint> points, ChinchillaLaw start, double delta = DefaultDelta) =>
+        ToLaw(LbfgsFromStarts.MinimizeFrom(Objective(points, delta), ToTheta(start)).Theta);
+
+    internal static LbfgsFromStarts.Objective Objective(IReadOnlyList<ScalingPoint> points, double delta)
+    {
+        var lnN = points.Select(p => Math.Log(p.N)).ToArray();
+        var lnD = points.Select(p => Math.Log(p.D)).ToArray();
+        var lnL = points.Select(p => Math.Log(p.Loss)).ToArray();
+        return (theta, gradient) => Evaluate(lnN, lnD, lnL, theta, delta, gradient);
+    }
+
+    /// <summary>
+    /// The objective and its gradient. d LSE / d t_k = softmax weight w_k / Σw; the Huber derivative is r clamped to
+    /// ±δ. Four points at a time with AVX (Vector256 Exp/Log); the hot loop of every fit and bootstrap refit.
+    /// </summary>
+    private static double Evaluate(double[] lnN, double[] lnD, double[] lnL, double[] theta, double delta, double[] gradient)
+    {
+        double a = theta[0], b = theta[1], e = theta[2], alpha = theta[3], beta = theta[4];
+        double total = 0, ga = 0, gb = 0, ge = 0, gAlpha = 0, gBeta = 0;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && lnL.Length >= 4)
+        {
+            var (va, vb, ve, vAlpha, vBeta) = (Vector256.Create(a), Vector256.Create(b), Vector256.Create(e), Vector256.Create(alpha), Vector256.Create(beta));
+            var (vDelta, vHalfDelta, vHalf) = (Vector256.Create(delta), Vector256.Create(0.5 * delta), Vector256.Create(0.5));
+            Vector256<double> sTotal = default, sa = default, sb = default, se = default, sAlpha = default, sBeta = default;
+            for (; i <= lnL.Length - 4; i += 4)
+            {
+                var n = Vector256.Create(lnN.AsSpan(i, 4));
+                var d = Vector256.Create(lnD.AsSpan(i, 4));
+                var t1 = va - vAlpha * n;
+                var t2 = vb - vBeta * d;
+                var m = Vector256.Max(t1, Vector256.Max(t2, ve));
+                var w1 = Vector256.Exp(t1 - m);
+                var w2 = Vector256.Exp(t2 - m);
+                var w3 = Vector256.Exp(ve - m);
+                var sum = w1 + w2 + w3;
+                var r = m + Vector256.Log(sum) - Vector256.Create(lnL.AsSpan(i, 4));
+                var abs = Vector256.Abs(r);
+                sTotal += Vector256.ConditionalSelect(Vector256.LessThanOrEqual(abs, vDelta), vHalf * r * r, vDelta * (abs - vHalfDelta));
+                var h = Vector256.Min(Vector256.Max(r, -vDelta), vDelta) / sum;
+                var h1 = h * w1;
+                var h2 = h * w2;
+                sa += h1;
+                sAlpha -= h1 * n;
+                sb += h2;
+                sBeta -= h2 * d;
+                se += h * w3;
+            }
+            (total, ga, gb, ge, gAlpha, gBeta) = (Vector256.Sum(sTotal), Vector256.Sum(sa), Vector256.Sum(sb), Vector256.Sum(se), Vector256.Sum(sAlpha), Vector256.Sum(sBeta));
+        }
+        for (; i < lnL.Length; i++)
+        {
+            double t1 = a - alpha * lnN[i], t2 = b - beta * lnD[i], t3 = e;
+            var m = Math.Max(t1, Math.Max(t2, t3));
+            double w1 = Math.Exp(t1 - m), w2 = Math.Exp(t2 - m), w3 = Math.Exp(t3 - m), s = w1 + w2 + w3;
+            var r = m + Math.Log(s) - lnL[i];
+            total += Huber.Loss(r, delta);
+            var h = Huber.Derivative(r, delta) / s;
+            ga += h * w1;
+            gAlpha -= h * w1 * lnN[i];
+            gb += h * w2;
+            gBeta -= h * w2 * lnD[i];
+            ge += h * w3;
+        }
+        gradient[0] = ga; gradient[1] = gb; gradient[2] = ge; gradient[3] = gAlpha; gradient[4] = gBeta;
+        return total;
+    }
+
+    private static ChinchillaLaw ToLaw(double[] t) => new(Math.Exp(t[2]), Math.Exp(t[0]), Math.Exp(t[1]), t[3], t[4]);
+
+    private static double[] ToTheta(ChinchillaLaw law) => [Math.Log(law.A), Math.Log(law.B), Math.Log(law.E), law.Alpha, law.Beta];
+}

@@ -1,0 +1,37 @@
+namespace ScaleLab.Scaling;
+
+/// <summary>Everything one fit produced, per group (one group when the points carry none).</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.FitResult")]
+public sealed record FitResult(
+    [property: Id(0)] FitLaw Law,
+    [property: Id(1)] int Points,
+    [property: Id(2)] int Bootstrap,
+    [property: Id(3)] int Seed,
+    [property: Id(4)] double Confidence,
+    [property: Id(5)] double TargetCompute,
+    [property: Id(6)] IReadOnlyList<GroupFit> Groups,
+    [property: Id(7)] IReadOnlyList<FrontierCrossing> Crossings);
+
+/// <summary>
+/// The fit of one group. <see cref="Parameters"/> are the law's own (E, A, B, alpha, beta; or k_N, a, k_D, b for
+/// IsoFLOP); <see cref="Derived"/> are quantities computed from them (exponents of N_opt and D_opt, N_opt, D_opt,
+/// tokens per parameter and loss at the target compute).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.GroupFit")]
+public sealed record GroupFit(
+    [property: Id(0)] string Group,
+    [property: Id(1)] int Points,
+    [property: Id(2)] IReadOnlyDictionary<string, Estimate> Parameters,
+    [property: Id(3)] IReadOnlyDictionary<string, Estimate> Derived,
+    [property: Id(4)] IReadOnlyList<IsoFlopProfile> Profiles,
+    [property: Id(5)] int BootstrapUsed);
+
+/// <summary>Where two groups' predicted loss-vs-compute curves cross (null when they do not within the searched range).</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.FrontierCrossing")]
+public sealed record FrontierCrossing(
+    [property: Id(0)] string GroupA,
+    [property: Id(1)] string GroupB,
+    [property: Id(2)] double? Compute,
+    [property: Id(3)] string BetterAtHighCompute,
+    [property: Id(4)] double SearchedFrom,
+    [property: Id(5)] double SearchedTo);

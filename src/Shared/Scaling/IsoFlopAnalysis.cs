@@ -1,0 +1,73 @@
+
+
+namespace ScaleLab.Scaling;
+
+/// <summary>One compute budget of an IsoFLOP study: a parabola of loss in ln N and the size at its minimum.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.IsoFlopProfile")]
+public sealed record IsoFlopProfile(
+    [property: Id(0)] double Compute,
+    [property: Id(1)] int Points,
+    [property: Id(2)] double[] Parabola,
+    [property: Id(3)] double NOpt,
+    [property: Id(4)] double DOpt,
+    [property: Id(5)] double LossAtOpt);
+
+/// <summary>y = K·C^exponent, fitted as a line in log-log space.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.PowerLaw")]
+public sealed record PowerLaw([property: Id(0)] double K, [property: Id(1)] double Exponent)
+{
+    public double At(double compute) => K * Math.Pow(compute, Exponent);
+
+    public static PowerLaw FitLogLog(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        var (intercept, slope) = global::MathNet.Numerics.Fit.Line(x.Select(v => Math.Log(v)).ToArray(), y.Select(v => Math.Log(v)).ToArray());
+        return new PowerLaw(Math.Exp(intercept), slope);
+    }
+}
+
+/// <summary>
+/// Hoffmann et al.'s approach 2. Points are grouped into compute budgets (nearly equal C); per budget, loss is
+/// fitted as a parabola in ln N, whose vertex is N_opt(C) and D_opt(C) = C / (6·N_opt); then N_opt(C) = k·C^a
+/// and D_opt(C) = k'·C^b across budgets.
+/// </summary>
+public static class IsoFlopAnalysis
+{
+    /// <summary>Budgets closer than this in log10 C (a factor of about 1.12) are the same budget.</summary>
+    public const double BudgetTolerance = 0.05;
+
+    public const int MinPointsPerBudget = 3;
+
+    public static IReadOnlyList<IReadOnlyList<ScalingPoint>> GroupByBudget(IReadOnlyList<ScalingPoint> points)
+    {
+        var groups = new List<List<ScalingPoint>>();
+        foreach (var p in points.OrderBy(p => p.Compute))
+        {
+            if (groups.Count == 0 || Math.Log10(p.Compute) - Math.Log10(groups[^1][0].Compute) > BudgetTolerance) groups.Add([]);
+            groups[^1].Add(p);
+        }
+        return groups;
+    }
+
+    /// <summary>The profile of one budget, or null when its points do not bracket a minimum (no upward parabola).</summary>
+    public static IsoFlopProfile? Profile(IReadOnlyList<ScalingPoint> budget)
+    {
+        if (budget.Select(p => p.N).Distinct().Count() < MinPointsPerBudget) return null;
+        var lnN = budget.Select(p => Math.Log(p.N)).ToArray();
+        var c = global::MathNet.Numerics.Fit.Polynomial(lnN, budget.Select(p => p.Loss).ToArray(), 2); // c0 + c1·x + c2·x²
+        if (!(c[2] > 0)) return null;
+        var x = -c[1] / (2 * c[2]);
+        var compute = Math.Exp(budget.Average(p => Math.Log(p.Compute)));
+        var nOpt = Math.Exp(x);
+        return new IsoFlopProfile(compute, budget.Count, c, nOpt, compute / (6 * nOpt), c[0] + c[1] * x + c[2] * x * x);
+    }
+
+    /// <summary>Profiles of every budget that has a minimum, and the two allocation laws (null with fewer than two such budgets).</summary>
+    public static (IReadOnlyList<IsoFlopProfile> Profiles, PowerLaw? NOpt, PowerLaw? DOpt) Fit(IReadOnlyList<ScalingPoint> points)
+    {
+        var profiles = GroupByBudget(points).Select(Profile).OfType<IsoFlopProfile>().ToList();
+        if (profiles.Count < 2) return (profiles, null, null);
+        var compute = profiles.Select(p => p.Compute).ToList();
+        return (profiles, PowerLaw.FitLogLog(compute, profiles.Select(p => p.NOpt).ToList()),
+            PowerLaw.FitLogLog(compute, profiles.Select(p => p.DOpt).ToList()));
+    }
+}

@@ -1,0 +1,104 @@
+namespace ScaleLab.Scaling;
+
+/// <summary>One fitted law of one group, whatever its kind: its parameters, what follows from them, and its loss-vs-compute curve.</summary>
+internal abstract record LawFit
+{
+    public abstract IReadOnlyDictionary<string, double> Parameters { get; }
+
+    public abstract IReadOnlyDictionary<string, double> Derived(double targetCompute);
+
+    /// <summary>The loss this law predicts for the best use of compute C (used to find where two groups cross).</summary>
+    public abstract double LossAtCompute(double compute);
+
+    public virtual IReadOnlyList<IsoFlopProfile> Profiles => [];
+
+    /// <summary>Fits the same law to a bootstrap resample, starting from this fit; null when the resample is degenerate.</summary>
+    public abstract LawFit? Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options);
+
+    /// <summary>The points a bootstrap resamples from (the frontier for the compute law).</summary>
+    public required IReadOnlyList<ScalingPoint> FittedPoints { get; init; }
+
+    public static LawFit For(IReadOnlyList<ScalingPoint> points, FitOptions options) => options.Law switch
+    {
+        FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads).Law) { FittedPoints = points },
+        FitLaw.Compute => ComputeLawFit.FitTo(points, options),
+        FitLaw.IsoFlop => IsoFlopLawFit.Create(points) ?? throw new ArgumentException("no IsoFLOP budget has a minimum"),
+        _ => throw new ArgumentOutOfRangeException(nameof(options)),
+    };
+}
+
+internal sealed record ChinchillaLawFit(ChinchillaLaw Law) : LawFit
+{
+    public override IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
+    {
+        ["E"] = Law.E, ["A"] = Law.A, ["B"] = Law.B, ["alpha"] = Law.Alpha, ["beta"] = Law.Beta,
+    };
+
+    public override IReadOnlyDictionary<string, double> Derived(double targetCompute)
+    {
+        var (n, d, loss) = Law.ComputeOptimal(targetCompute);
+        return new Dictionary<string, double>
+        {
+            ["a"] = Law.NOptExponent, ["b"] = Law.DOptExponent, ["N_opt"] = n, ["D_opt"] = d,
+            ["tokens_per_parameter"] = d / n, ["loss_at_target"] = loss,
+        };
+    }
+
+    public override double LossAtCompute(double compute) => Law.ComputeOptimal(compute).Loss;
+
+    public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
+        new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta)) { FittedPoints = resample };
+}
+
+internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
+{
+    public static ComputeLawFit FitTo(IReadOnlyList<ScalingPoint> points, FitOptions options)
+    {
+        var used = options.FrontierOnly ? ComputeLawFitter.Frontier(points) : points;
+        return new ComputeLawFit(ComputeLawFitter.Fit(used, options.IrreducibleLoss, options.Delta)) { FittedPoints = used };
+    }
+
+    public override IReadOnlyDictionary<string, double> Parameters => Law.E == 0
+        ? new Dictionary<string, double> { ["A"] = Law.A, ["alpha"] = Law.Alpha }
+        : new Dictionary<string, double> { ["E"] = Law.E, ["A"] = Law.A, ["alpha"] = Law.Alpha };
+
+    public override IReadOnlyDictionary<string, double> Derived(double targetCompute) =>
+        new Dictionary<string, double> { ["loss_at_target"] = Law.Predict(targetCompute) };
+
+    public override double LossAtCompute(double compute) => Law.Predict(compute);
+
+    public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
+        new ComputeLawFit(ComputeLawFitter.Refit(resample, Law, options.Delta)) { FittedPoints = resample };
+}
+
+internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, PowerLaw NOpt, PowerLaw DOpt, ComputeLaw Frontier) : LawFit
+{
+    public static IsoFlopLawFit? Create(IReadOnlyList<ScalingPoint> points)
+    {
+        var (profiles, nOpt, dOpt) = IsoFlopAnalysis.Fit(points);
+        if (nOpt is null || dOpt is null) return null;
+        // The minima of the parabolas trace the compute-optimal loss; a power law through them compares groups.
+        var minima = profiles.Select(p => new ScalingPoint(p.NOpt, p.DOpt, p.LossAtOpt, p.Compute)).ToList();
+        return new IsoFlopLawFit(profiles, nOpt, dOpt, ComputeLawFitter.Fit(minima, withIrreducible: false)) { FittedPoints = points };
+    }
+
+    public override IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
+    {
+        ["k_N"] = NOpt.K, ["a"] = NOpt.Exponent, ["k_D"] = DOpt.K, ["b"] = DOpt.Exponent,
+    };
+
+    public override IReadOnlyDictionary<string, double> Derived(double targetCompute)
+    {
+        double n = NOpt.At(targetCompute), d = DOpt.At(targetCompute);
+        return new Dictionary<string, double>
+        {
+            ["N_opt"] = n, ["D_opt"] = d, ["tokens_per_parameter"] = d / n, ["loss_at_target"] = Frontier.Predict(targetCompute),
+        };
+    }
+
+    public override double LossAtCompute(double compute) => Frontier.Predict(compute);
+
+    public override IReadOnlyList<IsoFlopProfile> Profiles => Budgets;
+
+    public override LawFit? Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) => Create(resample);
+}

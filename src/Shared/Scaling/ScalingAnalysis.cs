@@ -1,0 +1,47 @@
+using ScaleLab.Validation;
+
+namespace ScaleLab.Scaling;
+
+/// <summary>
+/// The entry point of every fit (CLI, API, dashboard): validates the points, fits the chosen law per group,
+/// bootstraps intervals, derives the compute-optimal allocation at the target compute, and, with several
+/// groups, finds where their frontiers cross. Pure: no IO, deterministic for a seed.
+/// </summary>
+public static class ScalingAnalysis
+{
+    /// <summary>Crossings are searched from a tenth of the smallest compute seen to 10⁴ times the largest.</summary>
+    public const double SearchBelow = 10, SearchAbove = 1e4;
+
+    public static FitResult? Run(IReadOnlyList<ScalingPoint> points, FitOptions options, ValidationErrors errors)
+    {
+        FitInputValidator.Validate(points, options, errors);
+        if (!errors.IsEmpty) return null;
+
+        var target = options.TargetCompute ?? points.Max(p => p.Compute);
+        var groups = points.GroupBy(p => p.Group ?? "all").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var fits = new List<(string Name, LawFit Fit, GroupFit Result)>();
+        foreach (var group in groups)
+        {
+            var groupPoints = group.ToList();
+            var fit = LawFit.For(groupPoints, options);
+            var replicates = Bootstrap.Run(fit, options, target);
+            Estimate Estimate(string key, double value) =>
+                Scaling.Estimate.From(value, replicates.Select(r => r.GetValueOrDefault(key, double.NaN)).ToList(), options.Confidence);
+            var result = new GroupFit(group.Key, groupPoints.Count,
+                fit.Parameters.ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
+                fit.Derived(target).ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
+                fit.Profiles, replicates.Count);
+            fits.Add((group.Key, fit, result));
+        }
+
+        var from = points.Min(p => p.Compute) / SearchBelow;
+        var to = points.Max(p => p.Compute) * SearchAbove;
+        var crossings = new List<FrontierCrossing>();
+        for (var i = 0; i < fits.Count; i++)
+        for (var j = i + 1; j < fits.Count; j++)
+            crossings.Add(FrontierCrossings.Find(fits[i].Name, fits[i].Fit, fits[j].Name, fits[j].Fit, from, to));
+
+        return new FitResult(options.Law, points.Count, options.Bootstrap, options.Seed, options.Confidence, target,
+            fits.Select(f => f.Result).ToList(), crossings);
+    }
+}

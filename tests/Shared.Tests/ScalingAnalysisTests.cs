@@ -1,0 +1,152 @@
+using ScaleLab.Scaling;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Shared.Tests;
+
+public class ScalingAnalysisTests
+{
+    private static FitResult Run(IReadOnlyList<ScalingPoint> points, FitOptions options)
+    {
+        var errors = new ValidationErrors();
+        var result = ScalingAnalysis.Run(points, options, errors);
+        Assert.True(errors.IsEmpty, errors.ToString());
+        return result!;
+    }
+
+    private static List<ScalingPoint> ChinchillaPoints(double sigma = 0.01, int seed = 2) =>
+        Synthetic.Grid(Synthetic.Hoffmann, Synthetic.LogSpace(1e7, 1e10, 8), Synthetic.LogSpace(1e9, 1e12, 8), sigma, seed);
+
+    [Fact]
+    public void Bootstrap_intervals_cover_the_true_exponents()
+    {
+        var fit = Run(ChinchillaPoints(), new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = 200, Seed = 5 }).Groups.Single();
+
+        Assert.Equal(200, fit.BootstrapUsed);
+        foreach (var (key, truth) in new[] { ("alpha", 0.34), ("beta", 0.28), ("E", 1.69) })
+        {
+            var e = fit.Parameters[key];
+            Assert.True(e.Low <= truth && truth <= e.High, $"{key}: {e} does not cover {truth}");
+            Assert.True(e.High - e.Low < 0.3 * truth, $"{key}: interval {e} is uselessly wide");
+        }
+        var a = fit.Derived["a"];
+        Assert.True(a.Low <= Synthetic.Hoffmann.NOptExponent && Synthetic.Hoffmann.NOptExponent <= a.High, $"a: {a}");
+    }
+
+    [Fact]
+    public void Fits_and_intervals_are_deterministic_for_a_seed_whatever_the_thread_count()
+    {
+        var points = ChinchillaPoints();
+        var one = Run(points, new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = 40, Seed = 9, MaxThreads = 1 }).Groups.Single();
+        var two = Run(points, new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = 40, Seed = 9, MaxThreads = 4 }).Groups.Single();
+
+        Assert.Equal(one.Parameters, two.Parameters);
+        Assert.Equal(one.Derived, two.Derived);
+    }
+
+    [Fact]
+    public void Compute_optimal_allocation_is_the_minimum_along_the_isoflop_curve()
+    {
+        var law = Synthetic.Hoffmann;
+        const double c = 5.76e23; // Chinchilla's own budget
+        var (n, d, loss) = law.ComputeOptimal(c);
+
+        Assert.Equal(c, 6 * n * d, c * 1e-9);
+        foreach (var factor in new[] { 0.9, 1.1, 0.5, 2.0 })
+            Assert.True(law.Predict(n * factor, c / (6 * n * factor)) > loss);
+        Assert.InRange(n, 2e10, 6e10); // Hoffmann et al. report ~40B parameters at this budget for approach 3
+    }
+
+    [Fact]
+    public void IsoFlop_profiles_recover_the_allocation_exponents()
+    {
+        var points = Synthetic.IsoFlop(Synthetic.Hoffmann, [1e18, 1e19, 1e20, 1e21], sizesPerBudget: 9, sigma: 0.002, seed: 4);
+
+        var fit = Run(points, new FitOptions { Law = FitLaw.IsoFlop, Bootstrap = 100, Seed = 1 }).Groups.Single();
+
+        Assert.Equal(4, fit.Profiles.Count);
+        Assert.InRange(fit.Parameters["a"].Value, Synthetic.Hoffmann.NOptExponent - 0.03, Synthetic.Hoffmann.NOptExponent + 0.03);
+        Assert.InRange(fit.Parameters["b"].Value, Synthetic.Hoffmann.DOptExponent - 0.03, Synthetic.Hoffmann.DOptExponent + 0.03);
+        Assert.Equal(1.0, fit.Parameters["a"].Value + fit.Parameters["b"].Value, 1e-9); // N·D = C/6 in every profile
+        foreach (var profile in fit.Profiles)
+        {
+            var truth = Synthetic.Hoffmann.ComputeOptimal(profile.Compute).N;
+            Assert.InRange(profile.NOpt / truth, 0.8, 1.25);
+        }
+    }
+
+    [Fact]
+    public void Compute_law_with_irreducible_loss_is_recovered()
+    {
+        var law = new ComputeLaw(E: 1.8, A: 2000, Alpha: 0.15);
+        var points = Synthetic.LogSpace(1e15, 1e21, 20).Select((c, i) => new ScalingPoint(1, 1, law.Predict(c) * (1 + 0.001 * Math.Sin(i)), c)).ToList();
+
+        var fit = Run(points, new FitOptions { Law = FitLaw.Compute, FrontierOnly = false }).Groups.Single();
+
+        Assert.Equal(0.15, fit.Parameters["alpha"].Value, 0.01);
+        Assert.Equal(1.8, fit.Parameters["E"].Value, 0.03);
+    }
+
+    [Fact]
+    public void Power_law_without_irreducible_loss_is_exact_on_noise_free_points()
+    {
+        var points = Synthetic.LogSpace(1e15, 1e21, 7).Select(c => new ScalingPoint(1, 1, 40 * Math.Pow(c, -0.07), c)).ToList();
+
+        var fit = Run(points, new FitOptions { Law = FitLaw.Compute, IrreducibleLoss = false }).Groups.Single();
+
+        Assert.Equal(0.07, fit.Parameters["alpha"].Value, 1e-9);
+        Assert.Equal(40, fit.Parameters["A"].Value, 1e-6);
+        Assert.False(fit.Parameters.ContainsKey("E"));
+    }
+
+    [Fact]
+    public void Frontier_keeps_only_runs_that_beat_every_cheaper_run()
+    {
+        var points = new[]
+        {
+            new ScalingPoint(1, 1, 3.0, 1e15), new ScalingPoint(1, 1, 3.2, 2e15), new ScalingPoint(1, 1, 2.8, 3e15),
+            new ScalingPoint(1, 1, 2.9, 4e15), new ScalingPoint(1, 1, 2.5, 5e15),
+        };
+
+        Assert.Equal(new[] { 3.0, 2.8, 2.5 }, ComputeLawFitter.Frontier(points).Select(p => p.Loss));
+    }
+
+    [Fact]
+    public void Groups_are_compared_and_the_compute_where_their_frontiers_cross_is_found()
+    {
+        // L1 = 50·C^-0.05 and L2 = 200·C^-0.10 cross where C^0.05 = 4, i.e. C* = 4^20.
+        var cs = Synthetic.LogSpace(1e9, 1e15, 9);
+        var points = cs.Select(c => new ScalingPoint(1, 1, 50 * Math.Pow(c, -0.05), c, "shallow"))
+            .Concat(cs.Select(c => new ScalingPoint(1, 1, 200 * Math.Pow(c, -0.10), c, "steep"))).ToList();
+
+        var result = Run(points, new FitOptions { Law = FitLaw.Compute, IrreducibleLoss = false });
+
+        Assert.Equal(new[] { "shallow", "steep" }, result.Groups.Select(g => g.Group));
+        var crossing = result.Crossings.Single();
+        Assert.NotNull(crossing.Compute);
+        Assert.Equal(Math.Pow(4, 20), crossing.Compute!.Value, Math.Pow(4, 20) * 1e-6);
+        Assert.Equal("steep", crossing.BetterAtHighCompute);
+    }
+
+    public static TheoryData<string, ScalingPoint[], FitOptions> Degenerate => new()
+    {
+        { "points", [new(1e7, 1e9, 3), new(1e8, 1e10, 2.5), new(1e9, 1e11, 2.2)], new FitOptions { Law = FitLaw.Chinchilla } },
+        { "points", Enumerable.Range(1, 10).Select(i => new ScalingPoint(1e8, 1e9 * i, 3 - 0.1 * i)).ToArray(), new FitOptions { Law = FitLaw.Chinchilla } },
+        { "points[1].loss", [new(1e7, 1e9, 3), new(1e8, 1e10, -1)], new FitOptions() },
+        { "points[0].n", [new(double.NaN, 1e9, 3)], new FitOptions() },
+        { "points[0].d", [new(1e7, 0, 3)], new FitOptions() },
+        { "points[0].flops", [new(1e7, 1e9, 3, double.PositiveInfinity)], new FitOptions() },
+        { "points", Synthetic.IsoFlop(Synthetic.Hoffmann, [1e19], 7, 0, 1).ToArray(), new FitOptions { Law = FitLaw.IsoFlop } },
+        { "bootstrap", [new(1e7, 1e9, 3)], new FitOptions { Bootstrap = -1 } },
+        { "targetCompute", [new(1e7, 1e9, 3)], new FitOptions { TargetCompute = double.NaN } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Degenerate))]
+    public void Degenerate_inputs_are_refused_naming_the_problem(string field, ScalingPoint[] points, FitOptions options)
+    {
+        var errors = new ValidationErrors();
+
+        Assert.Null(ScalingAnalysis.Run(points, options, errors));
+        Assert.Contains(field, errors.ToDictionary().Keys);
+    }
+}
