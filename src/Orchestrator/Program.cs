@@ -1,6 +1,7 @@
 using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Orchestrator.Runs;
+using ScaleLab.Orchestrator.Scaling;
 using ScaleLab.Orchestrator.Scheduling;
 using ScaleLab.Orchestrator.Sweeps;
 
@@ -20,6 +21,7 @@ app.MapHealthChecks("/health");
 app.MapSweepsApi();
 app.MapRunsApi();
 app.MapWorkersApi();
+app.MapFitsApi();
 app.MapScaleLabHangfireDashboard();
 app.Run();
 

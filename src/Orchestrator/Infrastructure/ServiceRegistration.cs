@@ -24,6 +24,7 @@ public static class ServiceRegistration
         services.AddSingleton<SweepStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<CatalogQueries>();
+        services.AddSingleton<Scaling.SweepPoints>();
         services.AddSingleton(SweepLimits.Default);
         services.AddSingleton(new SchedulerOptions());
 

@@ -1,0 +1,41 @@
+using System.CommandLine;
+
+namespace ScaleLab.Cli.Commands;
+
+/// <summary>Where the API is and the key for mutations; from options or SCALELAB_API / SCALELAB_API_KEY.</summary>
+public static class ApiOptions
+{
+    public static readonly Option<Uri> Api = new("--api")
+    {
+        Description = "ScaleLab API address (env SCALELAB_API)",
+        Recursive = true,
+        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SCALELAB_API") ?? "http://127.0.0.1:5080/"),
+    };
+
+    public static readonly Option<string?> ApiKey = new("--api-key")
+    {
+        Description = "API key for submitting (env SCALELAB_API_KEY)",
+        Recursive = true,
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SCALELAB_API_KEY"),
+    };
+
+    public static async Task<int> WithApiAsync(ParseResult parse, Func<ApiClient, Task<int>> action)
+    {
+        var address = parse.GetValue(Api)!;
+        using var http = new HttpClient { BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        try
+        {
+            return await action(new ApiClient(http, parse.GetValue(ApiKey)));
+        }
+        catch (ApiException ex)
+        {
+            Console.Error.WriteLine($"The API refused ({ex.Status}):{Environment.NewLine}{ex.Message}");
+            return 1;
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"Cannot reach the ScaleLab API at {address}: {ex.Message}");
+            return 1;
+        }
+    }
+}

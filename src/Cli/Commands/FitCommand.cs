@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text.Json;
+using ScaleLab.Scaling;
+using ScaleLab.Validation;
+using Spectre.Console;
+
+namespace ScaleLab.Cli.Commands;
+
+/// <summary>`scalelab fit FILE.csv --law chinchilla|isoflop|compute`: a scaling-law fit with no service needed.</summary>
+public static class FitCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV with columns n, d, loss (optional: flops, group)" };
+        var law = new Option<FitLaw>("--law") { Description = "chinchilla (approach 3), isoflop (approach 2) or compute (L(C) on the frontier)", DefaultValueFactory = _ => FitLaw.Chinchilla };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "bootstrap resamples for confidence intervals", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 1 };
+        var target = new Option<double?>("--target-compute") { Description = "FLOPs at which to report N_opt, D_opt and loss (default: the largest in the data)" };
+        var confidence = new Option<double>("--confidence") { Description = "interval level", DefaultValueFactory = _ => 0.95 };
+        var delta = new Option<double>("--delta") { Description = "Huber delta on log residuals", DefaultValueFactory = _ => ChinchillaFitter.DefaultDelta };
+        var noIrreducible = new Option<bool>("--no-irreducible") { Description = "compute law: fit L = A·C^-alpha without E" };
+        var allPoints = new Option<bool>("--all-points") { Description = "compute law: fit every point, not only the compute-efficient frontier" };
+        var threads = new Option<int>("--threads") { Description = "threads (results do not depend on it)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var command = new Command("fit", "Fit a scaling law to points in a CSV file")
+            { file, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, threads, json };
+
+        command.SetAction(parse =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                Console.Error.WriteLine($"No such file: {path.FullName}");
+                return 2;
+            }
+            var errors = new ValidationErrors();
+            IReadOnlyList<ScalingPoint> points;
+            using (var reader = path.OpenText()) points = ScalingCsv.Read(reader, errors);
+            var options = new FitOptions
+            {
+                Law = parse.GetValue(law), Bootstrap = parse.GetValue(bootstrap), Seed = parse.GetValue(seed),
+                TargetCompute = parse.GetValue(target), Confidence = parse.GetValue(confidence), Delta = parse.GetValue(delta),
+                IrreducibleLoss = !parse.GetValue(noIrreducible), FrontierOnly = !parse.GetValue(allPoints),
+                MaxThreads = Math.Max(1, parse.GetValue(threads)),
+            };
+            var result = errors.IsEmpty ? ScalingAnalysis.Run(points, options, errors) : null;
+            if (result is null)
+            {
+                Console.Error.WriteLine($"Cannot fit {path.Name}:");
+                foreach (var (field, messages) in errors.ToDictionary())
+                    foreach (var message in messages) Console.Error.WriteLine($"  {field}: {message}");
+                return 2;
+            }
+            if (parse.GetValue(json)) Console.WriteLine(FitResultJson.Write(result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            else FitReport.Write(result, AnsiConsole.Console);
+            return 0;
+        });
+        return command;
+    }
+}

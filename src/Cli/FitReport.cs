@@ -1,0 +1,36 @@
+using ScaleLab.Scaling;
+using Spectre.Console;
+
+namespace ScaleLab.Cli;
+
+/// <summary>A fit for people: parameters and derived quantities with their intervals, IsoFLOP minima, crossings.</summary>
+public static class FitReport
+{
+    public static void Write(FitResult result, IAnsiConsole console)
+    {
+        foreach (var g in result.Groups)
+        {
+            var level = $"{result.Confidence:P0} interval";
+            var table = new Table().Title(Markup.Escape($"{result.Law} fit · {g.Group} · {g.Points} points" +
+                                          (g.BootstrapUsed > 0 ? $" · {g.BootstrapUsed} bootstrap refits" : "")))
+                .Caption(Markup.Escape($"derived quantities at C = {result.TargetCompute:E3} FLOPs"))
+                .AddColumns("Quantity", "Estimate", level);
+            foreach (var (key, e) in g.Parameters.Concat(g.Derived)) table.AddRow(Markup.Escape(key), Format(e.Value), Markup.Escape(Interval(e)));
+            console.Write(table);
+            if (g.Profiles.Count > 0)
+            {
+                var profiles = new Table().Title("IsoFLOP minima").AddColumns("Compute", "Points", "N_opt", "D_opt", "Loss at N_opt");
+                foreach (var p in g.Profiles) profiles.AddRow(p.Compute.ToString("E2"), p.Points.ToString(), Format(p.NOpt), Format(p.DOpt), p.LossAtOpt.ToString("F4"));
+                console.Write(profiles);
+            }
+        }
+        foreach (var c in result.Crossings)
+            console.MarkupLine(Markup.Escape(c.Compute is { } x
+                ? $"{c.GroupA} and {c.GroupB} cross at C = {x:E3} FLOPs; above it {c.BetterAtHighCompute} is better."
+                : $"{c.GroupA} and {c.GroupB} do not cross between {c.SearchedFrom:E1} and {c.SearchedTo:E1} FLOPs; {c.BetterAtHighCompute} is better at the high end."));
+    }
+
+    private static string Format(double v) => Math.Abs(v) is >= 1e4 or < 1e-3 and > 0 ? v.ToString("E4") : v.ToString("G5");
+
+    private static string Interval(Estimate e) => e.Low is { } lo && e.High is { } hi ? $"[{Format(lo)}, {Format(hi)}]" : "";
+}

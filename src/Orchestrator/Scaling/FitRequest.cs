@@ -1,0 +1,22 @@
+using ScaleLab.Scaling;
+
+namespace ScaleLab.Orchestrator.Scaling;
+
+/// <summary>The body of POST /api/fits: the fit options and either points or sweeps whose finished runs are the points.</summary>
+public sealed record FitRequest
+{
+    public FitLaw Law { get; init; } = FitLaw.Chinchilla;
+    public int Bootstrap { get; init; }
+    public int Seed { get; init; } = 1;
+    public double? TargetCompute { get; init; }
+    public double Confidence { get; init; } = 0.95;
+    public double Delta { get; init; } = ChinchillaFitter.DefaultDelta;
+    public bool IrreducibleLoss { get; init; } = true;
+    public bool FrontierOnly { get; init; } = true;
+    public IReadOnlyList<FitPoint>? Points { get; init; }
+    public IReadOnlyList<Guid>? SweepIds { get; init; }
+    /// <summary>With sweeps: "sweep" (one group per sweep) or a run-config field such as "dModel"; null for one group.</summary>
+    public string? GroupBy { get; init; }
+}
+
+public sealed record FitPoint(double N, double D, double Loss, double? Flops = null, string? Group = null);

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Infrastructure;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Scaling;
+using ScaleLab.Sweeps;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Orchestrator.Scaling;
+
+public static class FitsApi
+{
+    public const int MaxBodyBytes = 8 * 1024 * 1024;
+    /// <summary>Bootstrap refits an API call may ask for (the CLI has no such cap).</summary>
+    public const int MaxBootstrap = 5000;
+
+    private static readonly JsonSerializerOptions Json = new(SpecJson.Options)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+    };
+
+    public static RouteGroupBuilder MapFitsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("api/fits").WithTags("Scaling laws");
+        api.MapPost("/", CreateFit).WithName("CreateFit")
+            .WithSummary("Fit a scaling law to points or to the finished runs of sweeps; the fit is stored with its inputs")
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<FitRequest>("application/json");
+        api.MapGet("/{id:guid}", GetFit).WithName("GetFit").WithSummary("A stored fit with its inputs");
+        return api;
+    }
+
+    public static async Task<Results<Created<JsonObject>, ValidationProblem>> CreateFit(
+        HttpRequest http, SweepPoints sweepPoints, IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var body = await RequestBody.ReadUtf8Async(http, MaxBodyBytes, errors, ct);
+        var request = body is null ? null : Parse(body, errors);
+        if (request is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The fit request is invalid");
+
+        if ((request.Points is null) == (request.SweepIds is null)) errors.Add("points", "give either points or sweepIds, not both or neither");
+        if (request.Bootstrap > MaxBootstrap) errors.Add("bootstrap", $"at most {MaxBootstrap} refits per API call; use the CLI for more");
+        if (request.SweepIds is { Count: > 100 }) errors.Add("sweepIds", "at most 100 sweeps per fit");
+        if (request.GroupBy is { } g && g != "sweep" && !SweepSpecParser.AxisParameters.Contains(g))
+            errors.Add("groupBy", $"must be 'sweep' or a run-config field ({string.Join(", ", SweepSpecParser.AxisParameters.Order())})");
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The fit request is invalid");
+
+        IReadOnlyList<ScalingPoint> points;
+        if (request.Points is not null)
+        {
+            points = request.Points.Select(p => new ScalingPoint(p.N, p.D, p.Loss, p.Flops, p.Group)).ToList();
+        }
+        else
+        {
+            var (loaded, missing) = await sweepPoints.LoadAsync(request.SweepIds!, request.GroupBy, ct);
+            foreach (var id in missing) errors.Add("sweepIds", $"no sweep {id}");
+            points = loaded;
+        }
+        var options = new FitOptions
+        {
+            Law = request.Law, Bootstrap = request.Bootstrap, Seed = request.Seed, TargetCompute = request.TargetCompute,
+            Confidence = request.Confidence, Delta = request.Delta, IrreducibleLoss = request.IrreducibleLoss, FrontierOnly = request.FrontierOnly,
+        };
+        var result = errors.IsEmpty ? await Task.Run(() => ScalingAnalysis.Run(points, options, errors), ct) : null;
+        if (result is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "These points cannot be fitted");
+
+        var record = new FitRecord
+        {
+            Id = Guid.CreateVersion7(), Law = request.Law.ToString().ToLowerInvariant(), CreatedAt = clock.GetUtcNow(),
+            InputsJson = JsonSerializer.Serialize(new { request = JsonNode.Parse(body!), points }, Json),
+            ResultJson = FitResultJson.Write(result).ToJsonString(),
+        };
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            db.Fits.Add(record);
+            await db.SaveChangesAsync(ct);
+        }
+        return TypedResults.Created($"/api/fits/{record.Id}", View(record));
+    }
+
+    public static async Task<Results<Ok<JsonObject>, NotFound>> GetFit(Guid id, IDbContextFactory<ScaleLabDb> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Fits.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
+        return record is null ? TypedResults.NotFound() : TypedResults.Ok(View(record));
+    }
+
+    private static JsonObject View(FitRecord r) => new()
+    {
+        ["id"] = r.Id, ["law"] = r.Law, ["createdAt"] = r.CreatedAt,
+        ["result"] = JsonNode.Parse(r.ResultJson), ["inputs"] = JsonNode.Parse(r.InputsJson),
+    };
+
+    private static FitRequest? Parse(string body, ValidationErrors errors)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<FitRequest>(body, Json) ?? throw new JsonException("null body");
+        }
+        catch (JsonException ex)
+        {
+            var field = ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
+            errors.Add(field, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "unknown field"
+                : field == "body" ? $"not a valid fit request: {ex.Message}" : "has the wrong type or an invalid value");
+            return null;
+        }
+    }
+}

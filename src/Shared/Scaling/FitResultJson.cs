@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+
+namespace ScaleLab.Scaling;
+
+/// <summary>
+/// The one JSON shape of a fit, shared by the CLI (--json) and the REST API. With a single group the law's
+/// parameters are top-level keys (E, A, B, alpha, beta for Chinchilla); intervals appear only when bootstrapped.
+/// With several groups each has that shape under "groups", and "crossings" says where their frontiers cross.
+/// </summary>
+public static class FitResultJson
+{
+    public static JsonObject Write(FitResult result)
+    {
+        var root = new JsonObject
+        {
+            ["law"] = result.Law.ToString().ToLowerInvariant(),
+            ["points"] = result.Points,
+            ["bootstrap"] = result.Bootstrap,
+            ["seed"] = result.Seed,
+            ["confidence"] = result.Confidence,
+            ["targetCompute"] = result.TargetCompute,
+        };
+        if (result.Groups.Count == 1 && result.Groups[0].Group == "all")
+        {
+            foreach (var (key, value) in WriteGroup(result.Groups[0])) root[key] = value?.DeepClone();
+            return root;
+        }
+        var groups = new JsonObject();
+        foreach (var g in result.Groups) groups[g.Group] = WriteGroup(g);
+        root["groups"] = groups;
+        root["crossings"] = new JsonArray(result.Crossings.Select(c => (JsonNode)new JsonObject
+        {
+            ["groups"] = new JsonArray(c.GroupA, c.GroupB),
+            ["compute"] = c.Compute,
+            ["betterAtHighCompute"] = c.BetterAtHighCompute,
+            ["searchedFrom"] = c.SearchedFrom,
+            ["searchedTo"] = c.SearchedTo,
+        }).ToArray());
+        return root;
+    }
+
+    private static JsonObject WriteGroup(GroupFit g)
+    {
+        var o = new JsonObject { ["groupPoints"] = g.Points };
+        foreach (var (key, e) in g.Parameters) o[key] = e.Value;
+        if (g.BootstrapUsed > 0)
+        {
+            o["bootstrapUsed"] = g.BootstrapUsed;
+            o["intervals"] = Intervals(g.Parameters);
+        }
+        o["derived"] = new JsonObject(g.Derived.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value.Value)));
+        if (g.BootstrapUsed > 0) o["derivedIntervals"] = Intervals(g.Derived);
+        if (g.Profiles.Count > 0)
+            o["profiles"] = new JsonArray(g.Profiles.Select(p => (JsonNode)new JsonObject
+            {
+                ["compute"] = p.Compute, ["points"] = p.Points, ["N_opt"] = p.NOpt, ["D_opt"] = p.DOpt, ["lossAtOpt"] = p.LossAtOpt,
+                ["parabola"] = new JsonArray(p.Parabola.Select(c => (JsonNode)c).ToArray()),
+            }).ToArray());
+        return o;
+    }
+
+    private static JsonObject Intervals(IReadOnlyDictionary<string, Estimate> estimates) =>
+        new(estimates.Where(kv => kv.Value.Low is not null)
+            .Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonArray(kv.Value.Low, kv.Value.High))));
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ScaleLab.IntegrationTests;
+
+[Collection(ClusterCollection.Name)]
+public class FitsApiTests(ClusterFixture cluster)
+{
+    private async Task<HttpResponseMessage> PostAsync(string path, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
+        return await cluster.Api.SendAsync(request);
+    }
+
+    private static string PowerLawPoints(double a, double alpha) =>
+        string.Join(",", Enumerable.Range(0, 8).Select(i => Math.Pow(10, 15 + i)).Select(c =>
+            $$"""{"n":1e8,"d":1e9,"loss":{{a * Math.Pow(c, -alpha)}},"flops":{{c}}}"""));
+
+    [Fact]
+    public async Task A_fit_of_posted_points_is_returned_and_stored_with_its_inputs()
+    {
+        using var response = await PostAsync("api/fits",
+            $$"""{"law":"compute","irreducibleLoss":false,"bootstrap":50,"seed":3,"points":[{{PowerLawPoints(40, 0.07)}}]}""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var result = created.GetProperty("result");
+        Assert.Equal(0.07, result.GetProperty("alpha").GetDouble(), 1e-9);
+        Assert.Equal(40, result.GetProperty("A").GetDouble(), 1e-6);
+        Assert.Equal(2, result.GetProperty("intervals").GetProperty("alpha").GetArrayLength());
+
+        var stored = await cluster.Api.GetFromJsonAsync<JsonElement>(response.Headers.Location!.ToString().TrimStart('/'));
+        Assert.Equal(8, stored.GetProperty("inputs").GetProperty("points").GetArrayLength());
+        Assert.Equal(result.GetProperty("alpha").GetDouble(), stored.GetProperty("result").GetProperty("alpha").GetDouble());
+    }
+
+    [Fact]
+    public async Task The_finished_runs_of_a_sweep_can_be_fitted_and_grouped()
+    {
+        const string spec = """
+            {"name":"it-fit-source","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"evalInterval":10,"evalBatches":1,"logInterval":5,"warmupSteps":2},
+             "axes":{"dModel":[16,32,48],"tokens":[1280,2560]}}
+            """;
+        using var submitted = await PostAsync("api/sweeps", spec);
+        var sweepId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
+        await cluster.WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(4));
+
+        using var all = await PostAsync("api/fits", $$"""{"law":"compute","irreducibleLoss":false,"frontierOnly":false,"sweepIds":["{{sweepId}}"]}""");
+        using var grouped = await PostAsync("api/fits", $$"""{"law":"compute","irreducibleLoss":false,"frontierOnly":false,"sweepIds":["{{sweepId}}"],"groupBy":"dModel"}""");
+
+        Assert.Equal(HttpStatusCode.Created, all.StatusCode);
+        Assert.Equal(6, (await all.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetProperty("points").GetInt32());
+        // Three groups of two runs each: too few for a two-parameter law, and the error says which group.
+        Assert.Equal(HttpStatusCode.BadRequest, grouped.StatusCode);
+        var errors = (await grouped.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("group 'dModel=16'", out _), errors.ToString());
+    }
+
+    [Theory]
+    [InlineData("""{"law":"magic","points":[]}""", "law")]
+    [InlineData("""{"law":"compute","points":[{"n":1,"d":1,"loss":-2}]}""", "points[0].loss")]
+    [InlineData("""{"law":"chinchilla","points":[{"n":1e7,"d":1e9,"loss":3},{"n":1e8,"d":1e10,"loss":2.5}]}""", "points")]
+    [InlineData("""{"law":"compute","points":[],"sweepIds":[]}""", "points")]
+    [InlineData("""{"law":"compute","points":[{"n":1,"d":1,"loss":2,"colour":"red"}]}""", "points[0].colour")]
+    [InlineData("""{"law":"compute","bootstrap":1000000,"points":[]}""", "bootstrap")]
+    [InlineData("""{"law":"compute","sweepIds":["00000000-0000-0000-0000-000000000001"]}""", "sweepIds")]
+    [InlineData("""{"law":"compute","sweepIds":["not-a-guid"]}""", "sweepIds[0]")]
+    [InlineData("""{"law":"compute","groupBy":"'; DROP TABLE fits; --","sweepIds":[]}""", "groupBy")]
+    public async Task Bad_fit_requests_get_a_problem_naming_the_field(string body, string field)
+    {
+        var before = await cluster.ScalarAsync("SELECT count(*) FROM fits");
+
+        using var response = await PostAsync("api/fits", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"expected {field}: {errors}");
+        Assert.Equal(before, await cluster.ScalarAsync("SELECT count(*) FROM fits"));
+    }
+}
