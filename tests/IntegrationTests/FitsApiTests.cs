@@ -38,6 +38,31 @@ public class FitsApiTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task An_uploaded_csv_is_fitted_with_options_from_the_query()
+    {
+        var csv = await File.ReadAllTextAsync(Path.Combine(cluster.Root, "examples/fits/isoflop-synthetic.csv"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/fits?law=isoflop&bootstrap=20&seed=2")
+            { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
+        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
+        using var response = await cluster.Api.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        Assert.Equal("isoflop", result.GetProperty("law").GetString());
+        Assert.Equal(4, result.GetProperty("profiles").GetArrayLength());
+        Assert.InRange(result.GetProperty("a").GetDouble(), 0.42, 0.48);
+        Assert.Equal(20, result.GetProperty("bootstrapUsed").GetInt32());
+
+        using var bad = new HttpRequestMessage(HttpMethod.Post, "api/fits?law=isoflop&bootstrap=lots")
+            { Content = new StringContent("n,d\n1,2\n", Encoding.UTF8, "text/csv") };
+        bad.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
+        using var refused = await cluster.Api.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("csv", out _) && errors.TryGetProperty("bootstrap", out _), errors.ToString());
+    }
+
+    [Fact]
     public async Task The_finished_runs_of_a_sweep_can_be_fitted_and_grouped()
     {
         const string spec = """

@@ -26,7 +26,7 @@ public static class FitsApi
         var api = app.MapGroup("api/fits").WithTags("Scaling laws");
         api.MapPost("/", CreateFit).WithName("CreateFit")
             .WithSummary("Fit a scaling law to points or to the finished runs of sweeps; the fit is stored with its inputs")
-            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<FitRequest>("application/json");
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<FitRequest>("application/json", "text/csv");
         api.MapGet("/{id:guid}", GetFit).WithName("GetFit").WithSummary("A stored fit with its inputs");
         return api;
     }
@@ -36,7 +36,9 @@ public static class FitsApi
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(http, MaxBodyBytes, errors, ct);
-        var request = body is null ? null : Parse(body, errors);
+        var request = body is null ? null
+            : IsCsv(http) ? FromCsv(body, http.Query, errors)
+            : Parse(body, errors);
         if (request is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The fit request is invalid");
 
         if ((request.Points is null) == (request.SweepIds is null)) errors.Add("points", "give either points or sweepIds, not both or neither");
@@ -68,7 +70,7 @@ public static class FitsApi
         var record = new FitRecord
         {
             Id = Guid.CreateVersion7(), Law = request.Law.ToString().ToLowerInvariant(), CreatedAt = clock.GetUtcNow(),
-            InputsJson = JsonSerializer.Serialize(new { request = JsonNode.Parse(body!), points }, Json),
+            InputsJson = JsonSerializer.Serialize(new { request = IsCsv(http) ? (JsonNode?)JsonValue.Create(body) : JsonNode.Parse(body!), points }, Json),
             ResultJson = FitResultJson.Write(result).ToJsonString(),
         };
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
@@ -91,6 +93,40 @@ public static class FitsApi
         ["id"] = r.Id, ["law"] = r.Law, ["createdAt"] = r.CreatedAt,
         ["result"] = JsonNode.Parse(r.ResultJson), ["inputs"] = JsonNode.Parse(r.InputsJson),
     };
+
+    private static bool IsCsv(HttpRequest http) =>
+        http.ContentType?.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) == true;
+
+    /// <summary>An uploaded CSV (columns n, d, loss, optional flops, group) with the options in the query string.</summary>
+    private static FitRequest? FromCsv(string body, IQueryCollection query, ValidationErrors errors)
+    {
+        var points = ScalingCsv.Read(new StringReader(body), errors);
+        var known = new HashSet<string>(["law", "bootstrap", "seed", "targetCompute", "confidence", "delta", "irreducibleLoss", "frontierOnly"], StringComparer.Ordinal);
+        foreach (var key in query.Keys.Where(k => !known.Contains(k))) errors.Add(key, $"unknown option; known: {string.Join(", ", known)}");
+        T Get<T>(string key, T fallback, TryParse<T> parse)
+        {
+            if (!query.TryGetValue(key, out var raw)) return fallback;
+            if (parse(raw.ToString(), out var value)) return value;
+            errors.Add(key, $"'{raw}' is not valid");
+            return fallback;
+        }
+        static bool Double(string s, out double v) => double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out v);
+        var request = new FitRequest
+        {
+            Law = Get("law", FitLaw.Chinchilla, (string s, out FitLaw v) => Enum.TryParse(s, ignoreCase: true, out v) && Enum.IsDefined(v)),
+            Bootstrap = Get("bootstrap", 0, int.TryParse),
+            Seed = Get("seed", 1, int.TryParse),
+            TargetCompute = Get<double?>("targetCompute", null, (string s, out double? v) => { var ok = Double(s, out var d); v = d; return ok; }),
+            Confidence = Get("confidence", 0.95, Double),
+            Delta = Get("delta", ChinchillaFitter.DefaultDelta, Double),
+            IrreducibleLoss = Get("irreducibleLoss", true, bool.TryParse),
+            FrontierOnly = Get("frontierOnly", true, bool.TryParse),
+            Points = points.Select(p => new FitPoint(p.N, p.D, p.Loss, p.Flops, p.Group)).ToList(),
+        };
+        return errors.IsEmpty ? request : null;
+    }
+
+    private delegate bool TryParse<T>(string text, out T value);
 
     private static FitRequest? Parse(string body, ValidationErrors errors)
     {
