@@ -28,12 +28,14 @@ start() {
   fi
   mkdir -p "$DATA" "$SECRETS" && chmod 700 "$SECRETS"
   [ -f "$KEYFILE" ] || (umask 077 && head -c 32 /dev/urandom | base64 -w0 > "$KEYFILE")
+  if running && [ "$(cat "$PIDFILE.port" 2>/dev/null)" != "$PORT" ]; then stop >/dev/null; fi
   if running && listening; then echo "Azurite on 127.0.0.1:$PORT (data $DATA)"; return; fi
   if listening; then echo "error: port $PORT is taken by another process" >&2; exit 1; fi
   AZURITE_ACCOUNTS="$ACCOUNT:$(cat "$KEYFILE")" nohup "$HERE/node_modules/.bin/azurite-blob" \
     --blobHost 127.0.0.1 --blobPort "$PORT" --location "$DATA" --skipApiVersionCheck --loose \
     >"$LOG" 2>&1 &
   echo $! > "$PIDFILE"
+  echo "$PORT" > "$PIDFILE.port"
   for _ in $(seq 1 100); do listening && break; sleep 0.1; done
   listening || { echo "error: Azurite did not start; see $LOG" >&2; tail -5 "$LOG" >&2; exit 1; }
   echo "Azurite on 127.0.0.1:$PORT (data $DATA)"
@@ -45,7 +47,7 @@ stop() {
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
   fi
-  rm -f "$PIDFILE"
+  rm -f "$PIDFILE" "$PIDFILE.port"
   echo "Azurite on port $PORT stopped"
 }
 

@@ -37,6 +37,9 @@ connection_string() {
 
 running() { [ -f "$DATA/PG_VERSION" ] && as_owner "$(bin pg_ctl)" -D "$DATA" status >/dev/null 2>&1; }
 
+# The port a running cluster listens on (line 4 of postmaster.pid).
+running_port() { sed -n 4p "$DATA/postmaster.pid" 2>/dev/null; }
+
 start() {
   ensure_owner
   mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
@@ -49,6 +52,10 @@ start() {
     rm -f "$pw"
   fi
   if [ "$(id -u)" = 0 ]; then chown -R "$OS_USER" "$DATA"; touch "$LOG"; chown "$OS_USER" "$LOG"; fi
+  if running && [ "$(running_port)" != "$PORT" ]; then
+    # Left running on another port (an earlier run chose another one): restart it where we were asked.
+    as_owner "$(bin pg_ctl)" -D "$DATA" -m fast -w stop >/dev/null
+  fi
   if ! running; then
     as_owner "$(bin pg_ctl)" -D "$DATA" -l "$LOG" -w -t 60 \
       -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c fsync=on" start >/dev/null \

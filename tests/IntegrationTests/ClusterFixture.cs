@@ -14,27 +14,31 @@ namespace ScaleLab.IntegrationTests;
 public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
-    private const int PgPort = 55442, AzuritePort = 10110, ApiPort = 5180, DashboardPort = 5181;
+    // Free ports chosen per run, so two checkouts (or a crashed earlier run) never collide.
+    private readonly int PgPort = FreePort(), AzuritePort = FreePort(), ApiPort = FreePort(), DashboardPort = FreePort();
     private readonly List<Process> _processes = [];
+    private Dictionary<string, string> _stackEnv = [];
     private readonly string _logs;
 
     public ClusterFixture()
     {
         Root = FindRoot();
         _logs = Path.Combine(Root, ".data", "test-logs");
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        Dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{DashboardPort}/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public string Root { get; }
     public string PostgresConnectionString { get; private set; } = "";
     public string BlobConnectionString { get; private set; } = "";
-    public HttpClient Api { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(60) };
-    public HttpClient Dashboard { get; } = new() { BaseAddress = new Uri($"http://127.0.0.1:{DashboardPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient Api { get; }
+    public HttpClient Dashboard { get; }
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_logs);
-        var env = new Dictionary<string, string>
+        var env = _stackEnv = new Dictionary<string, string>
         {
             ["SCALELAB_PG_PORT"] = PgPort.ToString(), ["SCALELAB_PG_DATA"] = Path.Combine(Root, ".data", "test-postgres"),
             ["SCALELAB_AZURITE_PORT"] = AzuritePort.ToString(), ["SCALELAB_AZURITE_DATA"] = Path.Combine(Root, ".data", "test-azurite"),
@@ -64,10 +68,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Logging__LogLevel__Default"] = "Information",
         };
         Start("orchestrator", Path.Combine(Root, "src/Orchestrator/bin/Debug/net10.0/ScaleLab.Orchestrator.dll"),
-            new(common) { ["Orleans__SiloPort"] = "11311", ["Orleans__GatewayPort"] = "30300" }, $"--urls http://127.0.0.1:{ApiPort}");
+            new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() }, $"--urls http://127.0.0.1:{ApiPort}");
         await WaitUntilAsync(async () => (await Api.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "orchestrator health");
         Start("worker", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
-            new(common) { ["Orleans__SiloPort"] = "11312" }, "");
+            new(common) { ["Orleans__SiloPort"] = FreePort().ToString() }, "");
         await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Contains("slotId"), TimeSpan.FromSeconds(120), "a worker slot");
         Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), common, $"--urls http://127.0.0.1:{DashboardPort}");
         await WaitUntilAsync(async () => (await Dashboard.GetAsync("")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "the dashboard");
@@ -104,6 +108,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         Api.Dispose();
         Dashboard.Dispose();
+        await Script("infra/local/azurite.sh", "stop", _stackEnv);
+        await Script("infra/local/postgres.sh", "stop", _stackEnv);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
