@@ -18,21 +18,62 @@ public static class ChinchillaFitter
     public static (ChinchillaLaw Law, double Objective) Fit(IReadOnlyList<ScalingPoint> points, double delta = DefaultDelta,
         IEnumerable<double[]>? starts = null, int maxThreads = 1)
     {
-        var objective = Objective(points, delta);
-        var (theta, value) = LbfgsFromStarts.Minimize(objective, starts ?? DefaultStarts, maxThreads);
-        return (ToLaw(theta), value);
+        var problem = new Standardized(points);
+        var (phi, value) = LbfgsFromStarts.Minimize(problem.Objective(delta), (starts ?? DefaultStarts).Select(problem.ToPhi), maxThreads);
+        return (problem.ToLaw(phi), value);
     }
 
     /// <summary>One L-BFGS run from a known law: how bootstrap refits start (from the full-data optimum).</summary>
-    public static ChinchillaLaw Refit(IReadOnlyList<ScalingPoint> points, ChinchillaLaw start, double delta = DefaultDelta) =>
-        ToLaw(LbfgsFromStarts.MinimizeFrom(Objective(points, delta), ToTheta(start)).Theta);
+    public static ChinchillaLaw Refit(IReadOnlyList<ScalingPoint> points, ChinchillaLaw start, double delta = DefaultDelta)
+    {
+        var problem = new Standardized(points);
+        return problem.ToLaw(LbfgsFromStarts.MinimizeFrom(problem.Objective(delta), problem.ToPhi(ToTheta(start))).Theta);
+    }
 
     internal static LbfgsFromStarts.Objective Objective(IReadOnlyList<ScalingPoint> points, double delta)
     {
-        var lnN = points.Select(p => Math.Log(p.N)).ToArray();
-        var lnD = points.Select(p => Math.Log(p.D)).ToArray();
-        var lnL = points.Select(p => Math.Log(p.Loss)).ToArray();
-        return (theta, gradient) => Evaluate(lnN, lnD, lnL, theta, delta, gradient);
+        var problem = new Standardized(points);
+        return problem.Objective(delta);
+    }
+
+    /// <summary>
+    /// The same problem in better-conditioned coordinates. With z = (ln N − m_N)/s_N (likewise for D), the terms are
+    /// t₁ = φ₀ − φ₃·z_N and t₂ = φ₁ − φ₄·z_D, where α = φ₃/s_N and a = φ₀ + α·m_N. The objective and its minima are
+    /// unchanged; only the coordinates L-BFGS walks in are, which removes the strong a–α (and b–β) correlation and
+    /// the ~(ln N)² curvature gap between them, so each start needs far fewer iterations.
+    /// </summary>
+    private sealed class Standardized
+    {
+        private readonly double[] _zN, _zD, _lnL;
+        private readonly double _mN, _sN, _mD, _sD;
+
+        public Standardized(IReadOnlyList<ScalingPoint> points)
+        {
+            var lnN = points.Select(p => Math.Log(p.N)).ToArray();
+            var lnD = points.Select(p => Math.Log(p.D)).ToArray();
+            (_mN, _sN) = MeanAndScale(lnN);
+            (_mD, _sD) = MeanAndScale(lnD);
+            _zN = lnN.Select(x => (x - _mN) / _sN).ToArray();
+            _zD = lnD.Select(x => (x - _mD) / _sD).ToArray();
+            _lnL = points.Select(p => Math.Log(p.Loss)).ToArray();
+        }
+
+        public LbfgsFromStarts.Objective Objective(double delta) => (phi, gradient) => Evaluate(_zN, _zD, _lnL, phi, delta, gradient);
+
+        public double[] ToPhi(double[] theta) => [theta[0] - theta[3] * _mN, theta[1] - theta[4] * _mD, theta[2], theta[3] * _sN, theta[4] * _sD];
+
+        public ChinchillaLaw ToLaw(double[] phi)
+        {
+            double alpha = phi[3] / _sN, beta = phi[4] / _sD;
+            return ChinchillaFitter.ToLaw([phi[0] + alpha * _mN, phi[1] + beta * _mD, phi[2], alpha, beta]);
+        }
+
+        private static (double Mean, double Scale) MeanAndScale(double[] x)
+        {
+            var mean = x.Average();
+            var sd = Math.Sqrt(x.Average(v => (v - mean) * (v - mean)));
+            return (mean, sd > 1e-12 ? sd : 1); // one distinct value: nothing to scale (validation refuses such fits anyway)
+        }
     }
 
     /// <summary>
