@@ -20,8 +20,56 @@ public class TrainerTests
     {
         public List<MetricSample> Samples { get; } = [];
         public List<RunProgress> Progress { get; } = [];
+        public Dictionary<int, byte[]> Checkpoints { get; } = [];
         public void OnMetrics(IReadOnlyList<MetricSample> samples) => Samples.AddRange(samples);
         public void OnProgress(RunProgress progress) => Progress.Add(progress);
+        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write)
+        {
+            using var bytes = new MemoryStream();
+            write(bytes);
+            Checkpoints[manifest.Step] = bytes.ToArray();
+        }
+
+        public double[] Losses(int fromStep) => Samples.Where(s => s.Name is "loss" or "val_loss" or "grad_norm" && s.Step > fromStep)
+            .OrderBy(s => s.Step).ThenBy(s => s.Name).Select(s => s.Value).ToArray();
+    }
+
+    [Fact]
+    public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run_bitwise()
+    {
+        var config = Config with { CheckpointInterval = 20 };
+        var uninterrupted = new Recorder();
+        new Trainer(config, Corpus(), CPU).Train(uninterrupted, CancellationToken.None);
+        Assert.Equal(new[] { 20, 40 }, uninterrupted.Checkpoints.Keys.Order()); // none at the last step: that is the final checkpoint
+
+        var resumed = new Recorder();
+        var outcome = new Trainer(config, Corpus(), CPU).Train(resumed, CancellationToken.None, new MemoryStream(uninterrupted.Checkpoints[20]));
+
+        Assert.Equal(20, outcome.ResumedFromStep);
+        Assert.DoesNotContain(resumed.Samples, s => s.Step <= 20);
+        Assert.Equal(uninterrupted.Losses(20), resumed.Losses(20)); // loss, grad norm and val loss of steps 21..60, bit for bit
+        foreach (var entry in new[] { "model.bin", "optimizer.bin" }) // the same weights and AdamW state at step 40 (wall clock aside)
+            Assert.Equal(Entry(uninterrupted.Checkpoints[40], entry), Entry(resumed.Checkpoints[40], entry));
+    }
+
+    private static byte[] Entry(byte[] archive, string name)
+    {
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(archive));
+        using var entry = zip.GetEntry(name)!.Open();
+        using var copy = new MemoryStream();
+        entry.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_config_is_refused()
+    {
+        var recorder = new Recorder();
+        new Trainer(Config with { CheckpointInterval = 20 }, Corpus(), CPU).Train(recorder, CancellationToken.None);
+
+        Assert.Throws<InvalidDataException>(() =>
+            new Trainer(Config with { CheckpointInterval = 20, LearningRate = 1e-3 }, Corpus(), CPU)
+                .Train(new Recorder(), CancellationToken.None, new MemoryStream(recorder.Checkpoints[20])));
     }
 
     [Fact]

@@ -49,6 +49,12 @@ public sealed record RunConfig
     /// <summary>Record training metrics every this many steps.</summary>
     [Id(13)] public int LogInterval { get; init; } = 10;
 
+    /// <summary>
+    /// Save a resumable checkpoint every this many steps (0: only the final one). Must be a multiple of
+    /// logInterval, so a checkpoint never falls inside a logging window.
+    /// </summary>
+    [Id(14)] public int CheckpointInterval { get; init; } = 100;
+
     /// <summary>Byte-level vocabulary.</summary>
     [JsonIgnore] public int VocabSize => 256;
 

@@ -36,5 +36,8 @@ public static class RunConfigValidator
         Check(c.EvalInterval >= 1, "evalInterval", "must be at least 1");
         Check(c.EvalBatches is >= 1 and <= 1000, "evalBatches", "must be between 1 and 1000");
         Check(c.LogInterval >= 1, "logInterval", "must be at least 1");
+        Check(c.CheckpointInterval >= 0, "checkpointInterval", "must be 0 (final checkpoint only) or a positive number of steps");
+        if (c.CheckpointInterval > 0 && c.LogInterval >= 1)
+            Check(c.CheckpointInterval % c.LogInterval == 0, "checkpointInterval", $"must be a multiple of logInterval ({c.LogInterval})");
     }
 }

@@ -18,12 +18,20 @@ public sealed class CheckpointStore(BlobServiceClient blobs)
         return (blob.Uri, length);
     }
 
-    public async Task<Stream> OpenAsync(Guid runId, string name, CancellationToken ct)
+    /// <summary>The named checkpoint of a run, or null when there is none.</summary>
+    public async Task<Stream?> TryOpenAsync(Guid runId, string name, CancellationToken ct)
     {
         var blob = blobs.GetBlobContainerClient(Container).GetBlobClient($"runs/{runId}/{name}");
-        var copy = new MemoryStream();
-        await blob.DownloadToAsync(copy, ct);
-        copy.Position = 0;
-        return copy;
+        try
+        {
+            var copy = new MemoryStream();
+            await blob.DownloadToAsync(copy, ct);
+            copy.Position = 0;
+            return copy;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
     }
 }

@@ -78,23 +78,30 @@ public sealed class TrainingHost(
         }
     }
 
+    /// <summary>The periodic checkpoint of a run; a new attempt resumes from it.</summary>
+    public const string LatestCheckpoint = "latest.ckpt";
+
     private async Task<RunResult> TrainAsync(string slotId, DeviceSlot device, RunAssignment a, IRunGrain run, CancellationToken stopping)
     {
         await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
         try
         {
             var trainer = new Trainer(a.Config, corpus.Get(), device.Device);
-            var observer = new ReportingObserver(sink, run, a.Attempt, logger);
-            logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps", a.RunId, a.Name, a.Attempt, slotId, a.Config.Steps);
-            var outcome = await Task.Factory.StartNew(() => trainer.Train(observer, stopping), stopping,
+            await using var uploader = new CheckpointUploader(checkpoints, a.RunId, logger);
+            var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
+            var resume = await ResumePointAsync(a, stopping);
+            logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
+                slotId, a.Config.Steps, resume is null ? "" : " (resuming from its latest checkpoint)");
+            var outcome = await Task.Factory.StartNew(() => trainer.Train(observer, stopping, resume), stopping,
                 TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);
+            await uploader.DisposeAsync(); // the last periodic upload must not race the final one
 
             using var archive = new MemoryStream();
             CheckpointArchive.Write(trainer.Model!, trainer.Optimizer!,
-                new CheckpointArchive.Manifest(a.Config, outcome.Steps, outcome.Tokens, outcome.FinalLoss, outcome.FinalValLoss), archive);
+                new CheckpointArchive.Manifest(a.Config, outcome.Steps, outcome.Tokens, outcome.FinalLoss, outcome.FinalValLoss, outcome.WallClockSeconds), archive);
             trainer.Optimizer!.Dispose();
             trainer.Model!.Dispose();
-            archive.Position = 0;
             var (uri, bytes) = await Retry.UntilAsync(() => { archive.Position = 0; return checkpoints.UploadAsync(a.RunId, "final.ckpt", archive, stopping); },
                 TimeSpan.FromMinutes(5), logger, "UploadCheckpoint", stopping);
             await sink.DrainAsync(TimeSpan.FromMinutes(5));
@@ -108,10 +115,24 @@ public sealed class TrainingHost(
         }
     }
 
-    /// <summary>Metrics go to the sink; progress goes to the run grain without making training wait for the answer.</summary>
-    private sealed class ReportingObserver(MetricSink sink, IRunGrain run, int attempt, ILogger logger) : ITrainingObserver
+    /// <summary>The run's latest checkpoint if an earlier attempt left one for this very config; otherwise start from scratch.</summary>
+    private async Task<Stream?> ResumePointAsync(RunAssignment a, CancellationToken ct)
+    {
+        var stream = await Retry.UntilAsync(() => checkpoints.TryOpenAsync(a.RunId, LatestCheckpoint, ct), TimeSpan.FromMinutes(2), logger, "ReadCheckpoint", ct);
+        if (stream is null) return null;
+        var manifest = CheckpointArchive.ReadManifest(stream);
+        stream.Position = 0;
+        if (manifest.Config == a.Config) return stream;
+        logger.LogWarning("Ignoring the latest checkpoint of run {RunId}: it was written for another config", a.RunId);
+        return null;
+    }
+
+    /// <summary>Metrics go to the sink, checkpoints to the uploader; progress goes to the run grain without making training wait.</summary>
+    private sealed class ReportingObserver(MetricSink sink, IRunGrain run, CheckpointUploader uploader, int attempt, ILogger logger) : ITrainingObserver
     {
         public void OnMetrics(IReadOnlyList<MetricSample> samples) => sink.Add(samples);
+
+        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) => uploader.Enqueue(manifest.Step, write);
 
         public void OnProgress(RunProgress progress) =>
             run.ReportProgressAsync(attempt, progress).ContinueWith(

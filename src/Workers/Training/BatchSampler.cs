@@ -4,19 +4,28 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training;
 
 /// <summary>
-/// Draws (input, target) windows of a byte corpus. Training windows start at positions drawn from the run's
-/// seed, so a run sees the same data every time; validation windows are fixed and evenly spaced.
+/// Draws (input, target) windows of a byte corpus. A training window's start is a hash of (seed, step, row), so
+/// the data a run sees depends on nothing but its seed and the step: resuming at step k needs no sampler state.
+/// Validation windows are fixed and evenly spaced.
 /// </summary>
 public sealed class BatchSampler(ByteCorpus corpus, int batchSize, int seqLen, int seed)
 {
-    private readonly Random _random = new(seed);
-
-    public (Tensor Input, Tensor Target) NextTrain(Device device)
+    public (Tensor Input, Tensor Target) Train(int step, Device device)
     {
         var span = corpus.Train.Span;
+        var range = (ulong)(span.Length - seqLen - 1);
         var starts = new int[batchSize];
-        for (var b = 0; b < batchSize; b++) starts[b] = _random.Next(0, span.Length - seqLen - 1);
+        for (var b = 0; b < batchSize; b++) starts[b] = (int)(SplitMix64(((ulong)(uint)seed << 40) ^ ((ulong)step * (ulong)batchSize + (ulong)b)) % range);
         return Build(span, starts, device);
+    }
+
+    /// <summary>SplitMix64's finaliser: a well-mixed 64-bit hash, so neighbouring (step, row) pairs land far apart.</summary>
+    private static ulong SplitMix64(ulong x)
+    {
+        x += 0x9E3779B97F4A7C15UL;
+        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
+        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
+        return x ^ (x >> 31);
     }
 
     public (Tensor Input, Tensor Target) Validation(int batchIndex, int batches, Device device)

@@ -8,11 +8,14 @@ namespace ScaleLab.Workers.Training;
 
 /// <summary>
 /// A checkpoint as one file: a zip (stored, not compressed) of model.bin (TorchSharp module format),
-/// optimizer.bin (AdamW state) and manifest.json (run config, step, tokens, losses).
+/// optimizer.bin (AdamW moments and step counts) and manifest.json (run config, step, tokens, losses, wall clock).
+/// With the step, the data position is known too (see BatchSampler), so a checkpoint resumes a run exactly.
 /// </summary>
 public static class CheckpointArchive
 {
-    public sealed record Manifest(RunConfig Config, int Step, long Tokens, double Loss, double? ValLoss, string Format = "scalelab-checkpoint/1");
+    public sealed record Manifest(
+        RunConfig Config, int Step, long Tokens, double Loss, double? ValLoss, double WallClockSeconds = 0,
+        string Format = "scalelab-checkpoint/1");
 
     public static void Write(DecoderLM model, AdamW optimizer, Manifest manifest, Stream destination)
     {
@@ -26,22 +29,41 @@ public static class CheckpointArchive
             JsonSerializer.Serialize(entry, manifest, SpecJson.Options);
     }
 
+    public static Manifest ReadManifest(Stream source)
+    {
+        using var zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
+        using var entry = zip.GetEntry("manifest.json")!.Open();
+        return JsonSerializer.Deserialize<Manifest>(entry, SpecJson.Options)!;
+    }
+
+    /// <summary>Loads weights and optimizer state into a model and optimizer built for the same config.</summary>
+    public static Manifest Restore(Stream source, DecoderLM model, AdamW optimizer)
+    {
+        var manifest = ReadManifest(source);
+        using var zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
+        model.load(Buffered(zip, "model.bin"));
+        using (var reader = new BinaryReader(Buffered(zip, "optimizer.bin")))
+            optimizer.load_state_dict(reader);
+        return manifest;
+    }
+
     /// <summary>Rebuilds the model of a checkpoint (on CPU) and returns it with the manifest.</summary>
     public static (DecoderLM Model, Manifest Manifest) ReadModel(Stream source)
     {
+        var manifest = ReadManifest(source);
         using var zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
-        Manifest manifest;
-        using (var entry = zip.GetEntry("manifest.json")!.Open())
-            manifest = JsonSerializer.Deserialize<Manifest>(entry, SpecJson.Options)!;
         var model = new DecoderLM(manifest.Config);
-        using (var entry = zip.GetEntry("model.bin")!.Open())
-        {
-            // TorchSharp's loader seeks, and zip entry streams do not.
-            using var buffered = new MemoryStream();
-            entry.CopyTo(buffered);
-            buffered.Position = 0;
-            model.load(buffered);
-        }
+        model.load(Buffered(zip, "model.bin"));
         return (model, manifest);
+    }
+
+    /// <summary>TorchSharp's loaders seek, and zip entry streams do not.</summary>
+    private static MemoryStream Buffered(ZipArchive zip, string name)
+    {
+        using var entry = zip.GetEntry(name)?.Open() ?? throw new InvalidDataException($"checkpoint has no {name}");
+        var buffer = new MemoryStream();
+        entry.CopyTo(buffer);
+        buffer.Position = 0;
+        return buffer;
     }
 }

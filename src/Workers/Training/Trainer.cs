@@ -20,7 +20,8 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
 
     public AdamW? Optimizer { get; private set; }
 
-    public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct)
+    /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
+    public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
     {
         manual_seed(config.Seed);
         var model = Model = new DecoderLM(config);
@@ -33,18 +34,26 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
             new AdamW.ParamGroup(noDecay, config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
         ]);
 
+        var steps = config.Steps;
+        var startStep = 0;
+        double lastLoss = double.NaN, lastGradNorm = 0, lastLr = 0, priorSeconds = 0;
+        double? lastVal = null;
+        if (resumeFrom is not null)
+        {
+            var manifest = CheckpointArchive.Restore(resumeFrom, model, optimizer);
+            if (manifest.Config != config) throw new InvalidDataException("the checkpoint belongs to a different run config");
+            (startStep, lastLoss, lastVal, priorSeconds) = (manifest.Step, manifest.Loss, manifest.ValLoss, manifest.WallClockSeconds);
+        }
+
         var sampler = new BatchSampler(corpus, config.BatchSize, config.SeqLen, config.Seed);
         var flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
         var clock = Stopwatch.StartNew();
-        var steps = config.Steps;
-        double lastLoss = double.NaN, lastGradNorm = 0, lastLr = 0;
-        double? lastVal = null;
         var lossSum = zeros(1, device: device);
         var lossCount = 0;
-        var intervalStart = (Tokens: 0L, Seconds: 0.0);
+        var intervalStart = (Tokens: startStep * config.TokensPerStep, Seconds: 0.0);
 
         model.train();
-        for (var step = 0; step < steps; step++)
+        for (var step = startStep; step < steps; step++)
         {
             ct.ThrowIfCancellationRequested();
             lastLr = LearningRateSchedule.At(step, config);
@@ -52,7 +61,7 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
 
             using (var scope = NewDisposeScope())
             {
-                var (input, target) = sampler.NextTrain(device);
+                var (input, target) = sampler.Train(step, device);
                 var logits = model.forward(input);                                      // (B, T, V)
                 var loss = nn.functional.cross_entropy(logits.view(-1, config.VocabSize), target.view(-1));
                 optimizer.zero_grad();
@@ -68,7 +77,7 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
             var last = done == steps;
             if (done % config.LogInterval != 0 && done % config.EvalInterval != 0 && !last) continue;
 
-            var seconds = clock.Elapsed.TotalSeconds;
+            var seconds = priorSeconds + clock.Elapsed.TotalSeconds;
             var flops = tokens * flopsPerToken;
             var samples = new List<MetricSample>();
             if (done % config.LogInterval == 0 || last)
@@ -76,8 +85,8 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
                 lastLoss = lossSum.item<float>() / lossCount; // the only device sync of the interval
                 lossSum.zero_();
                 lossCount = 0;
-                var tokensPerSecond = (tokens - intervalStart.Tokens) / Math.Max(1e-9, seconds - intervalStart.Seconds);
-                intervalStart = (tokens, seconds);
+                var tokensPerSecond = (tokens - intervalStart.Tokens) / Math.Max(1e-9, clock.Elapsed.TotalSeconds - intervalStart.Seconds);
+                intervalStart = (tokens, clock.Elapsed.TotalSeconds);
                 samples.Add(new MetricSample(done, "loss", lastLoss, tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "lr", lastLr, tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "grad_norm", lastGradNorm, tokens, flops, seconds));
@@ -86,14 +95,21 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
             if (done % config.EvalInterval == 0 || last)
             {
                 lastVal = Evaluate(model, sampler);
-                samples.Add(new MetricSample(done, "val_loss", lastVal.Value, tokens, flops, clock.Elapsed.TotalSeconds));
+                samples.Add(new MetricSample(done, "val_loss", lastVal.Value, tokens, flops, priorSeconds + clock.Elapsed.TotalSeconds));
             }
             observer.OnMetrics(samples);
             observer.OnProgress(new RunProgress(done, steps, lastLoss, tokens));
+            // The loss window was just reset (checkpointInterval is a multiple of logInterval), so nothing is lost.
+            if (config.CheckpointInterval > 0 && done % config.CheckpointInterval == 0 && !last)
+            {
+                var manifest = new CheckpointArchive.Manifest(config, done, tokens, lastLoss, lastVal, priorSeconds + clock.Elapsed.TotalSeconds);
+                observer.OnCheckpoint(manifest, stream => CheckpointArchive.Write(model, optimizer, manifest, stream));
+            }
         }
 
         var totalTokens = steps * config.TokensPerStep;
-        return new TrainingOutcome(steps, totalTokens, totalTokens * flopsPerToken, lastLoss, lastVal, clock.Elapsed.TotalSeconds);
+        return new TrainingOutcome(steps, totalTokens, totalTokens * flopsPerToken, lastLoss, lastVal,
+            priorSeconds + clock.Elapsed.TotalSeconds, startStep);
     }
 
     private double Evaluate(DecoderLM model, BatchSampler sampler)

@@ -11,6 +11,13 @@ public interface ITrainingObserver
     void OnMetrics(IReadOnlyList<MetricSample> samples);
 
     void OnProgress(RunProgress progress);
+
+    /// <summary>
+    /// A resumable checkpoint is due. <paramref name="write"/> serialises model, optimizer and manifest into a
+    /// stream and must be called before returning (the weights change at the next step); storing the bytes may
+    /// happen later, elsewhere.
+    /// </summary>
+    void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write);
 }
 
-public sealed record TrainingOutcome(int Steps, long Tokens, double Flops, double FinalLoss, double? FinalValLoss, double WallClockSeconds);
+public sealed record TrainingOutcome(int Steps, long Tokens, double Flops, double FinalLoss, double? FinalValLoss, double WallClockSeconds, int ResumedFromStep);

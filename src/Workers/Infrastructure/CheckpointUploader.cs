@@ -1,0 +1,35 @@
+using ScaleLab.Workers.Training;
+
+namespace ScaleLab.Workers.Infrastructure;
+
+/// <summary>
+/// Stores a run's periodic checkpoints as blob runs/{id}/latest.ckpt without holding up training: the bytes are
+/// taken on the training thread, the upload runs in the background, retrying through storage outages. At most
+/// one upload is in flight; the next checkpoint waits for it, so "latest" only ever moves forward.
+/// </summary>
+public sealed class CheckpointUploader(CheckpointStore store, Guid runId, ILogger logger) : IAsyncDisposable
+{
+    private Task _inFlight = Task.CompletedTask;
+
+    public void Enqueue(int step, Action<Stream> write)
+    {
+        var bytes = new MemoryStream();
+        write(bytes);
+        _inFlight.GetAwaiter().GetResult(); // never two uploads of "latest" at once
+        _inFlight = Task.Run(async () =>
+        {
+            try
+            {
+                await Retry.UntilAsync(() => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); },
+                    TimeSpan.FromMinutes(10), logger, $"UploadCheckpoint(step {step})");
+            }
+            catch (Exception ex)
+            {
+                // A lost periodic checkpoint costs only the steps since the previous one if the run is interrupted.
+                logger.LogWarning(ex, "Checkpoint at step {Step} of run {RunId} was not stored", step, runId);
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync() => await _inFlight;
+}
