@@ -1,7 +1,14 @@
+using System.CommandLine;
 using ScaleLab.Workers.Infrastructure;
+using ScaleLab.Workers.Standalone;
+
+// `ScaleLab.Workers train ...` trains one run standalone; with no command it runs the Worker silo.
+if (args.Length > 0 && args[0] == "train")
+    return await new RootCommand("ScaleLab worker") { TrainCommand.Create() }.Parse(args).InvokeAsync();
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddWorkerServices();
 var host = builder.Build();
 await WorkerStartup.WaitForClusterSchemaAsync(builder.Configuration, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Startup"));
 await host.RunAsync();
+return 0;

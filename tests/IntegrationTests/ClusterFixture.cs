@@ -11,7 +11,7 @@ namespace ScaleLab.IntegrationTests;
 /// The real stack, once per test collection: the project-local PostgreSQL and Azurite (test ports, test data
 /// folders), a fresh database, and ScaleLab's Orchestrator and Worker silos as separate processes.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
     // Free ports chosen per run, so two checkouts (or a crashed earlier run) never collide.
@@ -27,6 +27,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(60) };
         Dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{DashboardPort}/"), Timeout = TimeSpan.FromSeconds(60) };
     }
+
+    /// <summary>Worker silos to start; each is its own process on its own silo port.</summary>
+    protected virtual int WorkerCount => 1;
+
+    /// <summary>Worker processes by their silo port (the port appears in their slot ids).</summary>
+    public Dictionary<int, Process> Workers { get; } = [];
 
     public string Root { get; }
     public string PostgresConnectionString { get; private set; } = "";
@@ -70,9 +76,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         Start("orchestrator", Path.Combine(Root, "src/Orchestrator/bin/Debug/net10.0/ScaleLab.Orchestrator.dll"),
             new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() }, $"--urls http://127.0.0.1:{ApiPort}");
         await WaitUntilAsync(async () => (await Api.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "orchestrator health");
-        Start("worker", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
-            new(common) { ["Orleans__SiloPort"] = FreePort().ToString() }, "");
-        await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Contains("slotId"), TimeSpan.FromSeconds(120), "a worker slot");
+        for (var w = 0; w < WorkerCount; w++)
+        {
+            var port = FreePort();
+            Workers[port] = Start($"worker{w}", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
+                new(common) { ["Orleans__SiloPort"] = port.ToString() }, "");
+        }
+        await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Split("slotId").Length - 1 >= WorkerCount,
+            TimeSpan.FromSeconds(120), $"{WorkerCount} worker slot(s)");
         Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), common, $"--urls http://127.0.0.1:{DashboardPort}");
         await WaitUntilAsync(async () => (await Dashboard.GetAsync("")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "the dashboard");
     }
@@ -132,7 +143,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    private void Start(string name, string dll, Dictionary<string, string> env, string args)
+    private Process Start(string name, string dll, Dictionary<string, string> env, string args)
     {
         var info = new ProcessStartInfo("dotnet", $"\"{dll}\" {args}")
         {
@@ -146,6 +157,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _processes.Add(process);
+        return process;
     }
 
     private async Task<string> Script(string script, string verb, Dictionary<string, string> env)
@@ -175,4 +187,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
 {
     public const string Name = "cluster";
+}
+
+/// <summary>A cluster with two Worker silos, for tests that kill one.</summary>
+public sealed class TwoWorkerClusterFixture : ClusterFixture
+{
+    protected override int WorkerCount => 2;
+}
+
+[CollectionDefinition(Name)]
+public sealed class TwoWorkerClusterCollection : ICollectionFixture<TwoWorkerClusterFixture>
+{
+    public const string Name = "two-worker cluster";
 }

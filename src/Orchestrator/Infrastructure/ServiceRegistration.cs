@@ -18,6 +18,7 @@ public static class ServiceRegistration
     public static void AddApplicationServices(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.PostgresConnectionString();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5)));

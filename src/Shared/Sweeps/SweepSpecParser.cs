@@ -88,7 +88,7 @@ public static partial class SweepSpecParser
     }
 
     /// <summary>Deserializes a run config; a type error is reported at the offending field through <paramref name="fieldName"/>.</summary>
-    internal static RunConfig? DeserializeConfig(JsonNode node, ValidationErrors errors, string whole, Func<string, string> fieldName)
+    public static RunConfig? DeserializeConfig(JsonNode node, ValidationErrors errors, string whole, Func<string, string> fieldName)
     {
         try
         {

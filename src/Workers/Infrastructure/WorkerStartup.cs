@@ -16,6 +16,7 @@ public static class WorkerStartup
         var blobs = configuration.GetConnectionString("Blobs")
             ?? throw new InvalidOperationException("ConnectionStrings:Blobs is not set (env ConnectionStrings__Blobs)");
 
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
         TorchRuntime.Initialize(configuration);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
