@@ -68,14 +68,13 @@ public class ClusterFixture : IAsyncLifetime
             ["ConnectionStrings__Postgres"] = PostgresConnectionString,
             ["ConnectionStrings__Blobs"] = BlobConnectionString,
             ["Orleans__ClusterId"] = database,
-            ["ScaleLab__ApiKeyHashes__0"] = Orchestrator.Infrastructure.ApiKeyAuthentication.Hash(ApiKey),
+            ["ScaleLab__ApiKeyHashes__0"] = ScaleLab.Orchestrator.Infrastructure.ApiKeyAuthentication.Hash(ApiKey),
             ["Training__CacheDirectory"] = Path.Combine(Root, ".data", "test-corpus"),
             ["Training__CorpusBytes"] = (1 << 20).ToString(),
             ["Logging__LogLevel__Default"] = "Information",
         };
-        Start("orchestrator", Path.Combine(Root, "src/Orchestrator/bin/Debug/net10.0/ScaleLab.Orchestrator.dll"),
-            new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() }, $"--urls http://127.0.0.1:{ApiPort}");
-        await WaitUntilAsync(async () => (await Api.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "orchestrator health");
+        _orchestratorEnv = new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() };
+        await StartOrchestratorAsync();
         for (var w = 0; w < WorkerCount; w++)
         {
             var port = FreePort();
@@ -86,6 +85,26 @@ public class ClusterFixture : IAsyncLifetime
             TimeSpan.FromSeconds(120), $"{WorkerCount} worker slot(s)");
         Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), common, $"--urls http://127.0.0.1:{DashboardPort}");
         await WaitUntilAsync(async () => (await Dashboard.GetAsync("")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "the dashboard");
+    }
+
+    private Dictionary<string, string> _orchestratorEnv = [];
+
+    public Process? Orchestrator { get; private set; }
+
+    /// <summary>Starts the orchestrator (again, after a kill: same ports, same database) and waits until it answers.</summary>
+    public async Task StartOrchestratorAsync()
+    {
+        Orchestrator = Start("orchestrator", Path.Combine(Root, "src/Orchestrator/bin/Debug/net10.0/ScaleLab.Orchestrator.dll"),
+            _orchestratorEnv, $"--urls http://127.0.0.1:{ApiPort}");
+        await WaitUntilAsync(async () => (await Api.GetAsync("health")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "orchestrator health");
+    }
+
+    /// <summary>Stops PostgreSQL (fast shutdown: every connection dropped), keeps it down, starts it again on the same port.</summary>
+    public async Task RestartPostgresAsync(TimeSpan downtime)
+    {
+        await Script("infra/local/postgres.sh", "stop", _stackEnv);
+        await Task.Delay(downtime);
+        await Script("infra/local/postgres.sh", "start", _stackEnv);
     }
 
     public async Task<JsonElement> WaitForSweepAsync(Guid sweepId, TimeSpan timeout)
@@ -151,7 +170,7 @@ public class ClusterFixture : IAsyncLifetime
         };
         foreach (var (k, v) in env) info.Environment[k] = v;
         var process = Process.Start(info)!;
-        var log = new StreamWriter(Path.Combine(_logs, $"{name}.log"), append: false) { AutoFlush = true };
+        var log = new StreamWriter(Path.Combine(_logs, $"{name}.log"), append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
