@@ -6,16 +6,26 @@ using ScaleLab.Validation;
 
 namespace ScaleLab.Sweeps;
 
-/// <summary>Turns a spec into the list of runs it means (the cartesian product of its axes over the base config).</summary>
+/// <summary>
+/// Turns a spec into the runs it means: the kind's design points (grid: the base alone; isoflop: budgets x sizes;
+/// ablation: the base and its one-factor variations), each crossed with the axes.
+/// </summary>
 public static class SweepExpander
 {
+    /// <summary>A point of the study's design before the axes: the fields it sets, where the user wrote them, its budget.</summary>
+    /// <summary>An IsoFLOP run may miss its budget by this fraction through whole-step rounding, no more.</summary>
+    public const double MaxBudgetMiss = 0.1;
+
+    private sealed record DesignPoint(string Name, JsonObject Overrides, IReadOnlyDictionary<string, string> Origins, double? Budget);
+
     public static IReadOnlyList<PlannedRun>? Expand(Guid sweepId, SweepSpec spec, SweepLimits limits, ValidationErrors errors)
     {
+        var design = DesignPoints(spec).ToList();
         // Count before enumerating, so a grid of a billion runs costs nothing to refuse.
-        var runCount = spec.Axes.Aggregate(1.0, (n, axis) => n * axis.Values.Count);
+        var runCount = spec.Axes.Aggregate((double)design.Count, (n, axis) => n * axis.Values.Count);
         if (runCount > limits.MaxRuns)
         {
-            errors.Add("axes", $"the grid expands to {runCount:G4} runs; the limit is {limits.MaxRuns}");
+            errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep expands to {runCount:G4} runs; the limit is {limits.MaxRuns}");
             return null;
         }
 
@@ -24,42 +34,106 @@ public static class SweepExpander
         var axisIndex = spec.Axes.Select((a, i) => (a.Parameter, i)).ToDictionary(x => x.Parameter, x => x.i);
 
         var runs = new List<PlannedRun>((int)runCount);
+        var names = new Dictionary<Guid, string>();
         var totalFlops = 0.0;
-        var odometer = new int[spec.Axes.Count];
-        for (var n = 0; n < (int)runCount && !errors.IsFull; n++)
+        foreach (var point in design)
         {
-            var node = baseNode.DeepClone().AsObject();
-            for (var a = 0; a < odometer.Length; a++) node[spec.Axes[a].Parameter] = axisValues[a][odometer[a]]?.DeepClone();
-
-            string FieldName(string field) =>
-                axisIndex.TryGetValue(field, out var a) ? $"axes.{field}[{odometer[a]}]" : $"base.{field}";
-
-            var config = SweepSpecParser.DeserializeConfig(node, errors, "axes", FieldName);
-            if (config is not null)
+            var odometer = new int[spec.Axes.Count];
+            for (var n = 0; n < (int)(runCount / design.Count) && !errors.IsFull; n++)
             {
-                RunConfigValidator.Validate(config, errors, FieldName);
-                var total = TransformerShape.TotalParameters(config);
-                if (total > limits.MaxParameters)
-                    errors.Add(FieldName("dModel"), $"a run has {total:N0} parameters; the limit is {limits.MaxParameters:N0}");
-                var flops = TransformerShape.TrainingFlops(config);
-                totalFlops += flops;
-                var name = spec.Axes.Count == 0
-                    ? "base"
-                    : string.Join(", ", spec.Axes.Select((axis, a) => $"{axis.Parameter}={axis.Values[odometer[a]]}"));
-                runs.Add(new PlannedRun(RunIdFor(sweepId, config), name, config,
-                    TransformerShape.NonEmbeddingParameters(config), total, flops));
+                var node = baseNode.DeepClone().AsObject();
+                foreach (var (field, value) in point.Overrides) node[field] = value?.DeepClone();
+                for (var a = 0; a < odometer.Length; a++) node[spec.Axes[a].Parameter] = axisValues[a][odometer[a]]?.DeepClone();
+
+                string FieldName(string field) =>
+                    axisIndex.TryGetValue(field, out var a) ? $"axes.{field}[{odometer[a]}]"
+                    : point.Origins.TryGetValue(field, out var origin) ? origin
+                    : $"base.{field}";
+
+                var config = SweepSpecParser.DeserializeConfig(node, errors, "axes", FieldName);
+                if (config is not null)
+                {
+                    if (point.Budget is { } budget) config = config with { Tokens = ModelSizing.TokensForCompute(config, budget) };
+                    RunConfigValidator.Validate(config, errors, FieldName);
+                    var total = TransformerShape.TotalParameters(config);
+                    if (total > limits.MaxParameters)
+                        errors.Add(FieldName("dModel"), $"a run has {total:N0} parameters; the limit is {limits.MaxParameters:N0}");
+                    var flops = TransformerShape.TrainingFlops(config);
+                    totalFlops += flops;
+                    if (point.Budget is { } c && Math.Abs(flops / c - 1) > MaxBudgetMiss)
+                        errors.Add(FieldName("tokens"), $"a budget of {c:E2} FLOPs cannot be met by {point.Name} in whole steps " +
+                            $"(one step costs {TransformerShape.TrainingFlopsPerToken(config) * config.TokensPerStep:E2}); raise the budget or shrink batchSize x seqLen");
+                    var axisName = string.Join(", ", spec.Axes.Select((axis, a) => $"{axis.Parameter}={axis.Values[odometer[a]]}"));
+                    var name = string.Join(", ", new[] { point.Name, axisName }.Where(s => s.Length > 0)) is { Length: > 0 } joined ? joined : "base";
+                    var runId = RunIdFor(sweepId, config);
+                    if (names.TryGetValue(runId, out var twin))
+                        errors.Add(spec.Kind == "ablation" ? "ablation.variations" : "axes", $"runs '{twin}' and '{name}' would be identical");
+                    names[runId] = name;
+                    runs.Add(new PlannedRun(runId, name, config, TransformerShape.NonEmbeddingParameters(config), total, flops));
+                }
+                Advance(odometer, spec.Axes);
             }
-            Advance(odometer, spec.Axes);
         }
 
         if (totalFlops > limits.MaxTotalFlops)
-            errors.Add("axes", $"the sweep needs {totalFlops:E2} FLOPs; the limit is {limits.MaxTotalFlops:E2}");
+            errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep needs {totalFlops:E2} FLOPs; the limit is {limits.MaxTotalFlops:E2}");
         return errors.IsEmpty ? runs : null;
     }
 
     /// <summary>A run's id is derived from its sweep and hyper-parameters, so expanding twice names the same runs.</summary>
     public static Guid RunIdFor(Guid sweepId, RunConfig config) =>
         DeterministicGuid.From(sweepId.ToString("N") + JsonSerializer.Serialize(config, SpecJson.Options));
+
+    private static IEnumerable<DesignPoint> DesignPoints(SweepSpec spec) => spec.Kind switch
+    {
+        "isoflop" => IsoFlopPoints(spec.Base, spec.IsoFlop!),
+        "ablation" => AblationPoints(spec.Ablation!),
+        _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
+    };
+
+    /// <summary>Per budget, the sizes (given, or log-spaced around √(C/120)), shaped by <see cref="ModelSizing"/>; shapes that round to the same model are kept once.</summary>
+    private static IEnumerable<DesignPoint> IsoFlopPoints(RunConfig template, IsoFlopDesign design)
+    {
+        for (var b = 0; b < design.Budgets.Count; b++)
+        {
+            var budget = design.Budgets[b];
+            var prior = ModelSizing.PriorOptimalParameters(budget);
+            var targets = design.Sizes ?? Enumerable.Range(0, design.SizesPerBudget)
+                .Select(i => design.SizesPerBudget == 1 ? prior : prior / design.Spread * Math.Pow(design.Spread * design.Spread, i / (design.SizesPerBudget - 1.0)))
+                .ToList();
+            var seen = new HashSet<(int, int)>();
+            foreach (var target in targets)
+            {
+                var shaped = ModelSizing.ForParameters(template, target, design.AspectRatio, design.HeadDim);
+                if (!seen.Add((shaped.DModel, shaped.NLayers))) continue;
+                var origin = $"isoflop.budgets[{b}]";
+                yield return new DesignPoint(
+                    $"C={budget:0.##E+0}, N={TransformerShape.NonEmbeddingParameters(shaped):0.##E+0} (d={shaped.DModel}, L={shaped.NLayers})",
+                    new JsonObject { ["dModel"] = shaped.DModel, ["nLayers"] = shaped.NLayers, ["nHeads"] = shaped.NHeads },
+                    new Dictionary<string, string> { ["dModel"] = origin, ["nLayers"] = origin, ["nHeads"] = origin, ["tokens"] = origin },
+                    budget);
+            }
+        }
+    }
+
+    /// <summary>The base, then each variation alone; every arm at each learning rate when <see cref="AblationDesign.LearningRates"/> is set.</summary>
+    private static IEnumerable<DesignPoint> AblationPoints(AblationDesign design)
+    {
+        var arms = new List<DesignPoint> { new("base", [], new Dictionary<string, string>(), null) };
+        foreach (var variation in design.Variations)
+            for (var i = 0; i < variation.Values.Count; i++)
+                arms.Add(new DesignPoint($"{variation.Parameter}={variation.Values[i]}",
+                    new JsonObject { [variation.Parameter] = JsonNode.Parse(variation.Values[i]) },
+                    new Dictionary<string, string> { [variation.Parameter] = $"ablation.variations.{variation.Parameter}[{i}]" }, null));
+        if (design.LearningRates is null) return arms;
+        return arms.SelectMany(arm => design.LearningRates.Select((lr, j) =>
+        {
+            var overrides = arm.Overrides.DeepClone().AsObject();
+            overrides["learningRate"] = JsonNode.Parse(lr);
+            var origins = new Dictionary<string, string>(arm.Origins) { ["learningRate"] = $"ablation.learningRates[{j}]" };
+            return new DesignPoint($"{arm.Name}, lr={lr}", overrides, origins, null);
+        }));
+    }
 
     private static void Advance(int[] odometer, IReadOnlyList<SweepAxis> axes)
     {

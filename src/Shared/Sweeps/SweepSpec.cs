@@ -6,7 +6,9 @@ namespace ScaleLab.Sweeps;
 /// A study as the researcher wrote it: a base run config and axes that vary some of its fields.
 /// Axis values are kept as JSON text so an axis can carry any field's type and errors can point at the value.
 /// </summary>
-public sealed record SweepSpec(string Name, string Kind, int Priority, RunConfig Base, IReadOnlyList<SweepAxis> Axes);
+public sealed record SweepSpec(
+    string Name, string Kind, int Priority, RunConfig Base, IReadOnlyList<SweepAxis> Axes,
+    IsoFlopDesign? IsoFlop = null, AblationDesign? Ablation = null);
 
 /// <summary>One varied field (its JSON name, e.g. "dModel") and the JSON text of each value it takes.</summary>
 public sealed record SweepAxis(string Parameter, IReadOnlyList<string> Values);

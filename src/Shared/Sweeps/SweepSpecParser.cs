@@ -9,9 +9,9 @@ namespace ScaleLab.Sweeps;
 /// <summary>Reads a spec document into a <see cref="SweepSpec"/>, reporting every problem by the field it concerns.</summary>
 public static partial class SweepSpecParser
 {
-    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "grid" };
+    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "grid", "isoflop", "ablation" };
 
-    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes"];
+    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes", "isoflop", "ablation"];
 
     /// <summary>JSON names of the run-config fields an axis may vary.</summary>
     public static IReadOnlySet<string> AxisParameters { get; } = typeof(RunConfig).GetProperties()
@@ -55,9 +55,11 @@ public static partial class SweepSpecParser
             errors.Add("priority", "must be an integer between -100 and 100");
 
         var baseConfig = ReadBase(obj["base"], errors);
-        var axes = ReadAxes(obj["axes"], errors);
+        var axes = ReadAxes(obj["axes"], "axes", errors);
+        var isoFlop = ReadSection(obj, "isoflop", kind, errors, node => StudyDesignParser.ReadIsoFlop(node, errors));
+        var ablation = ReadSection(obj, "ablation", kind, errors, node => StudyDesignParser.ReadAblation(node, errors));
 
-        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes) : null;
+        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes, isoFlop, ablation) : null;
     }
 
     private static string? ReadString(JsonObject obj, string field, ValidationErrors errors, bool required)
@@ -105,18 +107,35 @@ public static partial class SweepSpecParser
         }
     }
 
-    private static IReadOnlyList<SweepAxis> ReadAxes(JsonNode? node, ValidationErrors errors)
+    /// <summary>A kind's own section: required for that kind, refused for the others.</summary>
+    private static T? ReadSection<T>(JsonObject obj, string section, string kind, ValidationErrors errors, Func<JsonNode, T?> read) where T : class
+    {
+        var node = obj[section];
+        if (kind == section && node is null)
+        {
+            errors.Add(section, $"is required for kind '{section}'");
+            return null;
+        }
+        if (kind != section && node is not null)
+        {
+            errors.Add(section, $"only applies to kind '{section}' (this spec is kind '{kind}')");
+            return null;
+        }
+        return node is null ? null : read(node);
+    }
+
+    internal static IReadOnlyList<SweepAxis> ReadAxes(JsonNode? node, string prefix, ValidationErrors errors)
     {
         if (node is null) return [];
         if (node is not JsonObject axesObj)
         {
-            errors.Add("axes", "must be an object mapping a run-config field to a list of values");
+            errors.Add(prefix, "must be an object mapping a run-config field to a list of values");
             return [];
         }
         var axes = new List<SweepAxis>();
         foreach (var (parameter, valuesNode) in axesObj)
         {
-            var field = $"axes.{parameter}";
+            var field = $"{prefix}.{parameter}";
             if (!AxisParameters.Contains(parameter))
             {
                 errors.Add(field, $"unknown run-config field; known: {string.Join(", ", AxisParameters.Order())}");

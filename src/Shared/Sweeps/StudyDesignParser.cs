@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Sweeps;
+
+/// <summary>Reads and checks the "isoflop" and "ablation" sections of a spec.</summary>
+internal static class StudyDesignParser
+{
+    public const int MaxBudgets = 50, MaxSizes = 50;
+
+    public static IsoFlopDesign? ReadIsoFlop(JsonNode node, ValidationErrors errors)
+    {
+        IsoFlopDesign? design;
+        try
+        {
+            design = node.Deserialize<IsoFlopDesign>(SpecJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            var path = ex.Path is { Length: > 2 } p ? "isoflop." + p.TrimStart('$', '.') : "isoflop";
+            errors.Add(path, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "unknown field; expected budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim"
+                : "has the wrong type or an out-of-range number");
+            return null;
+        }
+        if (design?.Budgets is not { Count: > 0 } budgets)
+        {
+            errors.Add("isoflop.budgets", "must list at least one compute budget in FLOPs");
+            return null;
+        }
+        if (budgets.Count > MaxBudgets) errors.Add("isoflop.budgets", $"at most {MaxBudgets} budgets");
+        for (var i = 0; i < budgets.Count; i++)
+            if (!(double.IsFinite(budgets[i]) && budgets[i] >= 1e6)) errors.Add($"isoflop.budgets[{i}]", "must be a number of FLOPs of at least 1e6");
+        if (budgets.Distinct().Count() != budgets.Count) errors.Add("isoflop.budgets", "lists a budget more than once");
+        if (design.Sizes is { } sizes)
+        {
+            if (sizes.Count is 0 or > MaxSizes) errors.Add("isoflop.sizes", $"must list 1 to {MaxSizes} non-embedding parameter counts");
+            for (var i = 0; i < sizes.Count; i++)
+                if (!(double.IsFinite(sizes[i]) && sizes[i] >= 1000)) errors.Add($"isoflop.sizes[{i}]", "must be a parameter count of at least 1000");
+        }
+        if (design.SizesPerBudget is < 1 or > MaxSizes) errors.Add("isoflop.sizesPerBudget", $"must be between 1 and {MaxSizes}");
+        if (!(design.Spread is > 1 and <= 1000)) errors.Add("isoflop.spread", "must be a factor above 1 (sizes span optimum / spread .. optimum x spread)");
+        if (design.AspectRatio is < 1 or > 1024) errors.Add("isoflop.aspectRatio", "must be between 1 and 1024 (d_model per layer)");
+        if (design.HeadDim is < 8 or > 256) errors.Add("isoflop.headDim", "must be between 8 and 256");
+        return design;
+    }
+
+    public static AblationDesign? ReadAblation(JsonNode node, ValidationErrors errors)
+    {
+        if (node is not JsonObject obj)
+        {
+            errors.Add("ablation", "must be an object with 'variations' (and optionally 'learningRates')");
+            return null;
+        }
+        foreach (var (key, _) in obj)
+            if (key is not ("variations" or "learningRates")) errors.Add($"ablation.{key}", "unknown field; expected variations, learningRates");
+        var variations = SweepSpecParser.ReadAxes(obj["variations"], "ablation.variations", errors);
+        if (variations.Count == 0 && obj["variations"] is not null && errors.IsEmpty) errors.Add("ablation.variations", "must vary at least one field");
+        IReadOnlyList<string>? rates = null;
+        if (obj["learningRates"] is { } lr)
+        {
+            if (lr is not JsonArray array || array.Count == 0) errors.Add("ablation.learningRates", "must be a non-empty list of learning rates");
+            else rates = array.Select(v => v?.ToJsonString() ?? "null").ToList();
+        }
+        return new AblationDesign(variations, rates);
+    }
+}

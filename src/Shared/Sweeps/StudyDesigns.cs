@@ -1,0 +1,23 @@
+namespace ScaleLab.Sweeps;
+
+/// <summary>
+/// kind "isoflop": for every compute budget, models of several sizes each trained on exactly that budget
+/// (D = C / the engine's FLOPs per token). Sizes are given as non-embedding parameter targets, or chosen
+/// around the expected optimum: <see cref="SizesPerBudget"/> sizes log-spaced over ×/÷ <see cref="Spread"/>.
+/// </summary>
+public sealed record IsoFlopDesign(
+    IReadOnlyList<double> Budgets,
+    IReadOnlyList<double>? Sizes = null,
+    int SizesPerBudget = 5,
+    double Spread = 4,
+    int AspectRatio = 64,
+    int HeadDim = 32);
+
+/// <summary>
+/// kind "ablation": the base run and, for every listed field, one run per value with only that field changed
+/// (one factor at a time). <see cref="LearningRates"/>, when given, sweeps the learning rate within every arm, since
+/// recurrent and linear mixers train well only in a narrow window; compare arms at their best rate.
+/// </summary>
+public sealed record AblationDesign(
+    IReadOnlyList<SweepAxis> Variations,
+    IReadOnlyList<string>? LearningRates = null);
