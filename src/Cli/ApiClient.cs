@@ -23,6 +23,13 @@ public sealed class ApiClient(HttpClient http, string? apiKey)
         return await ReadAsync<SweepAccepted>(response, ct);
     }
 
+    public async Task<SweepPreview> PreviewAsync(string specJson, CancellationToken ct)
+    {
+        using var content = new StringContent(specJson, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync("api/sweeps/preview", content, ct);
+        return await ReadAsync<SweepPreview>(response, ct);
+    }
+
     public async Task<SweepDetail> GetSweepAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/sweeps/{id}", ct);

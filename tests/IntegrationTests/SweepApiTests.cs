@@ -70,6 +70,31 @@ public class SweepApiTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Preview_expands_an_isoflop_study_without_running_it()
+    {
+        var spec = await File.ReadAllTextAsync(Path.Combine(cluster.Root, "examples/sweeps/isoflop-cpu.json"));
+        var before = await cluster.ScalarAsync("SELECT count(*) FROM runs");
+
+        using var response = await cluster.Api.PostAsync("api/sweeps/preview", new StringContent(spec, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var runs = preview.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(runs.Count, preview.GetProperty("runCount").GetInt32());
+        Assert.InRange(runs.Count, 9, 15); // 3 budgets x up to 5 distinct shapes
+        foreach (var budget in new[] { 3e11, 1e12, 3e12 })
+            Assert.Contains(runs, r => Math.Abs(r.GetProperty("flops").GetDouble() / budget - 1) < 0.1);
+        Assert.Equal(runs.Sum(r => r.GetProperty("flops").GetDouble()), preview.GetProperty("totalFlops").GetDouble(), 1e3);
+        Assert.True(preview.GetProperty("estimatedDeviceSeconds").GetDouble() > 0);
+        Assert.Equal(before, await cluster.ScalarAsync("SELECT count(*) FROM runs")); // nothing stored
+
+        using var bad = await cluster.Api.PostAsync("api/sweeps/preview",
+            new StringContent("""{"name":"x","kind":"isoflop","isoflop":{"budgets":[0]}}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("isoflop.budgets[0]", out _));
+    }
+
+    [Fact]
     public async Task Paging_parameters_out_of_range_are_refused()
     {
         using var response = await cluster.Api.GetAsync("api/sweeps?page=0&pageSize=100000");

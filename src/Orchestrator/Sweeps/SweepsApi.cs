@@ -17,6 +17,9 @@ public static class SweepsApi
         var api = app.MapGroup("api/sweeps").WithTags("Sweeps");
         api.MapPost("/", CreateSweep).WithName("CreateSweep").WithSummary("Submit a study; it is validated, expanded into runs and queued")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<object>("application/json");
+        api.MapPost("/preview", PreviewSweep).WithName("PreviewSweep")
+            .WithSummary("Expand a spec without running it: every run with parameters, tokens, FLOPs and estimated device time, and totals")
+            .Accepts<object>("application/json");
         api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging and a name search");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
         return api;
@@ -38,6 +41,20 @@ public static class SweepsApi
 
         var accepted = await grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body);
         return TypedResults.Created($"/api/sweeps/{sweepId}", accepted);
+    }
+
+    public static async Task<Results<Ok<SweepPreview>, ValidationProblem>> PreviewSweep(
+        HttpRequest request, IGrainFactory grains, SweepLimits limits, IConfiguration configuration, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
+        var spec = body is null ? null : SweepSpecParser.Parse(body, errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, limits, errors);
+        if (spec is null || runs is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
+        var slots = (await grains.GetGrain<ScaleLab.Scheduling.ISchedulerGrain>(ScaleLab.Scheduling.ISchedulerGrain.Default).GetSnapshotAsync()).Slots;
+        var gpu = slots.Any(s => s.Slot.DeviceKind == "cuda");
+        var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
+        return TypedResults.Ok(SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count)));
     }
 
     public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(

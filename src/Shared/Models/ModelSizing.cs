@@ -3,23 +3,29 @@ using ScaleLab.Runs;
 namespace ScaleLab.Models;
 
 /// <summary>
-/// Picks a model shape for a target non-embedding parameter count: width grows with depth at a fixed aspect
-/// ratio (d_model ≈ aspectRatio · n_layers, Kaplan et al. found loss flat across a wide band of shapes) and
-/// heads of <c>headDim</c> channels. Of the depths 1..64 it takes the one whose exact count is closest to the target
-/// in log space.
+/// Picks a model shape for a target non-embedding parameter count: width near <c>aspectRatio</c> x depth (within a
+/// factor of two either way; Kaplan et al. found loss flat across a wide band of shapes) and heads of
+/// <c>headDim</c> channels. Among those shapes it takes the one whose exact count is closest to the target in log
+/// space, and on a near tie the one closest to the aspect ratio.
 /// </summary>
 public static class ModelSizing
 {
     public static RunConfig ForParameters(RunConfig template, double targetParameters, int aspectRatio = 64, int headDim = 32)
     {
         RunConfig? best = null;
-        var bestDistance = double.PositiveInfinity;
+        var bestScore = double.PositiveInfinity;
         for (var layers = 1; layers <= 64; layers++)
         {
-            var width = Math.Max(headDim, (int)Math.Round((double)aspectRatio * layers / headDim) * headDim);
-            var candidate = template with { DModel = width, NLayers = layers, NHeads = width / headDim };
-            var distance = Math.Abs(Math.Log(TransformerShape.NonEmbeddingParameters(candidate) / targetParameters));
-            if (distance < bestDistance) (best, bestDistance) = (candidate, distance);
+            var lowest = Math.Max(1, (int)Math.Ceiling(aspectRatio * layers / 2.0 / headDim));
+            var highest = Math.Max(lowest, (int)Math.Floor(aspectRatio * layers * 2.0 / headDim));
+            for (var heads = lowest; heads <= highest; heads++)
+            {
+                var candidate = template with { DModel = heads * headDim, NLayers = layers, NHeads = heads };
+                var sizeMiss = Math.Abs(Math.Log(TransformerShape.NonEmbeddingParameters(candidate) / targetParameters));
+                var shapeMiss = Math.Abs(Math.Log((double)candidate.DModel / (aspectRatio * layers)));
+                var score = sizeMiss + 0.01 * shapeMiss; // size first; shape breaks near ties
+                if (score < bestScore) (best, bestScore) = (candidate, score);
+            }
         }
         return best!;
     }
