@@ -105,6 +105,7 @@ public class ClusterFixture : IAsyncLifetime
         await Script("infra/local/postgres.sh", "stop", _stackEnv);
         await Task.Delay(downtime);
         await Script("infra/local/postgres.sh", "start", _stackEnv);
+        NpgsqlConnection.ClearAllPools(); // this test process's own idle connections died with the server
     }
 
     public async Task<JsonElement> WaitForSweepAsync(Guid sweepId, TimeSpan timeout)
