@@ -30,6 +30,14 @@ public sealed class ApiClient(HttpClient http, string? apiKey)
         return await ReadAsync<SweepPreview>(response, ct);
     }
 
+    public async Task<SweepSummary> CancelAsync(Guid id, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/sweeps/{id}/cancel");
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, ct);
+        return await ReadAsync<SweepSummary>(response, ct);
+    }
+
     public async Task<SweepDetail> GetSweepAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/sweeps/{id}", ct);

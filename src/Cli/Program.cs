@@ -8,6 +8,6 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 var root = new RootCommand("ScaleLab: scaling-law and ablation studies")
 {
     ApiOptions.Api, ApiOptions.ApiKey,
-    SubmitCommand.Create(), PreviewCommand.Create(), SweepCommand.Create(), FitCommand.Create(),
+    SubmitCommand.Create(), PreviewCommand.Create(), SweepCommand.Create(), CancelCommand.Create(), FitCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

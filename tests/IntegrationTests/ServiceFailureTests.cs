@@ -65,7 +65,10 @@ public class ServiceFailureTests(TwoWorkerClusterFixture cluster)
         await WaitForFinishedRunsAsync(sweepId, 1);
 
         await cluster.RestartPostgresAsync(TimeSpan.FromSeconds(5));
+        // Submitting right after the restart works too (the orchestrator's pooled connections died with the server).
+        var afterRestart = await SubmitAsync("it-after-postgres-restart");
 
         await AssertCompleteAndExactAsync(sweepId);
+        await AssertCompleteAndExactAsync(afterRestart);
     }
 }

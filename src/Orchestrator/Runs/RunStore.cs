@@ -42,8 +42,9 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
             await using var tx = await db.Database.BeginTransactionAsync();
             await db.Runs.Where(r => r.Id == result.RunId).ExecuteUpdateAsync(u => u
                 .SetProperty(r => r.Status, result.Status)
-                .SetProperty(r => r.StepsDone, result.Steps)
-                .SetProperty(r => r.TokensSeen, result.Tokens)
+                // A cancelled or failed attempt reports no steps of its own; the progress it had made stays on record.
+                .SetProperty(r => r.StepsDone, r => r.StepsDone > result.Steps ? r.StepsDone : result.Steps)
+                .SetProperty(r => r.TokensSeen, r => r.TokensSeen > result.Tokens ? r.TokensSeen : result.Tokens)
                 .SetProperty(r => r.FinalLoss, result.FinalLoss)
                 .SetProperty(r => r.LastLoss, r => result.FinalLoss ?? r.LastLoss)
                 .SetProperty(r => r.FinalValLoss, result.FinalValLoss)

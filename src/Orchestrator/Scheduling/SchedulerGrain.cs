@@ -26,7 +26,7 @@ public sealed class SchedulerGrain(
     public async Task EnqueueAsync(IReadOnlyList<RunTicket> tickets)
     {
         var known = S.Queue.Select(t => t.RunId).Concat(S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!.RunId)).ToHashSet();
-        var added = tickets.Where(t => known.Add(t.RunId)).ToList();
+        var added = tickets.Where(t => !S.CancelledSweeps.Contains(t.SweepId) && known.Add(t.RunId)).ToList();
         if (added.Count == 0) return;
         S.Queue.AddRange(added);
         await state.WriteStateAsync();
@@ -64,6 +64,27 @@ public sealed class SchedulerGrain(
         await DispatchAsync();
     }
 
+    public async Task CancelSweepAsync(Guid sweepId)
+    {
+        S.CancelledSweeps.Add(sweepId);
+        var dropped = S.Queue.RemoveAll(t => t.SweepId == sweepId);
+        await state.WriteStateAsync();
+        foreach (var slot in S.Slots.Values.Where(s => s.Ticket?.SweepId == sweepId).ToList())
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IWorkerGrain>(slot.Slot.SlotId).CancelAsync(slot.Ticket!.RunId).WaitAsync(options.StartCallTimeout);
+            }
+            catch (Exception ex)
+            {
+                // An unreachable worker cannot train either; its slot is dropped by the liveness check, and the run grain
+                // refuses any later attempt because the run is no longer unfinished.
+                logger.LogWarning("Could not stop run {RunId} on {SlotId}: {Message}", slot.Ticket?.RunId, slot.Slot.SlotId, ex.Message);
+            }
+        }
+        logger.LogInformation("Sweep {SweepId} cancelled: {Dropped} queued runs dropped", sweepId, dropped);
+    }
+
     public Task<SchedulerSnapshot> GetSnapshotAsync() => Task.FromResult(new SchedulerSnapshot(
         S.Queue.Count,
         S.Slots.Values.OrderBy(s => s.Slot.SlotId, StringComparer.Ordinal)
@@ -87,7 +108,7 @@ public sealed class SchedulerGrain(
     private void Requeue(SlotAssignment assignment)
     {
         if (assignment.Ticket is null) return;
-        S.Queue.Insert(0, assignment.Ticket);
+        if (!S.CancelledSweeps.Contains(assignment.Ticket.SweepId)) S.Queue.Insert(0, assignment.Ticket);
         assignment.Ticket = null;
     }
 

@@ -9,6 +9,8 @@ public sealed class SchedulerState
     [Id(1)] public Dictionary<string, SlotAssignment> Slots { get; set; } = [];
     /// <summary>Attempts handed out per run, so every dispatch of a run has a new, larger attempt number.</summary>
     [Id(2)] public Dictionary<Guid, int> Attempts { get; set; } = [];
+    /// <summary>Sweeps cancelled: their runs are never queued again, whatever re-queues them.</summary>
+    [Id(3)] public HashSet<Guid> CancelledSweeps { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("ScaleLab.Orchestrator.Scheduling.SlotAssignment")]

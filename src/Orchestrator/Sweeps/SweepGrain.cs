@@ -61,6 +61,19 @@ public sealed class SweepGrain(
         }
     }
 
+    public async Task CancelAsync()
+    {
+        if (!state.State.Accepted || state.State.Cancelled || state.State.Unfinished.Count == 0) return;
+        state.State.Cancelled = true;
+        state.State.Unfinished.Clear(); // nothing is re-queued from here on, and late completions are ignored
+        await state.WriteStateAsync();
+        await UnregisterEnsureQueuedAsync();
+        await store.CancelAsync(SweepId);
+        // The scheduler stops the sweep's running runs; their attempts then complete as Cancelled through the run grains.
+        await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).CancelSweepAsync(SweepId);
+        logger.LogInformation("Sweep {SweepId} cancelled", SweepId);
+    }
+
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != EnsureQueuedReminder) return;

@@ -10,4 +10,5 @@ public sealed class SweepState
     [Id(3)] public HashSet<Guid> Unfinished { get; set; } = [];
     [Id(4)] public int Succeeded { get; set; }
     [Id(5)] public int Failed { get; set; }
+    [Id(6)] public bool Cancelled { get; set; }
 }

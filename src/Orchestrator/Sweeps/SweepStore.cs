@@ -64,6 +64,19 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
             JsonSerializer.Deserialize<RunConfig>(r.ConfigJson, SpecJson.Options)!)).ToList();
     }
 
+    /// <summary>The sweep and its not-yet-started runs become Cancelled; running runs follow when their attempt stops.</summary>
+    public async Task CancelAsync(Guid sweepId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        await db.Runs.Where(r => r.SweepId == sweepId && r.Status == RunStatus.Queued).ExecuteUpdateAsync(u => u
+            .SetProperty(r => r.Status, RunStatus.Cancelled)
+            .SetProperty(r => r.FinishedAt, now), ct);
+        await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.Status, SweepStatus.Cancelled)
+            .SetProperty(s => s.FinishedAt, now), ct);
+    }
+
     public async Task UpdateProgressAsync(Guid sweepId, SweepStatus status, int finished, int failed, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

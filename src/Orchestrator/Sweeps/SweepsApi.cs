@@ -20,13 +20,16 @@ public static class SweepsApi
         api.MapPost("/preview", PreviewSweep).WithName("PreviewSweep")
             .WithSummary("Expand a spec without running it: every run with parameters, tokens, FLOPs and estimated device time, and totals")
             .Accepts<object>("application/json");
+        api.MapPost("/{id:guid}/cancel", CancelSweep).WithName("CancelSweep")
+            .WithSummary("Cancel a sweep at once: queued runs never start, running ones stop within a step")
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy);
         api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging and a name search");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
         return api;
     }
 
     public static async Task<Results<Created<SweepAccepted>, ValidationProblem>> CreateSweep(
-        HttpRequest request, IGrainFactory grains, SweepLimits limits, CancellationToken ct)
+        HttpRequest request, IGrainFactory grains, SweepLimits limits, ILoggerFactory loggers, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
@@ -39,7 +42,8 @@ public static class SweepsApi
         if (spec is not null) SweepExpander.Expand(sweepId, spec, limits, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
 
-        var accepted = await grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body);
+        var accepted = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body),
+            loggers.CreateLogger(nameof(SweepsApi)), $"Submitting sweep {sweepId}");
         return TypedResults.Created($"/api/sweeps/{sweepId}", accepted);
     }
 
@@ -55,6 +59,14 @@ public static class SweepsApi
         var gpu = slots.Any(s => s.Slot.DeviceKind == "cuda");
         var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
         return TypedResults.Ok(SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count)));
+    }
+
+    public static async Task<Results<Ok<SweepSummary>, NotFound>> CancelSweep(
+        Guid id, IGrainFactory grains, CatalogQueries queries, ILoggerFactory loggers, CancellationToken ct)
+    {
+        if (await queries.GetSweepAsync(id, ct) is null) return TypedResults.NotFound();
+        await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(id).CancelAsync(), loggers.CreateLogger(nameof(SweepsApi)), $"Cancelling sweep {id}");
+        return TypedResults.Ok((await queries.GetSweepAsync(id, ct))!.Sweep);
     }
 
     public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(

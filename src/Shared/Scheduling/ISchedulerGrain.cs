@@ -15,4 +15,7 @@ public interface ISchedulerGrain : IGrainWithStringKey
     Task ReleaseAsync(string slotId, Guid runId);
 
     Task<SchedulerSnapshot> GetSnapshotAsync();
+
+    /// <summary>Drops the sweep's queued runs and tells the slots training its runs to stop.</summary>
+    Task CancelSweepAsync(Guid sweepId);
 }

@@ -7,6 +7,9 @@ public interface ISweepGrain : IGrainWithGuidKey
     Task<SweepAccepted> SubmitAsync(string specJson);
 
     Task RunFinishedAsync(Guid runId, Runs.RunStatus status);
+
+    /// <summary>Stops the sweep at once: queued runs never start, running ones stop within a step. Idempotent; a finished sweep is left as it is.</summary>
+    Task CancelAsync();
 }
 
 [GenerateSerializer, Immutable, Alias("ScaleLab.Sweeps.SweepAccepted")]

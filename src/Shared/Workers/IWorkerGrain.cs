@@ -12,4 +12,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task StartAsync(RunAssignment assignment);
 
     Task<Guid?> GetCurrentRunAsync();
+
+    /// <summary>Stops the run if this slot is training it (the attempt then completes as Cancelled).</summary>
+    Task CancelAsync(Guid runId);
 }

@@ -20,7 +20,7 @@ public sealed class TrainingHost(
     IHostApplicationLifetime lifetime,
     ILogger<TrainingHost> logger)
 {
-    private sealed record Attempt(RunAssignment Assignment, Task Task);
+    private sealed record Attempt(RunAssignment Assignment, Task Task, CancellationTokenSource Cancel);
 
     private readonly Dictionary<string, Attempt> _slots = [];
     private readonly Lock _gate = new();
@@ -39,23 +39,33 @@ public sealed class TrainingHost(
                 if (current.Assignment.RunId == assignment.RunId && current.Assignment.Attempt == assignment.Attempt) return;
                 throw new InvalidOperationException($"Slot {slotId} is busy with run {current.Assignment.RunId}");
             }
-            var task = Task.Run(() => RunAttemptAsync(slotId, device, assignment, lifetime.ApplicationStopping));
-            _slots[slotId] = new Attempt(assignment, task);
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+            var task = Task.Run(() => RunAttemptAsync(slotId, device, assignment, cancel.Token));
+            _slots[slotId] = new Attempt(assignment, task, cancel);
         }
+    }
+
+    /// <summary>Stops the slot's attempt if it is training that run; the attempt completes as Cancelled.</summary>
+    public void Cancel(string slotId, Guid runId)
+    {
+        lock (_gate)
+            if (_slots.TryGetValue(slotId, out var current) && current.Assignment.RunId == runId) current.Cancel.Cancel();
     }
 
     private readonly HashSet<(Guid, int)> _reporting = [];
 
     private bool IsReporting(Attempt a) => _reporting.Contains((a.Assignment.RunId, a.Assignment.Attempt));
 
-    private async Task RunAttemptAsync(string slotId, DeviceSlot device, RunAssignment a, CancellationToken stopping)
+    /// <param name="cancel">Cancels the training only (a cancelled sweep, or the process stopping); reporting uses the process lifetime.</param>
+    private async Task RunAttemptAsync(string slotId, DeviceSlot device, RunAssignment a, CancellationToken cancel)
     {
+        var stopping = lifetime.ApplicationStopping;
         var run = grains.GetGrain<IRunGrain>(a.RunId);
         try
         {
             var proceed = await Retry.UntilAsync(() => run.BeginAttemptAsync(a.SweepId, slotId, a.Attempt), TimeSpan.FromMinutes(2), logger, "BeginAttempt", stopping);
             RunResult result = proceed
-                ? await TrainAsync(slotId, device, a, run, stopping)
+                ? await TrainAsync(slotId, device, a, run, cancel)
                 : new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "run already finished");
             lock (_gate) _reporting.Add((a.RunId, a.Attempt));
             if (proceed)
@@ -64,7 +74,7 @@ public sealed class TrainingHost(
                 await Retry.UntilAsync(() => grains.GetGrain<Scheduling.ISchedulerGrain>(Scheduling.ISchedulerGrain.Default).ReleaseAsync(slotId, a.RunId),
                     TimeSpan.FromMinutes(2), logger, "ReleaseSlot", stopping);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             logger.LogWarning("Worker stopping: run {RunId} attempt {Attempt} abandoned; the scheduler will re-queue it", a.RunId, a.Attempt);
         }
@@ -107,6 +117,11 @@ public sealed class TrainingHost(
             await sink.DrainAsync(TimeSpan.FromMinutes(5));
             return new RunResult(a.RunId, a.Attempt, RunStatus.Succeeded, outcome.Steps, outcome.Tokens, outcome.Flops,
                 outcome.FinalLoss, outcome.FinalValLoss, uri.ToString(), bytes, outcome.WallClockSeconds, null);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            logger.LogInformation("Run {RunId} attempt {Attempt} cancelled", a.RunId, a.Attempt);
+            return new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "cancelled");
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {

@@ -17,4 +17,10 @@ public sealed class WorkerGrain(LocalSlots slots, TrainingHost host) : Grain, IW
     }
 
     public Task<Guid?> GetCurrentRunAsync() => Task.FromResult(host.CurrentRun(SlotId));
+
+    public Task CancelAsync(Guid runId)
+    {
+        host.Cancel(SlotId, runId);
+        return Task.CompletedTask;
+    }
 }

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace ScaleLab.Cli.Commands;
+
+public static class CancelCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<Guid>("id") { Description = "the sweep id" };
+        var command = new Command("cancel", "Cancel a sweep: queued runs never start, running ones stop") { id };
+        command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
+        {
+            var sweep = await api.CancelAsync(parse.GetValue(id), ct);
+            AnsiConsole.MarkupLine(Markup.Escape($"Sweep {sweep.Name} ({sweep.Id}): {sweep.Status}, {sweep.RunsFinished} of {sweep.RunCount} runs had finished"));
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace ScaleLab.IntegrationTests;
+
+[Collection(ClusterCollection.Name)]
+public class CancelTests(ClusterFixture cluster)
+{
+    private async Task<HttpResponseMessage> PostAsync(string path, string? body = null, bool withKey = true)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        if (withKey) request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
+        return await cluster.Api.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_the_running_run_and_the_queued_ones_never_start()
+    {
+        // Three runs of 300 steps (~15 s each) on the one worker slot: one trains, two wait.
+        using var submitted = await PostAsync("api/sweeps", """
+            {"name":"it-cancel","base":{"dModel":64,"nLayers":2,"nHeads":4,"seqLen":128,"batchSize":16,"tokens":614400,
+             "logInterval":10,"evalInterval":100,"evalBatches":2,"checkpointInterval":100},"axes":{"seed":[1,2,3]}}
+            """);
+        var sweepId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
+        await ClusterFixture.WaitUntilAsync(async () =>
+            (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("runs").EnumerateArray()
+                .Any(r => r.GetProperty("stepsDone").GetInt32() >= 20), TimeSpan.FromMinutes(2), "a run to be training");
+
+        using var cancelled = await PostAsync($"api/sweeps/{sweepId}/cancel");
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        Assert.Equal("Cancelled", (await cancelled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        JsonElement runs = default;
+        await ClusterFixture.WaitUntilAsync(async () =>
+        {
+            runs = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("runs");
+            return runs.EnumerateArray().All(r => r.GetProperty("status").GetString() == "Cancelled");
+        }, TimeSpan.FromSeconds(20), "every run to be cancelled");
+        var started = runs.EnumerateArray().Where(r => r.GetProperty("attempt").GetInt32() > 0).ToList();
+        Assert.Single(started); // the queued two never started
+        Assert.InRange(started[0].GetProperty("stepsDone").GetInt32(), 20, 299); // the running one stopped part-way
+
+        // The slot is free again and nothing of the sweep is queued.
+        await ClusterFixture.WaitUntilAsync(async () =>
+        {
+            var workers = await cluster.Api.GetFromJsonAsync<JsonElement>("api/workers");
+            return workers.GetProperty("queuedRuns").GetInt32() == 0
+                   && workers.GetProperty("slots").EnumerateArray().All(s => s.GetProperty("assignedRunId").ValueKind == JsonValueKind.Null);
+        }, TimeSpan.FromSeconds(20), "the slot to be free");
+
+        using var again = await PostAsync($"api/sweeps/{sweepId}/cancel");
+        using var unknown = await PostAsync($"api/sweeps/{Guid.NewGuid()}/cancel");
+        using var anonymous = await PostAsync($"api/sweeps/{sweepId}/cancel", withKey: false);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+}
