@@ -25,6 +25,7 @@ public class ScalingCsvTests
     [InlineData("n,d,loss\n1e7,2e8,abc\n", "row 2, column loss")]
     [InlineData("n,d,loss\n1e7,2e8,3\n1e8,,2\n", "row 3, column d")]
     [InlineData("n,d,loss\n1e7,2e8,NaN\n", "row 2, column loss")]
+    [InlineData("n,d,loss\n\" OR 1=1 --,1,2\n", "csv")]
     public void Bad_csv_is_refused_naming_row_and_column(string csv, string field)
     {
         var errors = new ValidationErrors();

@@ -54,6 +54,7 @@ public class SweepExpansionTests
     [InlineData("""{"name":"g","base":{"unknownField":1}}""", "base.unknownField")]
     [InlineData("""{"name": "g", """, "body")]
     [InlineData("""[1,2]""", "body")]
+    [InlineData("""{"name":"g","base":{"dModel":64,"dModel":128}}""", "body")]
     public void Invalid_spec_is_rejected_naming_the_field(string json, string field)
     {
         var (runs, errors) = Expand(json);

@@ -76,6 +76,7 @@ public static class SweepsApi
         if (page is < 1 or > 1_000_000) errors.Add("page", "must be between 1 and 1000000");
         if (pageSize is < 1 or > 200) errors.Add("pageSize", "must be between 1 and 200");
         if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
+        if (search is not null && search.Any(char.IsControl)) errors.Add("search", "must not contain control characters");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
         return TypedResults.Ok(await queries.ListSweepsAsync(page ?? 1, pageSize ?? 20, search, ct));
     }

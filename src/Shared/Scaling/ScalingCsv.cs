@@ -14,6 +14,20 @@ public static class ScalingCsv
 {
     public static IReadOnlyList<ScalingPoint> Read(TextReader text, ValidationErrors errors)
     {
+        try
+        {
+            return ReadRows(text, errors);
+        }
+        catch (CsvHelperException ex)
+        {
+            // Unbalanced quotes and the like: CsvHelper gives up on the file; say where.
+            errors.Add("csv", $"is malformed near row {ex.Context?.Parser?.Row}: {ex.GetType().Name}");
+            return [];
+        }
+    }
+
+    private static IReadOnlyList<ScalingPoint> ReadRows(TextReader text, ValidationErrors errors)
+    {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
             PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),

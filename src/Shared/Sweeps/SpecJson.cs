@@ -11,5 +11,6 @@ public static class SpecJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         NumberHandling = JsonNumberHandling.Strict,
         MaxDepth = 16,
+        AllowDuplicateProperties = false,
     };
 }

@@ -27,7 +27,8 @@ public static partial class SweepSpecParser
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
+            // Duplicate keys are refused: "last one wins" would silently drop what the user also wrote.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
