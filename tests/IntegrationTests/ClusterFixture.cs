@@ -108,6 +108,14 @@ public class ClusterFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools(); // this test process's own idle connections died with the server
     }
 
+    /// <summary>Takes the blob emulator away (connections refused) for a while, then brings it back with its data.</summary>
+    public async Task CutBlobStorageAsync(TimeSpan outage)
+    {
+        await Script("infra/local/azurite.sh", "stop", _stackEnv);
+        await Task.Delay(outage);
+        await Script("infra/local/azurite.sh", "start", _stackEnv);
+    }
+
     public async Task<JsonElement> WaitForSweepAsync(Guid sweepId, TimeSpan timeout)
     {
         JsonElement sweep = default;

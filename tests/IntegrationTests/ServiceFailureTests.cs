@@ -59,6 +59,17 @@ public class ServiceFailureTests(TwoWorkerClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Blob_storage_unreachable_for_30_seconds_fails_no_run()
+    {
+        var sweepId = await SubmitAsync("it-blob-outage");
+        await WaitForFinishedRunsAsync(sweepId, 1);
+
+        await cluster.CutBlobStorageAsync(TimeSpan.FromSeconds(30)); // runs finish meanwhile and must wait to store checkpoints
+
+        await AssertCompleteAndExactAsync(sweepId);
+    }
+
+    [Fact]
     public async Task Postgres_restarted_mid_sweep_fails_no_run()
     {
         var sweepId = await SubmitAsync("it-restart-postgres");
