@@ -8,13 +8,8 @@ namespace ScaleLab.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public class CancelTests(ClusterFixture cluster)
 {
-    private async Task<HttpResponseMessage> PostAsync(string path, string? body = null, bool withKey = true)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        if (withKey) request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        return await cluster.Api.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string path, string? body = null, bool withKey = true) =>
+        cluster.PostAsync(path, body, apiKey: withKey ? ClusterFixture.ApiKey : null);
 
     [Fact]
     public async Task Cancel_stops_the_running_run_and_the_queued_ones_never_start()

@@ -108,6 +108,17 @@ public class ClusterFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools(); // this test process's own idle connections died with the server
     }
 
+    /// <summary>A POST to the API, with the test API key unless told otherwise.</summary>
+    public async Task<HttpResponseMessage> PostAsync(string path, string? body = null, string contentType = "application/json",
+        string? apiKey = ApiKey, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return await Api.SendAsync(request);
+    }
+
     /// <summary>Takes the blob emulator away (connections refused) for a while, then brings it back with its data.</summary>
     public async Task CutBlobStorageAsync(TimeSpan outage)
     {

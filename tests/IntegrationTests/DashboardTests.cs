@@ -15,9 +15,7 @@ public class DashboardTests(ClusterFixture cluster)
         var name = "it-dashboard-" + Guid.NewGuid().ToString("N")[..6];
         var spec = "{\"name\":\"" + name + "\",\"base\":{\"nLayers\":1,\"nHeads\":2,\"seqLen\":16,\"batchSize\":4,\"tokens\":640," +
                    "\"logInterval\":5,\"evalInterval\":10,\"evalBatches\":1},\"axes\":{\"dModel\":[16,32]}}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = new StringContent(spec, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        using var response = await cluster.Api.SendAsync(request);
+        using var response = await cluster.PostAsync("api/sweeps", spec);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
         await cluster.WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(4));

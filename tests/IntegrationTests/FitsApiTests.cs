@@ -8,12 +8,7 @@ namespace ScaleLab.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public class FitsApiTests(ClusterFixture cluster)
 {
-    private async Task<HttpResponseMessage> PostAsync(string path, string body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        return await cluster.Api.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string path, string body) => cluster.PostAsync(path, body);
 
     private static string PowerLawPoints(double a, double alpha) =>
         string.Join(",", Enumerable.Range(0, 8).Select(i => Math.Pow(10, 15 + i)).Select(c =>
@@ -41,10 +36,7 @@ public class FitsApiTests(ClusterFixture cluster)
     public async Task An_uploaded_csv_is_fitted_with_options_from_the_query()
     {
         var csv = await File.ReadAllTextAsync(Path.Combine(cluster.Root, "examples/fits/isoflop-synthetic.csv"));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/fits?law=isoflop&bootstrap=20&seed=2")
-            { Content = new StringContent(csv, Encoding.UTF8, "text/csv") };
-        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        using var response = await cluster.Api.SendAsync(request);
+        using var response = await cluster.PostAsync("api/fits?law=isoflop&bootstrap=20&seed=2", csv, "text/csv");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var result = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
@@ -53,10 +45,7 @@ public class FitsApiTests(ClusterFixture cluster)
         Assert.InRange(result.GetProperty("a").GetDouble(), 0.42, 0.48);
         Assert.Equal(20, result.GetProperty("bootstrapUsed").GetInt32());
 
-        using var bad = new HttpRequestMessage(HttpMethod.Post, "api/fits?law=isoflop&bootstrap=lots")
-            { Content = new StringContent("n,d\n1,2\n", Encoding.UTF8, "text/csv") };
-        bad.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        using var refused = await cluster.Api.SendAsync(bad);
+        using var refused = await cluster.PostAsync("api/fits?law=isoflop&bootstrap=lots", "n,d\n1,2\n", "text/csv");
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var errors = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("csv", out _) && errors.TryGetProperty("bootstrap", out _), errors.ToString());

@@ -17,10 +17,7 @@ public class ServiceFailureTests(TwoWorkerClusterFixture cluster)
 
     private async Task<Guid> SubmitAsync(string name)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps")
-            { Content = new StringContent(Spec.Replace("NAME", name), Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        using var response = await cluster.Api.SendAsync(request);
+        using var response = await cluster.PostAsync("api/sweeps", Spec.Replace("NAME", name));
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
     }

@@ -14,13 +14,8 @@ public class SweepApiTests(ClusterFixture cluster)
          "axes":{"dModel":[32,48]}}
         """;
 
-    private async Task<HttpResponseMessage> PostAsync(string body, string? apiKey = ClusterFixture.ApiKey, string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
-        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await cluster.Api.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(string body, string? apiKey = ClusterFixture.ApiKey, string? idempotencyKey = null) =>
+        cluster.PostAsync("api/sweeps", body, apiKey: apiKey, idempotencyKey: idempotencyKey);
 
     [Theory]
     [InlineData("{not json", "body")]

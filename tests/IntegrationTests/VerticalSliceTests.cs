@@ -18,9 +18,7 @@ public class VerticalSliceTests(ClusterFixture cluster)
              "evalInterval":50,"evalBatches":2,"logInterval":10,"warmupSteps":5},
              "axes":{"dModel":[32,64]}}
             """;
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = new StringContent(spec, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        using var response = await cluster.Api.SendAsync(request);
+        using var response = await cluster.PostAsync("api/sweeps", spec);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
 

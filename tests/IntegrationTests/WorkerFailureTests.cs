@@ -16,9 +16,7 @@ public class WorkerFailureTests(TwoWorkerClusterFixture cluster)
             {"name":"it-kill-worker","base":{"dModel":64,"nLayers":2,"nHeads":4,"seqLen":128,"batchSize":16,"tokens":1228800,
              "evalInterval":100,"evalBatches":2,"logInterval":10,"checkpointInterval":50,"warmupSteps":20}}
             """; // 600 steps of about 50 ms
-        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = new StringContent(spec, Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", ClusterFixture.ApiKey);
-        using var response = await cluster.Api.SendAsync(request);
+        using var response = await cluster.PostAsync("api/sweeps", spec);
         var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
 
         // Let the first attempt pass its step-100 checkpoint, then kill its worker without warning.
