@@ -92,7 +92,6 @@ public class FuzzTests(ClusterFixture cluster)
                 failures.Add($"{method} {path[..Math.Min(path.Length, 80)]} [{body?[..Math.Min(body.Length, 60)]}] -> {status}");
         }
 
-        File.WriteAllLines(Path.Combine(cluster.Root, ".data", "test-logs", "fuzz-failures.txt"), failures);
         Assert.Empty(failures);
         Assert.Equal(HttpStatusCode.OK, (await cluster.Api.GetAsync("health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await cluster.Api.GetAsync("api/sweeps")).StatusCode);

@@ -15,8 +15,8 @@ public sealed class CatalogGrain(CatalogQueries queries) : Grain, ICatalogGrain
 
     public Task<RunDetail?> GetRunAsync(Guid runId) => queries.GetRunAsync(runId);
 
-    public async Task<IReadOnlyList<MetricSeries>> GetMetricsAsync(Guid runId, string name, int maxPoints) =>
-        [await queries.GetMetricAsync(runId, name, Math.Clamp(maxPoints, 2, 10_000))];
+    public Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints) =>
+        queries.GetMetricAsync(runId, name, Math.Clamp(maxPoints, 2, 10_000));
 
     public Task<SchedulerSnapshot> GetClusterAsync() =>
         GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).GetSnapshotAsync();

@@ -9,7 +9,8 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     Task<RunDetail?> GetRunAsync(Guid runId);
 
-    Task<IReadOnlyList<MetricSeries>> GetMetricsAsync(Guid runId, string name, int maxPoints);
+    /// <summary>One metric's curve, downsampled to at most <paramref name="maxPoints"/> points.</summary>
+    Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints);
 
     Task<Scheduling.SchedulerSnapshot> GetClusterAsync();
 }
