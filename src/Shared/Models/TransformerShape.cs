@@ -3,40 +3,42 @@ using ScaleLab.Runs;
 namespace ScaleLab.Models;
 
 /// <summary>
-/// Parameter and FLOP accounting for ScaleLab's decoder-only transformer (pre-norm RMSNorm, causal multi-head
-/// attention, SwiGLU MLP, learned positions, LM head tied to the token embedding). The formulas are written
-/// out in docs/model-accounting.md; a test pins them to the real module's parameter count.
+/// Parameter and FLOP accounting for ScaleLab's decoder-only model: pre-norm blocks of a sequence mixer
+/// (<see cref="MixerAccounting"/>) and a SwiGLU MLP, RMSNorm, rotary or learned or no positions, and an LM head
+/// tied to the token embedding or not. The formulas are written out in docs/model-accounting.md; a test pins them to
+/// the real module's parameter count for every mixer.
 /// </summary>
 public static class TransformerShape
 {
     /// <summary>SwiGLU hidden width: 8/3 d (the same parameter count as a 4d GELU MLP), rounded up to a multiple of 8.</summary>
     public static int SwiGluHidden(int dModel) => (int)(8 * Math.Ceiling(8.0 * dModel / 3.0 / 8.0));
 
-    /// <summary>Parameters of one block: attention (Wqkv 3d², Wo d²), SwiGLU (3·d·h) and two RMSNorm gains.</summary>
-    public static long BlockParameters(int dModel)
+    /// <summary>Parameters of one block: its mixer, SwiGLU (3·d·h) and two RMSNorm gains.</summary>
+    public static long BlockParameters(string mixer, RunConfig c)
     {
-        long d = dModel, h = SwiGluHidden(dModel);
-        return 4 * d * d + 3 * d * h + 2 * d;
+        long d = c.DModel, h = SwiGluHidden(c.DModel);
+        return MixerAccounting.Parameters(mixer, c) + 3 * d * h + 2 * d;
     }
 
     /// <summary>Non-embedding parameters N (Kaplan et al. 2020): what scaling laws are fitted against.</summary>
-    public static long NonEmbeddingParameters(RunConfig c) => c.NLayers * BlockParameters(c.DModel) + c.DModel;
+    public static long NonEmbeddingParameters(RunConfig c) => Mixers.PerLayer(c).Sum(m => BlockParameters(m, c)) + c.DModel;
 
-    /// <summary>Token and position embeddings; the LM head is tied, so it adds nothing.</summary>
-    public static long EmbeddingParameters(RunConfig c) => (long)(c.VocabSize + c.SeqLen) * c.DModel;
+    /// <summary>Token embedding, learned positions if any, and the LM head when it is not tied (it is a vocabulary matrix too).</summary>
+    public static long EmbeddingParameters(RunConfig c) =>
+        (long)c.VocabSize * c.DModel * (c.TieEmbeddings ? 1 : 2) + (c.Positions == "learned" ? (long)c.SeqLen * c.DModel : 0);
 
     public static long TotalParameters(RunConfig c) => NonEmbeddingParameters(c) + EmbeddingParameters(c);
 
     /// <summary>
     /// Training FLOPs per token, as in PaLM's MFU accounting (Chowdhery et al. 2022, appendix B):
-    /// 6 x (parameters that take part in a matmul, the tied LM head included) + 12·L·d·T for attention scores
-    /// and the weighted sum of values (forward and backward, full rather than causal-halved T).
+    /// 6 x (parameters that take part in a matmul, the LM head included) + each mixer's sequence term.
     /// </summary>
     public static double TrainingFlopsPerToken(RunConfig c)
     {
-        double d = c.DModel, h = SwiGluHidden(c.DModel), L = c.NLayers;
-        double matmulParameters = L * (4 * d * d + 3 * d * h) + (double)c.VocabSize * d;
-        return 6 * matmulParameters + 12 * L * d * c.SeqLen;
+        double d = c.DModel, h = SwiGluHidden(c.DModel);
+        var layers = Mixers.PerLayer(c);
+        var matmulParameters = layers.Sum(m => MixerAccounting.MatmulParameters(m, c) + 3 * d * h) + (double)c.VocabSize * d;
+        return 6 * matmulParameters + layers.Sum(m => MixerAccounting.SequenceFlopsPerToken(m, c));
     }
 
     /// <summary>Total training compute C for the run's token budget (the tokens actually seen: whole steps).</summary>

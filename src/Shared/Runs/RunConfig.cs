@@ -9,7 +9,10 @@ namespace ScaleLab.Runs;
 [GenerateSerializer, Immutable, Alias("ScaleLab.Runs.RunConfig")]
 public sealed record RunConfig
 {
-    /// <summary>Training task. "lm": next-byte prediction on the GCIDE English dictionary text.</summary>
+    /// <summary>
+    /// Training task. "lm": next-token prediction on the GCIDE English dictionary text (see <see cref="Tokenizer"/>);
+    /// "mqar": multi-query associative recall (Arora et al. 2023, Zoology), generated from the seed.
+    /// </summary>
     [Id(0)] public string Task { get; init; } = "lm";
 
     /// <summary>Residual stream width d_model.</summary>
@@ -55,8 +58,62 @@ public sealed record RunConfig
     /// </summary>
     [Id(14)] public int CheckpointInterval { get; init; } = 100;
 
-    /// <summary>Byte-level vocabulary.</summary>
-    [JsonIgnore] public int VocabSize => 256;
+    /// <summary>
+    /// Sequence mixer of every block: "softmax" (causal attention), "sliding-window" (local attention over
+    /// <see cref="Window"/> tokens), "linear" (linear attention, see <see cref="FeatureMap"/>), "gla" (gated linear
+    /// attention), "mamba" (selective state space), or "hybrid" (layers follow <see cref="HybridPattern"/>).
+    /// </summary>
+    [Id(15)] public string Mixer { get; init; } = "softmax";
+
+    /// <summary>For mixer "hybrid": comma-separated mixers cycled over the layers; the default makes every 4th layer softmax.</summary>
+    [Id(16)] public string HybridPattern { get; init; } = "gla,gla,gla,softmax";
+
+    /// <summary>Tokens a sliding-window attention query sees, itself included.</summary>
+    [Id(17)] public int Window { get; init; } = 64;
+
+    /// <summary>Linear attention's feature map: "elu+1", "relu", or "taylor" (2nd-order Taylor of exp, as in Based).</summary>
+    [Id(18)] public string FeatureMap { get; init; } = "taylor";
+
+    /// <summary>Linear attention's query/key width per head before the feature map (Based uses 16).</summary>
+    [Id(19)] public int FeatureDim { get; init; } = 16;
+
+    /// <summary>Mamba's state size N per channel.</summary>
+    [Id(20)] public int StateSize { get; init; } = 16;
+
+    /// <summary>Position information: "rope" (rotary, inside attention mixers), "learned" (absolute embeddings), or "none".</summary>
+    [Id(21)] public string Positions { get; init; } = "rope";
+
+    /// <summary>Share the token embedding with the LM head.</summary>
+    [Id(22)] public bool TieEmbeddings { get; init; } = true;
+
+    /// <summary>"cosine" (warmup, cosine decay to 10% of peak) or "wsd" (warmup, stable at peak, linear decay to 0 over the last <see cref="DecayFraction"/>).</summary>
+    [Id(23)] public string Schedule { get; init; } = "cosine";
+
+    /// <summary>Fraction of the steps a "wsd" schedule spends decaying.</summary>
+    [Id(24)] public double DecayFraction { get; init; } = 0.2;
+
+    /// <summary>Gradient accumulation: each step's batch runs as this many micro-batches (must divide batchSize).</summary>
+    [Id(25)] public int MicroBatches { get; init; } = 1;
+
+    /// <summary>"auto" (bf16 on CUDA, fp32 on CPU), "fp32", "tf32" (CUDA matmuls in TF32) or "bf16" (bf16 compute, fp32 master weights and optimizer state).</summary>
+    [Id(26)] public string Precision { get; init; } = "auto";
+
+    /// <summary>For task "lm": "bytes" (vocabulary 256) or "bpe" (cl100k BPE, kept to the <see cref="BpeVocab"/> most frequent tokens of the corpus).</summary>
+    [Id(27)] public string Tokenizer { get; init; } = "bytes";
+
+    [Id(28)] public int BpeVocab { get; init; } = 8192;
+
+    /// <summary>For task "mqar": vocabulary size (keys from the lower half, values from the upper half).</summary>
+    [Id(29)] public int MqarVocab { get; init; } = 256;
+
+    /// <summary>For task "mqar": key-value pairs per sequence, each queried once.</summary>
+    [Id(30)] public int MqarPairs { get; init; } = 8;
+
+    [JsonIgnore] public int VocabSize => Task switch
+    {
+        "mqar" => MqarVocab,
+        _ => Tokenizer == "bpe" ? BpeVocab : 256,
+    };
 
     [JsonIgnore] public long TokensPerStep => (long)BatchSize * SeqLen;
 

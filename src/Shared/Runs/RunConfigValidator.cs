@@ -5,7 +5,13 @@ namespace ScaleLab.Runs;
 /// <summary>Checks that a run can actually be trained; <paramref name="fieldName"/> maps a JSON field to where the user wrote it.</summary>
 public static class RunConfigValidator
 {
-    public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "lm" };
+    public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "lm", "mqar" };
+
+    private static readonly string[] FeatureMaps = ["elu+1", "relu", "taylor"];
+    private static readonly string[] PositionKinds = ["rope", "learned", "none"];
+    private static readonly string[] Schedules = ["cosine", "wsd"];
+    private static readonly string[] Precisions = ["auto", "fp32", "tf32", "bf16"];
+    private static readonly string[] Tokenizers = ["bytes", "bpe"];
 
     public static void Validate(RunConfig c, ValidationErrors errors, Func<string, string> fieldName)
     {
@@ -36,8 +42,49 @@ public static class RunConfigValidator
         Check(c.EvalInterval >= 1, "evalInterval", "must be at least 1");
         Check(c.EvalBatches is >= 1 and <= 1000, "evalBatches", "must be between 1 and 1000");
         Check(c.LogInterval >= 1, "logInterval", "must be at least 1");
+        ValidateArchitecture(c, Check);
+        ValidateTraining(c, Check);
         Check(c.CheckpointInterval >= 0, "checkpointInterval", "must be 0 (final checkpoint only) or a positive number of steps");
         if (c.CheckpointInterval > 0 && c.LogInterval >= 1)
             Check(c.CheckpointInterval % c.LogInterval == 0, "checkpointInterval", $"must be a multiple of logInterval ({c.LogInterval})");
+    }
+
+    private static void ValidateArchitecture(RunConfig c, Action<bool, string, string> check)
+    {
+        var mixerOk = c.Mixer is not null && Models.Mixers.All.Contains(c.Mixer);
+        check(mixerOk, "mixer", $"unknown mixer '{c.Mixer}'; supported: {string.Join(", ", Models.Mixers.All)}");
+        if (c.Mixer == Models.Mixers.Hybrid)
+        {
+            var layers = (c.HybridPattern ?? "").Split(',', StringSplitOptions.TrimEntries);
+            var bad = layers.Where(m => !Models.Mixers.Layer.Contains(m)).ToList();
+            check(bad.Count == 0 && layers.Length <= 256, "hybridPattern",
+                $"must be 1-256 comma-separated mixers of: {string.Join(", ", Models.Mixers.Layer)}" + (bad.Count > 0 ? $" ('{bad[0]}' is not one)" : ""));
+        }
+        check(c.Window is >= 1 and <= 65536, "window", "must be between 1 and 65536");
+        check(c.FeatureMap is not null && FeatureMaps.Contains(c.FeatureMap), "featureMap", $"must be one of: {string.Join(", ", FeatureMaps)}");
+        check(c.FeatureDim is >= 1 and <= 128, "featureDim", "must be between 1 and 128");
+        check(c.StateSize is >= 1 and <= 256, "stateSize", "must be between 1 and 256");
+        check(c.Positions is not null && PositionKinds.Contains(c.Positions), "positions", $"must be one of: {string.Join(", ", PositionKinds)}");
+        if (c.Positions == "rope" && c.NHeads >= 1 && c.DModel % c.NHeads == 0)
+            check(c.DModel / c.NHeads % 2 == 0, "positions", $"rope needs an even head dimension (dModel / nHeads = {c.DModel / Math.Max(1, c.NHeads)})");
+    }
+
+    private static void ValidateTraining(RunConfig c, Action<bool, string, string> check)
+    {
+        check(c.Schedule is not null && Schedules.Contains(c.Schedule), "schedule", $"must be one of: {string.Join(", ", Schedules)}");
+        check(double.IsFinite(c.DecayFraction) && c.DecayFraction is > 0 and <= 1, "decayFraction", "must be a finite number in (0, 1]");
+        check(c.MicroBatches is >= 1 and <= 4096, "microBatches", "must be between 1 and 4096");
+        if (c.MicroBatches >= 1 && c.BatchSize >= 1)
+            check(c.BatchSize % c.MicroBatches == 0, "microBatches", $"must divide batchSize ({c.BatchSize})");
+        check(c.Precision is not null && Precisions.Contains(c.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
+        check(c.Tokenizer is not null && Tokenizers.Contains(c.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", Tokenizers)}");
+        check(c.BpeVocab is >= 512 and <= 100_000, "bpeVocab", "must be between 512 and 100000");
+        if (c.Task == "mqar")
+        {
+            check(c.MqarVocab is >= 8 and <= 65536, "mqarVocab", "must be between 8 and 65536");
+            check(c.MqarPairs >= 1 && c.MqarPairs <= c.MqarVocab / 2, "mqarPairs", $"must be between 1 and mqarVocab / 2 ({c.MqarVocab / 2}): keys are distinct");
+            // Pairs take 2 tokens each; every query takes 2 more (key, then its value as the target).
+            check(4 * c.MqarPairs <= c.SeqLen + 1, "mqarPairs", $"needs seqLen >= 4 x mqarPairs - 1 ({4 * c.MqarPairs - 1}): the pairs and one query per pair must fit");
+        }
     }
 }

@@ -7,21 +7,27 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training;
 
 /// <summary>
-/// Decoder-only transformer language model: token + learned position embeddings, pre-norm blocks, final
-/// RMSNorm, and an LM head tied to the token embedding. Its parameter count is <see cref="TransformerShape"/>'s.
+/// Decoder-only language model: token embedding (plus learned positions when configured; rotary positions live in
+/// the attention mixers), pre-norm blocks each with its own sequence mixer, final RMSNorm, and an LM head tied to
+/// the token embedding unless configured otherwise. Its parameter count is <see cref="TransformerShape"/>'s.
 /// </summary>
 public sealed class DecoderLM : nn.Module<Tensor, Tensor>
 {
-    private readonly Embedding tokens, positions;
+    private readonly Embedding tokens;
+    private readonly Embedding? positions;
+    private readonly Linear? head;
     private readonly ModuleList<TransformerBlock> blocks;
+
+    public IEnumerable<TransformerBlock> Blocks => blocks;
     private readonly RmsNorm norm;
 
     public DecoderLM(RunConfig c) : base(nameof(DecoderLM))
     {
         tokens = nn.Embedding(c.VocabSize, c.DModel);
-        positions = nn.Embedding(c.SeqLen, c.DModel);
+        if (c.Positions == "learned") positions = nn.Embedding(c.SeqLen, c.DModel);
+        if (!c.TieEmbeddings) head = nn.Linear(c.DModel, c.VocabSize, hasBias: false);
         blocks = new ModuleList<TransformerBlock>();
-        for (var i = 0; i < c.NLayers; i++) blocks.Add(new TransformerBlock(c.DModel, c.NHeads, TransformerShape.SwiGluHidden(c.DModel)));
+        foreach (var mixer in Models.Mixers.PerLayer(c)) blocks.Add(new TransformerBlock(mixer, c));
         norm = new RmsNorm(c.DModel);
         RegisterComponents();
         InitializeWeights(c.NLayers);
@@ -32,12 +38,12 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor idx)
     {
         using var scope = NewDisposeScope();
-        var t = idx.shape[1];
-        var pos = arange(t, dtype: int64, device: idx.device);                    // (T)
-        var x = tokens.forward(idx) + positions.forward(pos);                     // (B, T, d)
+        var x = tokens.forward(idx);                                              // (B, T, d)
+        if (positions is not null) x = x + positions.forward(arange(idx.shape[1], dtype: int64, device: idx.device));
         foreach (var block in blocks) x = block.forward(x);
         x = norm.forward(x);
-        return nn.functional.linear(x, tokens.weight!).MoveToOuterDisposeScope(); // (B, T, V)
+        var logits = head is null ? nn.functional.linear(x, tokens.weight!) : head.forward(x);
+        return logits.MoveToOuterDisposeScope();                                  // (B, T, V)
     }
 
     /// <summary>N(0, 0.02) everywhere; residual output projections N(0, 0.02/√(2L)) so the stream's variance does not grow with depth.</summary>

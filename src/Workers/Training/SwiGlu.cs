@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training;
 
 /// <summary>SwiGLU feed-forward (Shazeer 2020): W2 · (SiLU(W1 x) ⊙ W3 x).</summary>
-public sealed class SwiGlu : nn.Module<Tensor, Tensor>
+public sealed class SwiGlu : nn.Module<Tensor, Tensor>, Mixers.IResidualWriter
 {
     private readonly Linear w1, w3, w2;
 

@@ -1,31 +1,35 @@
+using ScaleLab.Runs;
+using ScaleLab.Workers.Training.Mixers;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Training;
 
-/// <summary>Pre-norm residual block: x + Attn(RMSNorm(x)), then + SwiGLU(RMSNorm(x)).</summary>
+/// <summary>Pre-norm residual block: x + Mixer(RMSNorm(x)), then + SwiGLU(RMSNorm(x)).</summary>
 public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 {
     private readonly RmsNorm norm1, norm2;
-    private readonly CausalSelfAttention attn;
+    private readonly nn.Module<Tensor, Tensor> mixer;
     private readonly SwiGlu mlp;
 
-    public TransformerBlock(int dModel, int heads, int hidden) : base(nameof(TransformerBlock))
+    public TransformerBlock(string mixerName, RunConfig c) : base(nameof(TransformerBlock))
     {
-        norm1 = new RmsNorm(dModel);
-        attn = new CausalSelfAttention(dModel, heads);
-        norm2 = new RmsNorm(dModel);
-        mlp = new SwiGlu(dModel, hidden);
+        norm1 = new RmsNorm(c.DModel);
+        mixer = MixerFactory.Create(mixerName, c);
+        norm2 = new RmsNorm(c.DModel);
+        mlp = new SwiGlu(c.DModel, Models.TransformerShape.SwiGluHidden(c.DModel));
         RegisterComponents();
     }
 
+    public nn.Module<Tensor, Tensor> Mixer => mixer;
+
     /// <summary>The projections that write into the residual stream (initialised smaller, as in GPT-2).</summary>
-    public IEnumerable<TorchSharp.Modules.Linear> ResidualProjections => [attn.OutputProjection, mlp.OutputProjection];
+    public IEnumerable<TorchSharp.Modules.Linear> ResidualProjections => [((IResidualWriter)mixer).OutputProjection, mlp.OutputProjection];
 
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = x + attn.forward(norm1.forward(x));
+        x = x + mixer.forward(norm1.forward(x));
         x = x + mlp.forward(norm2.forward(x));
         return x.MoveToOuterDisposeScope();
     }

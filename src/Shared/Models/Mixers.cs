@@ -1,0 +1,40 @@
+using ScaleLab.Runs;
+
+namespace ScaleLab.Models;
+
+/// <summary>The sequence mixers a block can use, by the names a run config gives them.</summary>
+public static class Mixers
+{
+    public const string Softmax = "softmax";
+    public const string SlidingWindow = "sliding-window";
+    public const string Linear = "linear";
+    public const string Gla = "gla";
+    public const string Mamba = "mamba";
+    public const string Hybrid = "hybrid";
+
+    /// <summary>Mixers a single layer can have.</summary>
+    public static readonly IReadOnlyList<string> Layer = [Softmax, SlidingWindow, Linear, Gla, Mamba];
+
+    /// <summary>Values of the run config's mixer field.</summary>
+    public static readonly IReadOnlyList<string> All = [.. Layer, Hybrid];
+
+    /// <summary>The mixer of each layer, first to last.</summary>
+    public static IReadOnlyList<string> PerLayer(RunConfig c)
+    {
+        if (c.Mixer != Hybrid) return Enumerable.Repeat(c.Mixer, c.NLayers).ToList();
+        var pattern = c.HybridPattern.Split(',', StringSplitOptions.TrimEntries);
+        return Enumerable.Range(0, c.NLayers).Select(i => pattern[i % pattern.Length]).ToList();
+    }
+
+    /// <summary>Linear attention's feature size per head after the map: f for elu+1 and relu, 1 + f + f² for the Taylor map.</summary>
+    public static int FeatureSize(RunConfig c) => c.FeatureMap == "taylor" ? 1 + c.FeatureDim + c.FeatureDim * c.FeatureDim : c.FeatureDim;
+
+    /// <summary>Rank of GLA's low-rank gate projection (Yang et al. 2023 use 16).</summary>
+    public const int GlaGateRank = 16;
+
+    /// <summary>Mamba's inner width is this many times d_model.</summary>
+    public const int MambaExpand = 2;
+
+    /// <summary>Mamba's depthwise causal convolution width.</summary>
+    public const int MambaConvKernel = 4;
+}
