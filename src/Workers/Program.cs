@@ -2,9 +2,9 @@ using System.CommandLine;
 using ScaleLab.Workers.Infrastructure;
 using ScaleLab.Workers.Standalone;
 
-// `ScaleLab.Workers train ...` trains one run standalone; with no command it runs the Worker silo.
-if (args.Length > 0 && args[0] == "train")
-    return await new RootCommand("ScaleLab worker") { TrainCommand.Create() }.Parse(args).InvokeAsync();
+// `train ...` trains one run standalone, `bench-mixers` measures mixer throughput; with no command it runs the Worker silo.
+if (args.Length > 0 && args[0] is "train" or "bench-mixers")
+    return await new RootCommand("ScaleLab worker") { TrainCommand.Create(), MixerBenchCommand.Create() }.Parse(args).InvokeAsync();
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddWorkerServices();

@@ -1,6 +1,7 @@
 using ScaleLab.Runs;
 using ScaleLab.Workers.Corpus;
 using ScaleLab.Workers.Training;
+using ScaleLab.Workers.Training.Tasks;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Tests;
@@ -13,8 +14,11 @@ public class TrainerTests
         LearningRate = 3e-3, WarmupSteps = 5, EvalInterval = 30, EvalBatches = 2, LogInterval = 10, Seed = 7,
     };
 
-    private static ByteCorpus Corpus() =>
-        GcideCorpus.Load(GcideCorpus.DefaultSource, Path.Combine(Path.GetTempPath(), "scalelab-test-corpus"), 1 << 20);
+    private static readonly TokenCorpus Text = TokenCorpus.FromBytes("gcide",
+        GcideCorpus.Load(GcideCorpus.DefaultSource, Path.Combine(Path.GetTempPath(), "scalelab-test-corpus"), 1 << 20));
+
+    private static Trainer NewTrainer(RunConfig config) =>
+        new(config, new LanguageModelingTask(Text, config.BatchSize, config.SeqLen, config.Seed, config.EvalBatches), CPU);
 
     private sealed class Recorder : ITrainingObserver
     {
@@ -39,11 +43,11 @@ public class TrainerTests
     {
         var config = Config with { CheckpointInterval = 20 };
         var uninterrupted = new Recorder();
-        new Trainer(config, Corpus(), CPU).Train(uninterrupted, CancellationToken.None);
+        NewTrainer(config).Train(uninterrupted, CancellationToken.None);
         Assert.Equal(new[] { 20, 40 }, uninterrupted.Checkpoints.Keys.Order()); // none at the last step: that is the final checkpoint
 
         var resumed = new Recorder();
-        var outcome = new Trainer(config, Corpus(), CPU).Train(resumed, CancellationToken.None, new MemoryStream(uninterrupted.Checkpoints[20]));
+        var outcome = NewTrainer(config).Train(resumed, CancellationToken.None, new MemoryStream(uninterrupted.Checkpoints[20]));
 
         Assert.Equal(20, outcome.ResumedFromStep);
         Assert.DoesNotContain(resumed.Samples, s => s.Step <= 20);
@@ -65,10 +69,10 @@ public class TrainerTests
     public void A_checkpoint_of_another_config_is_refused()
     {
         var recorder = new Recorder();
-        new Trainer(Config with { CheckpointInterval = 20 }, Corpus(), CPU).Train(recorder, CancellationToken.None);
+        NewTrainer(Config with { CheckpointInterval = 20 }).Train(recorder, CancellationToken.None);
 
         Assert.Throws<InvalidDataException>(() =>
-            new Trainer(Config with { CheckpointInterval = 20, LearningRate = 1e-3 }, Corpus(), CPU)
+            NewTrainer(Config with { CheckpointInterval = 20, LearningRate = 1e-3 })
                 .Train(new Recorder(), CancellationToken.None, new MemoryStream(recorder.Checkpoints[20])));
     }
 
@@ -76,7 +80,7 @@ public class TrainerTests
     public void Training_on_english_text_lowers_the_loss_well_below_uniform()
     {
         var recorder = new Recorder();
-        var outcome = new Trainer(Config, Corpus(), CPU).Train(recorder, CancellationToken.None);
+        var outcome = NewTrainer(Config).Train(recorder, CancellationToken.None);
 
         var losses = recorder.Samples.Where(s => s.Name == "loss").Select(s => s.Value).ToList();
         Assert.Equal(60, outcome.Steps);
@@ -92,8 +96,8 @@ public class TrainerTests
     {
         var a = new Recorder();
         var b = new Recorder();
-        new Trainer(Config, Corpus(), CPU).Train(a, CancellationToken.None);
-        new Trainer(Config, Corpus(), CPU).Train(b, CancellationToken.None);
+        NewTrainer(Config).Train(a, CancellationToken.None);
+        NewTrainer(Config).Train(b, CancellationToken.None);
 
         Assert.Equal(a.Samples.Where(s => s.Name == "loss").Select(s => s.Value), b.Samples.Where(s => s.Name == "loss").Select(s => s.Value));
     }
@@ -101,7 +105,7 @@ public class TrainerTests
     [Fact]
     public void Checkpoint_round_trip_reproduces_the_model_outputs()
     {
-        var trainer = new Trainer(Config with { Tokens = 8 * 32 * 10, EvalInterval = 10 }, Corpus(), CPU);
+        var trainer = NewTrainer(Config with { Tokens = 8 * 32 * 10, EvalInterval = 10 });
         var outcome = trainer.Train(new Recorder(), CancellationToken.None);
         using var archive = new MemoryStream();
         CheckpointArchive.Write(trainer.Model!, trainer.Optimizer!,

@@ -15,7 +15,7 @@ public static partial class GcideCorpus
     private const int CacheFormat = 1;
 
     private static readonly Lock Gate = new();
-    private static ByteCorpus? _loaded;
+    private static (int MaxBytes, byte[] Text)? _loaded;
 
     [GeneratedRegex("<[^>]{0,200}>")]
     private static partial Regex Markup();
@@ -26,11 +26,12 @@ public static partial class GcideCorpus
     [GeneratedRegex(@"\n{2,}")]
     private static partial Regex BlankLines();
 
-    public static ByteCorpus Load(string source, string cacheDirectory, int maxBytes)
+    /// <summary>The cleaned text, at most <paramref name="maxBytes"/> bytes of ASCII.</summary>
+    public static byte[] Load(string source, string cacheDirectory, int maxBytes)
     {
         lock (Gate)
         {
-            if (_loaded is not null && _loaded.Train.Length + _loaded.Validation.Length == maxBytes) return _loaded;
+            if (_loaded is { } loaded && loaded.MaxBytes == maxBytes) return loaded.Text;
             var cache = Path.Combine(cacheDirectory, $"gcide-v{CacheFormat}-{maxBytes}.bytes");
             byte[] bytes;
             if (File.Exists(cache))
@@ -48,7 +49,8 @@ public static partial class GcideCorpus
                 File.WriteAllBytes(temp, bytes);
                 File.Move(temp, cache, overwrite: true);
             }
-            return _loaded = new ByteCorpus("gcide", bytes);
+            _loaded = (maxBytes, bytes);
+            return bytes;
         }
     }
 

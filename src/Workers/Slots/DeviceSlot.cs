@@ -1,19 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Slots;
 
-/// <summary>A device this worker trains on: one per GPU, or CPU slots where there is none.</summary>
+/// <summary>A device this worker trains on: one per GPU (name and memory from nvidia-smi where present), or CPU slots where there is none.</summary>
 public sealed record DeviceSlot(string Kind, int Index, string Name, long MemoryBytes)
 {
     public Device Device => Kind == "cuda" ? new Device(DeviceType.CUDA, Index) : CPU;
 
+    /// <summary>
+    /// Dense peak FLOP/s of this device at a precision ("bf16", "tf32", "fp32"), from the vendor's data sheet, for MFU;
+    /// null where unknown (CPUs, unlisted GPUs). Torch:PeakTflops overrides it.
+    /// </summary>
+    public double? PeakFlops(string precision, double? overrideTflops = null)
+    {
+        if (overrideTflops is > 0) return overrideTflops * 1e12;
+        if (Kind != "cuda") return null;
+        (double Bf16, double Tf32, double Fp32)? peak =
+            Name.Contains("H100", StringComparison.OrdinalIgnoreCase) || Name.Contains("H200", StringComparison.OrdinalIgnoreCase)
+                ? (989.4e12, 494.7e12, 66.9e12)                                        // SXM data sheet, dense
+                : Name.Contains("A100", StringComparison.OrdinalIgnoreCase) ? (312e12, 156e12, 19.5e12) : null;
+        return peak is not { } p ? null : precision switch { "bf16" => p.Bf16, "tf32" => p.Tf32, _ => p.Fp32 };
+    }
+
     public static IReadOnlyList<DeviceSlot> Discover(int cpuSlots)
     {
         if (cuda.is_available())
-            return Enumerable.Range(0, cuda.device_count()).Select(i => new DeviceSlot("cuda", i, $"CUDA device {i}", 0)).ToList();
+        {
+            var described = DescribeGpus();
+            return Enumerable.Range(0, cuda.device_count())
+                .Select(i => described.Count > i ? described[i] with { Index = i } : new DeviceSlot("cuda", i, $"CUDA device {i}", 0)).ToList();
+        }
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         return Enumerable.Range(0, Math.Max(1, cpuSlots))
             .Select(i => new DeviceSlot("cpu", i, $"CPU ({Environment.ProcessorCount} cores)", memory)).ToList();
+    }
+
+    /// <summary>Names and memory of the GPUs in CUDA order, or none when nvidia-smi is absent or fails.</summary>
+    private static List<DeviceSlot> DescribeGpus()
+    {
+        try
+        {
+            using var smi = Process.Start(new ProcessStartInfo("nvidia-smi", "--query-gpu=name,memory.total --format=csv,noheader,nounits")
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var lines = smi.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            smi.WaitForExit(10_000);
+            return lines.Select((line, i) =>
+            {
+                var parts = line.Split(',', StringSplitOptions.TrimEntries);
+                var mib = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) ? m : 0;
+                return new DeviceSlot("cuda", i, parts[0], mib * 1024 * 1024);
+            }).ToList();
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return [];
+        }
     }
 }

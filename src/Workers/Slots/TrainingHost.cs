@@ -3,6 +3,7 @@ using ScaleLab.Runs;
 using ScaleLab.Workers.Corpus;
 using ScaleLab.Workers.Infrastructure;
 using ScaleLab.Workers.Training;
+using ScaleLab.Workers.Training.Tasks;
 
 namespace ScaleLab.Workers.Slots;
 
@@ -18,8 +19,11 @@ public sealed class TrainingHost(
     CorpusProvider corpus,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
+    IConfiguration configuration,
     ILogger<TrainingHost> logger)
 {
+    private double? peakTflops => configuration.GetValue<double?>("Torch:PeakTflops");
+
     private sealed record Attempt(RunAssignment Assignment, Task Task, CancellationTokenSource Cancel);
 
     private readonly Dictionary<string, Attempt> _slots = [];
@@ -96,19 +100,24 @@ public sealed class TrainingHost(
         await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
         try
         {
-            var trainer = new Trainer(a.Config, corpus.Get(), device.Device);
             await using var uploader = new CheckpointUploader(checkpoints, a.RunId, logger);
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
             var resume = await ResumePointAsync(a, stopping);
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
                 slotId, a.Config.Steps, resume is null ? "" : " (resuming from its latest checkpoint)");
-            var outcome = await Task.Factory.StartNew(() => trainer.Train(observer, stopping, resume), stopping,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            Trainer? trainer = null;
+            var outcome = await Task.Factory.StartNew(() =>
+            {
+                // The task's data (a corpus tokenized on first use) is built on the training thread too.
+                trainer = new Trainer(a.Config, TrainingTasks.Create(a.Config, corpus), device.Device,
+                    device.PeakFlops(MixedPrecision.Resolve(a.Config.Precision, device.Device), peakTflops));
+                return trainer.Train(observer, stopping, resume);
+            }, stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);
             await uploader.DisposeAsync(); // the last periodic upload must not race the final one
 
             using var archive = new MemoryStream();
-            CheckpointArchive.Write(trainer.Model!, trainer.Optimizer!,
+            CheckpointArchive.Write(trainer!.Model!, trainer.Optimizer!,
                 new CheckpointArchive.Manifest(a.Config, outcome.Steps, outcome.Tokens, outcome.FinalLoss, outcome.FinalValLoss, outcome.WallClockSeconds), archive);
             trainer.Optimizer!.Dispose();
             trainer.Model!.Dispose();

@@ -9,6 +9,7 @@ using ScaleLab.Workers.Corpus;
 using ScaleLab.Workers.Infrastructure;
 using ScaleLab.Workers.Slots;
 using ScaleLab.Workers.Training;
+using ScaleLab.Workers.Training.Tasks;
 
 namespace ScaleLab.Workers.Standalone;
 
@@ -41,7 +42,8 @@ public static class TrainCommand
         var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
         TorchRuntime.Initialize(settings);
         var device = DeviceSlot.Discover(1)[0];
-        var corpus = new CorpusProvider(settings).Get();
+        var precision = MixedPrecision.Resolve(run.Precision, device.Device);
+        var task = TrainingTasks.Create(run, new CorpusProvider(settings));
         Directory.CreateDirectory(Path.Combine(outDir.FullName, "checkpoints"));
         var latest = Path.Combine(outDir.FullName, "checkpoints", "latest.ckpt");
         var metricsPath = Path.Combine(outDir.FullName, "metrics.jsonl");
@@ -65,7 +67,7 @@ public static class TrainCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var metrics = new StreamWriter(metricsPath, append: true);
         var observer = new ConsoleObserver(metrics, latest, maxSteps, stop);
-        var trainer = new Trainer(run, corpus, device.Device);
+        var trainer = new Trainer(run, task, device.Device, device.PeakFlops(precision, settings.GetValue<double?>("Torch:PeakTflops")));
         TrainingOutcome outcome;
         try
         {
@@ -84,8 +86,8 @@ public static class TrainCommand
         File.Move(final + ".tmp", final, overwrite: true);
         Console.WriteLine(new JsonObject
         {
-            ["summary"] = true, ["device"] = device.Name, ["steps"] = outcome.Steps, ["tokens"] = outcome.Tokens, ["flops"] = outcome.Flops,
-            ["final_loss"] = outcome.FinalLoss, ["final_val_loss"] = outcome.FinalValLoss, ["wall_clock_s"] = outcome.WallClockSeconds,
+            ["summary"] = true, ["device"] = device.Name, ["precision"] = precision, ["mixer"] = run.Mixer, ["task"] = run.Task, ["steps"] = outcome.Steps, ["tokens"] = outcome.Tokens, ["flops"] = outcome.Flops,
+            ["final_loss"] = outcome.FinalLoss, ["final_val_loss"] = outcome.FinalValLoss, ["final_accuracy"] = outcome.FinalAccuracy, ["wall_clock_s"] = outcome.WallClockSeconds,
             ["non_embedding_params"] = TransformerShape.NonEmbeddingParameters(run), ["total_params"] = TransformerShape.TotalParameters(run),
             ["resumed_from_step"] = outcome.ResumedFromStep, ["checkpoint"] = final,
         }.ToJsonString());

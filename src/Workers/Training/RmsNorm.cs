@@ -19,7 +19,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var rms = x.pow(2).mean([-1], keepdim: true).add(_eps).rsqrt();
-        return (x * rms * weight).MoveToOuterDisposeScope();
+        var x32 = x.to(float32);                                  // statistics in fp32 also when x is bf16
+        var rms = x32.pow(2).mean([-1], keepdim: true).add(_eps).rsqrt();
+        return ((x32 * rms).to(x.dtype) * weight).MoveToOuterDisposeScope();
     }
 }

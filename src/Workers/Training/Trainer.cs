@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ScaleLab.Models;
 using ScaleLab.Runs;
-using ScaleLab.Workers.Corpus;
+using ScaleLab.Workers.Training.Tasks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,13 +9,16 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training;
 
 /// <summary>
-/// Trains a <see cref="DecoderLM"/> on a byte corpus: AdamW (decay on 2-D weights only), warmup + cosine,
-/// gradient clipping at 1.0, periodic validation. Deterministic for a seed on CPU.
+/// Trains a <see cref="DecoderLM"/> on a task: AdamW (decay on 2-D weights only), warmup then cosine or WSD,
+/// gradient clipping at 1.0, gradient accumulation over micro-batches, explicit bf16 mixed precision on CUDA,
+/// periodic validation. Deterministic for a seed on CPU.
 /// </summary>
-public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
+/// <param name="peakFlops">The device's peak FLOP/s at the run's precision, for MFU; null where unknown (CPU).</param>
+public sealed class Trainer(RunConfig config, ITrainingTask task, Device device, double? peakFlops = null)
 {
     public const double ClipNorm = 1.0;
 
+    /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
     public DecoderLM? Model { get; private set; }
 
     public AdamW? Optimizer { get; private set; }
@@ -37,22 +40,23 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
         var steps = config.Steps;
         var startStep = 0;
         double lastLoss = double.NaN, lastGradNorm = 0, lastLr = 0, priorSeconds = 0;
-        double? lastVal = null;
+        double? lastVal = null, lastAccuracy = null;
         if (resumeFrom is not null)
         {
             var manifest = CheckpointArchive.Restore(resumeFrom, model, optimizer);
             if (manifest.Config != config) throw new InvalidDataException("the checkpoint belongs to a different run config");
             (startStep, lastLoss, lastVal, priorSeconds) = (manifest.Step, manifest.Loss, manifest.ValLoss, manifest.WallClockSeconds);
         }
+        using var precision = new MixedPrecision(config, model, device);
+        var compute = precision.Compute;
 
-        var sampler = new BatchSampler(corpus, config.BatchSize, config.SeqLen, config.Seed);
         var flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
         var clock = Stopwatch.StartNew();
         var lossSum = zeros(1, device: device);
         var lossCount = 0;
         var intervalStart = (Tokens: startStep * config.TokensPerStep, Seconds: 0.0);
 
-        model.train();
+        compute.train();
         for (var step = startStep; step < steps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -61,14 +65,18 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
 
             using (var scope = NewDisposeScope())
             {
-                var (input, target) = sampler.Train(step, device);
-                var logits = model.forward(input);                                      // (B, T, V)
-                var loss = nn.functional.cross_entropy(logits.view(-1, config.VocabSize), target.view(-1));
+                var (input, target) = task.Train(step, device);
                 optimizer.zero_grad();
-                loss.backward();
+                foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
+                {
+                    var loss = Loss(compute.forward(microInput), microTarget) / config.MicroBatches;
+                    loss.backward();
+                    lossSum.add_(loss.detach());
+                }
+                precision.GradientsToMaster();
                 lastGradNorm = nn.utils.clip_grad_norm_(model.parameters(), ClipNorm);
                 optimizer.step();
-                lossSum.add_(loss.detach());
+                precision.WeightsToCompute();
                 lossCount++;
             }
 
@@ -91,11 +99,17 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
                 samples.Add(new MetricSample(done, "lr", lastLr, tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "grad_norm", lastGradNorm, tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "tokens_per_s", tokensPerSecond, tokens, flops, seconds));
+                if (peakFlops is > 0) samples.Add(new MetricSample(done, "mfu", tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
             }
             if (done % config.EvalInterval == 0 || last)
             {
-                lastVal = Evaluate(model, sampler);
-                samples.Add(new MetricSample(done, "val_loss", lastVal.Value, tokens, flops, priorSeconds + clock.Elapsed.TotalSeconds));
+                var (valLoss, accuracy) = Evaluate(compute);
+                (lastVal, lastAccuracy) = (valLoss, accuracy);
+                var evaluatedAt = priorSeconds + clock.Elapsed.TotalSeconds;
+                samples.Add(new MetricSample(done, "val_loss", valLoss, tokens, flops, evaluatedAt));
+                if (accuracy is not null) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy.Value, tokens, flops, evaluatedAt));
+                // Evaluation time is not training time: the next interval's throughput starts after it.
+                intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
             }
             observer.OnMetrics(samples);
             observer.OnProgress(new RunProgress(done, steps, lastLoss, tokens));
@@ -109,22 +123,32 @@ public sealed class Trainer(RunConfig config, ByteCorpus corpus, Device device)
 
         var totalTokens = steps * config.TokensPerStep;
         return new TrainingOutcome(steps, totalTokens, totalTokens * flopsPerToken, lastLoss, lastVal,
-            priorSeconds + clock.Elapsed.TotalSeconds, startStep);
+            priorSeconds + clock.Elapsed.TotalSeconds, startStep, lastAccuracy);
     }
 
-    private double Evaluate(DecoderLM model, BatchSampler sampler)
+    /// <summary>Mean cross-entropy over the scored positions, computed in fp32 whatever the logits' precision.</summary>
+    private Tensor Loss(Tensor logits, Tensor target) =>
+        nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1), ignore_index: ITrainingTask.Ignore);
+
+    /// <returns>Validation loss, and the share of scored positions predicted exactly when the task reports accuracy.</returns>
+    private (double Loss, double? Accuracy) Evaluate(DecoderLM model)
     {
         model.eval();
         using var _ = no_grad();
-        double sum = 0;
+        double loss = 0;
+        long correct = 0, scored = 0;
         for (var i = 0; i < config.EvalBatches; i++)
         {
             using var scope = NewDisposeScope();
-            var (input, target) = sampler.Validation(i, config.EvalBatches, device);
+            var (input, target) = task.Validation(i, device);
             var logits = model.forward(input);
-            sum += nn.functional.cross_entropy(logits.view(-1, config.VocabSize), target.view(-1)).item<float>();
+            loss += Loss(logits, target).item<float>();
+            if (task.AccuracyMetric is null) continue;
+            var mask = target.ne(ITrainingTask.Ignore);
+            correct += logits.argmax(-1).eq(target).logical_and(mask).sum().item<long>();
+            scored += mask.sum().item<long>();
         }
         model.train();
-        return sum / config.EvalBatches;
+        return (loss / config.EvalBatches, task.AccuracyMetric is null ? null : (double)correct / Math.Max(1, scored));
     }
 }

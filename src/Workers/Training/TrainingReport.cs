@@ -20,4 +20,5 @@ public interface ITrainingObserver
     void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write);
 }
 
-public sealed record TrainingOutcome(int Steps, long Tokens, double Flops, double FinalLoss, double? FinalValLoss, double WallClockSeconds, int ResumedFromStep);
+public sealed record TrainingOutcome(
+    int Steps, long Tokens, double Flops, double FinalLoss, double? FinalValLoss, double WallClockSeconds, int ResumedFromStep, double? FinalAccuracy = null);

@@ -1,0 +1,22 @@
+using static TorchSharp.torch;
+
+namespace ScaleLab.Workers.Training.Tasks;
+
+/// <summary>
+/// Where a run's batches come from. A training batch is a pure function of (seed, step), so resuming at step k needs
+/// no data-loader state; validation batches are fixed, so evaluations are comparable across steps and runs.
+/// Targets use <see cref="Ignore"/> at positions that are not scored.
+/// </summary>
+public interface ITrainingTask
+{
+    const long Ignore = -100;
+
+    /// <summary>Name of the validation score besides loss, or null (MQAR: "mqar_accuracy").</summary>
+    string? AccuracyMetric { get; }
+
+    /// <returns>(B, T) inputs and (B, T) targets.</returns>
+    (Tensor Input, Tensor Target) Train(int step, Device device);
+
+    /// <param name="index">0-based validation batch, below the run's evalBatches.</param>
+    (Tensor Input, Tensor Target) Validation(int index, Device device);
+}
