@@ -106,6 +106,21 @@ public class MixerTests
     }
 
     [Fact]
+    public void Chunked_vector_decay_stays_exact_at_the_strongest_gla_gate()
+    {
+        // Every step at GLA's clamp (log α = −2.5): a chunk of 64 spans 160 nats, the most the chunked form allows.
+        manual_seed(19);
+        var (q, k, v) = (randn(1, 2, 150, 8), randn(1, 2, 150, 8), randn(1, 2, 150, 8));
+        var g = full(1, 2, 150, 8, -2.5);
+
+        var actual = LinearRecurrence.Chunked(q, k, v, g, GatedLinearAttention.Chunk);
+        var expected = LinearRecurrence.Recurrent(q, k, v, g);
+
+        Assert.True(actual.isfinite().all().item<bool>(), "the chunked form overflowed");
+        Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-4), $"max error {(actual - expected).abs().max().item<float>()}");
+    }
+
+    [Fact]
     public void Sliding_window_attention_equals_full_attention_under_a_band_mask()
     {
         manual_seed(17);

@@ -36,15 +36,21 @@ public static class CheckpointArchive
         return JsonSerializer.Deserialize<Manifest>(entry, SpecJson.Options)!;
     }
 
-    /// <summary>Loads weights and optimizer state into a model and optimizer built for the same config.</summary>
-    public static Manifest Restore(Stream source, DecoderLM model, AdamW optimizer)
+    /// <summary>Loads a checkpoint's weights into a model built for the same config, before training wraps it.</summary>
+    public static Manifest RestoreModel(Stream source, DecoderLM model)
     {
         var manifest = ReadManifest(source);
         using var zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
         model.load(Buffered(zip, "model.bin"));
-        using (var reader = new BinaryReader(Buffered(zip, "optimizer.bin")))
-            optimizer.load_state_dict(reader);
         return manifest;
+    }
+
+    /// <summary>Loads a checkpoint's AdamW state into an optimizer over the same parameter groups.</summary>
+    public static void RestoreOptimizer(Stream source, AdamW optimizer)
+    {
+        using var zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
+        using var reader = new BinaryReader(Buffered(zip, "optimizer.bin"));
+        optimizer.load_state_dict(reader);
     }
 
     /// <summary>Rebuilds the model of a checkpoint (on CPU) and returns it with the manifest.</summary>

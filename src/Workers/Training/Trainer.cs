@@ -29,31 +29,30 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         manual_seed(config.Seed);
         var model = Model = new DecoderLM(config);
         model.to(device);
-        var decay = model.parameters().Where(p => p.dim() >= 2).ToList();
-        var noDecay = model.parameters().Where(p => p.dim() < 2).ToList();
-        var optimizer = Optimizer = optim.AdamW(
-        [
-            new AdamW.ParamGroup(decay, config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
-            new AdamW.ParamGroup(noDecay, config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
-        ]);
-
         var steps = config.Steps;
         var startStep = 0;
-        double lastLoss = double.NaN, lastGradNorm = 0, lastLr = 0, priorSeconds = 0;
+        double lastLoss = double.NaN, lastLr = 0, priorSeconds = 0;
         double? lastVal = null, lastAccuracy = null;
         if (resumeFrom is not null)
         {
-            var manifest = CheckpointArchive.Restore(resumeFrom, model, optimizer);
+            var manifest = CheckpointArchive.RestoreModel(resumeFrom, model);
             if (manifest.Config != config) throw new InvalidDataException("the checkpoint belongs to a different run config");
             (startStep, lastLoss, lastVal, priorSeconds) = (manifest.Step, manifest.Loss, manifest.ValLoss, manifest.WallClockSeconds);
         }
         using var precision = new MixedPrecision(config, model, device);
         var compute = precision.Compute;
+        var optimizer = Optimizer = optim.AdamW(
+        [
+            new AdamW.ParamGroup([precision.Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
+            new AdamW.ParamGroup([precision.NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
+        ]);
+        if (resumeFrom is not null) CheckpointArchive.RestoreOptimizer(resumeFrom, optimizer);
 
         var flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
         var clock = Stopwatch.StartNew();
         var lossSum = zeros(1, device: device);
         var lossCount = 0;
+        var gradNorm = zeros(1, device: device);
         var intervalStart = (Tokens: startStep * config.TokensPerStep, Seconds: 0.0);
 
         compute.train();
@@ -66,7 +65,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             using (var scope = NewDisposeScope())
             {
                 var (input, target) = task.Train(step, device);
-                optimizer.zero_grad();
+                precision.ZeroGradients();
                 foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
                 {
                     var loss = Loss(compute.forward(microInput), microTarget) / config.MicroBatches;
@@ -74,7 +73,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                     lossSum.add_(loss.detach());
                 }
                 precision.GradientsToMaster();
-                lastGradNorm = nn.utils.clip_grad_norm_(model.parameters(), ClipNorm);
+                gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
                 optimizer.step();
                 precision.WeightsToCompute();
                 lossCount++;
@@ -97,7 +96,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                 intervalStart = (tokens, clock.Elapsed.TotalSeconds);
                 samples.Add(new MetricSample(done, "loss", lastLoss, tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "lr", lastLr, tokens, flops, seconds));
-                samples.Add(new MetricSample(done, "grad_norm", lastGradNorm, tokens, flops, seconds));
+                samples.Add(new MetricSample(done, "grad_norm", gradNorm.item<float>(), tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "tokens_per_s", tokensPerSecond, tokens, flops, seconds));
                 if (peakFlops is > 0) samples.Add(new MetricSample(done, "mfu", tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
             }

@@ -63,30 +63,28 @@ public static class LinearRecurrence
 
     /// <summary>
     /// GLA's per-channel decay. Inside a chunk, b = cumulative log-decay; q·exp(b − r) and k·exp(r − b), with r the
-    /// chunk's middle, make exp(b_t − b_s) a product of two factors that stay within fp32 range (the gate is clamped
-    /// so a chunk spans at most 80 nats). Between chunks the state is carried in a loop over chunks.
+    /// chunk's middle, make exp(b_t − b_s) a product of two factors that stay within range as long as a chunk spans at
+    /// most ~170 nats (GLA clamps its gate for that); pairs with s &gt; t, whose product may overflow, are masked out
+    /// rather than multiplied by 0. The states entering the chunks come from the chunks' own updates through one
+    /// (n x n) decay matrix per channel, with exponents ≤ 0: no loop over chunks.
     /// </summary>
     private static Tensor VectorDecay(Tensor q, Tensor k, Tensor v, Tensor g)
     {
-        var (c, n) = (q.shape[^2], q.shape[2]);
+        var c = q.shape[^2];
         var cumulative = g.cumsum(3);                                                          // (B, H, n, C, K) fp32
         var reference = cumulative[.., .., .., (int)(c / 2)].unsqueeze(3);
         var qDecayed = (q.to(float32) * (cumulative - reference).exp()).to(q.dtype);
         var kGrown = (k.to(float32) * (reference - cumulative).exp()).to(k.dtype);
-        var intra = (qDecayed.matmul(kGrown.transpose(-1, -2)) * CausalMask(q)).matmul(v);
-        var last = cumulative[.., .., .., -1];                                                 // (B, H, n, K)
+        var future = ones(c, c, dtype: @bool, device: q.device).triu(1);
+        var intra = qDecayed.matmul(kGrown.transpose(-1, -2)).masked_fill(future, 0).matmul(v);  // (B, H, n, C, V)
+        var last = cumulative[.., .., .., -1];                                                 // (B, H, n, K): each chunk's total
         var kToEnd = (k.to(float32) * (last.unsqueeze(3) - cumulative).exp()).to(k.dtype);
         var update = kToEnd.transpose(-1, -2).matmul(v).to(float32);                           // (B, H, n, K, V)
-        var chunkDecay = last.exp().unsqueeze(-1);                                             // (B, H, n, K, 1)
-        var state = zeros_like(update[.., .., 0]);
-        var entering = new List<Tensor>();
-        for (var i = 0; i < n; i++)
-        {
-            entering.Add(state);
-            state = state * chunkDecay[.., .., i] + update[.., .., i];
-        }
+        var total = last.cumsum(2);                                                            // (B, H, n, K): start → end of chunk
+        var across = SegmentDecay((total - last).transpose(2, 3), total.transpose(2, 3), strict: true); // (B, H, K, n, n)
+        var entering = across.matmul(update.transpose(2, 3)).transpose(2, 3);                  // (B, H, n, K, V)
         var qFromStart = (q.to(float32) * cumulative.exp()).to(q.dtype);
-        return intra + qFromStart.matmul(stack(entering, dim: 2).to(q.dtype));
+        return intra + qFromStart.matmul(entering.to(q.dtype));
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ public sealed class SlidingWindowAttention : nn.Module<Tensor, Tensor>, IResidua
             return cat([previous, blocks], dim: 3).view(b, _heads * n, 2 * w, hs);
         }
         var y = nn.functional.scaled_dot_product_attention(qb, WithPrevious(k), WithPrevious(v), attn_mask: Mask(n, w, x.device)); // (B, nh·n, w, hs)
-        y = y.view(b, _heads, n * w, hs)[.., .., ..(int)t];                                                                      // (B, nh, T, hs)
+        y = y.reshape(b, _heads, n * w, hs)[.., .., ..(int)t];      // SDPA's output may be strided on CUDA                                                                      // (B, nh, T, hs)
         return proj.forward(AttentionHeads.Merge(y)).MoveToOuterDisposeScope();
     }
 
