@@ -26,3 +26,10 @@ ids=$(ls /tmp/scalelab-gpu/corpus/gcide-cl100k-*-50304.ids | head -1)
 with_memory torch-eager python3 bench/gpu/reference_gpt.py --config bench/gpu/gpt124m.json --ids "$ids"
 with_memory torch-eager-fused python3 bench/gpu/reference_gpt.py --config bench/gpu/gpt124m.json --ids "$ids" --fused
 infra/gpu/run.sh bench-mixers 2>&1 | tee "$out/mixers.jsonl"
+
+# Recall: every mixer on the MQAR example config, trained 4x longer than on CPU.
+for mixer in softmax sliding-window linear gla mamba; do
+  sed "s/\"mixer\": \"softmax\"/\"mixer\": \"$mixer\"/; s/\"tokens\": 6553600/\"tokens\": 26214400, \"window\": 16/" examples/runs/mqar-softmax-tiny.json > /tmp/mqar-$mixer.json
+  infra/gpu/run.sh train --config /tmp/mqar-$mixer.json --out /tmp/mqar-$mixer | grep '"summary"' >> "$out/mqar.jsonl"
+done
+python3 bench/gpu/summarize.py "$out"

@@ -38,10 +38,14 @@ public class TrainerTests
             .OrderBy(s => s.Step).ThenBy(s => s.Name).Select(s => s.Value).ToArray();
     }
 
-    [Fact]
-    public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run_bitwise()
+    [Theory]
+    [InlineData("softmax", "cosine", 1)]
+    [InlineData("gla", "wsd", 2)]
+    [InlineData("mamba", "cosine", 1)]
+    [InlineData("hybrid", "wsd", 1)]
+    public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run_bitwise(string mixer, string schedule, int microBatches)
     {
-        var config = Config with { CheckpointInterval = 20 };
+        var config = Config with { CheckpointInterval = 20, Mixer = mixer, Schedule = schedule, MicroBatches = microBatches, HybridPattern = "mamba,softmax" };
         var uninterrupted = new Recorder();
         NewTrainer(config).Train(uninterrupted, CancellationToken.None);
         Assert.Equal(new[] { 20, 40 }, uninterrupted.Checkpoints.Keys.Order()); // none at the last step: that is the final checkpoint
@@ -121,5 +125,34 @@ public class TrainerTests
         Assert.True(trainer.Model.forward(input).eq(restored.forward(input)).all().item<bool>());
         Assert.Equal(10, manifest.Step);
         Assert.Equal(Config.DModel, manifest.Config.DModel);
+    }
+
+    [Fact]
+    public void Micro_batches_compute_the_same_step_as_one_batch_up_to_rounding()
+    {
+        var whole = new Recorder();
+        NewTrainer(Config).Train(whole, CancellationToken.None);
+        var split = new Recorder();
+        NewTrainer(Config with { MicroBatches = 4 }).Train(split, CancellationToken.None);
+
+        var a = whole.Losses(0);
+        var b = split.Losses(0);
+        Assert.Equal(a.Length, b.Length);
+        for (var i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 2e-3 * Math.Abs(a[i]), $"metric {i}: {a[i]} vs {b[i]}");
+        Assert.NotEqual(a, b); // really a different computation, not the same path
+    }
+
+    [Fact]
+    public void Bf16_training_keeps_fp32_master_weights_and_learns()
+    {
+        var config = Config with { Precision = "bf16" };
+        var recorder = new Recorder();
+        var trainer = NewTrainer(config);
+        var outcome = trainer.Train(recorder, CancellationToken.None);
+
+        Assert.All(trainer.Model!.parameters(), p => Assert.Equal(ScalarType.Float32, p.dtype));
+        var losses = recorder.Samples.Where(s => s.Name == "loss").Select(s => s.Value).ToList();
+        Assert.True(losses[^1] < losses[0] - 1.0, $"bf16 loss went {losses[0]} -> {losses[^1]}");
+        Assert.True(outcome.FinalValLoss < Math.Log(256) - 1.5, $"val loss {outcome.FinalValLoss}");
     }
 }

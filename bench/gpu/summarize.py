@@ -1,0 +1,48 @@
+"""Turns device-bench.sh's results folder into the markdown tables of docs/benchmarks.md."""
+import json, statistics, sys
+from pathlib import Path
+
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "gpu-results")
+
+
+def lines(name):
+    path = out / name
+    if not path.exists():
+        return []
+    return [json.loads(l) for l in path.read_text().splitlines() if l.startswith("{")]
+
+
+memory = {r["run"]: r["peak_mem_mib"] for r in lines("summary.jsonl")}
+print("| run | tokens/s (median of steady intervals) | MFU | peak memory (GiB) | loss at last step |")
+print("| --- | ---: | ---: | ---: | ---: |")
+rows = {}
+for run in ["engine-bf16", "engine-tf32", "torch-eager", "torch-eager-fused"]:
+    steps = [r for r in lines(run + ".jsonl") if "step" in r]
+    if not steps:
+        continue
+    steady = statistics.median(r["tokens_per_s"] for r in steps[1:])
+    rows[run] = steady
+    mfu = statistics.median(r.get("mfu", 0) for r in steps[1:])
+    print(f"| {run} | {steady:,.0f} | {mfu:.1%} | {memory.get(run, 0) / 1024:.1f} | {steps[-1]['loss']:.3f} |")
+if "engine-bf16" in rows and "torch-eager" in rows:
+    print(f"\nScaleLab bf16 / PyTorch eager: {rows['engine-bf16'] / rows['torch-eager']:.3f}x;"
+          f" / eager with fused AdamW: {rows['engine-bf16'] / rows.get('torch-eager-fused', float('nan')):.3f}x")
+
+mixers = lines("mixers.jsonl")
+if mixers:
+    lengths = sorted({r["seq_len"] for r in mixers})
+    print("\n| mixer | " + " | ".join(f"T={t}" for t in lengths) + " |")
+    print("| --- |" + " ---: |" * len(lengths))
+    for mixer in dict.fromkeys(r["mixer"] for r in mixers):
+        cells = []
+        for t in lengths:
+            r = next((r for r in mixers if r["mixer"] == mixer and r["seq_len"] == t), None)
+            cells.append("—" if r is None else r.get("error", "")[:20] or f"{r['tokens_per_s'] / 1000:,.0f}k")
+        print(f"| {mixer} | " + " | ".join(cells) + " |")
+
+recall = lines("mqar.jsonl")
+if recall:
+    print("\n| MQAR mixer | steps | accuracy | val loss | wall s |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for r in recall:
+        print(f"| {r['mixer']} | {r['steps']} | {r['final_accuracy']:.3f} | {r['final_val_loss']:.3f} | {r['wall_clock_s']:.0f} |")
