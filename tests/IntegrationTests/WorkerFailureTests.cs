@@ -48,6 +48,9 @@ public class WorkerFailureTests(TwoWorkerClusterFixture cluster)
         Assert.Equal(600, finished.GetProperty("stepsDone").GetInt32());
 
         // Nothing lost, nothing duplicated: one loss point per logged step, 60 in all.
+        var lossSteps = (await LossesAsync(runId, afterStep: 0)).Keys.ToHashSet();
+        var missing = Enumerable.Range(1, 60).Select(i => i * 10).Where(step => !lossSteps.Contains(step)).ToList();
+        Assert.True(missing.Count == 0, $"loss points missing at steps {string.Join(", ", missing)}");
         Assert.Equal(60, await cluster.ScalarAsync($"SELECT count(*) FROM metrics WHERE run_id = '{runId}' AND name = 'loss'"));
         Assert.Equal(60, await cluster.ScalarAsync($"SELECT count(DISTINCT step) FROM metrics WHERE run_id = '{runId}' AND name = 'loss'"));
         // The second attempt resumed from the first one's latest checkpoint (a multiple of 50, at least 100), not from step 0;

@@ -5,9 +5,11 @@ namespace ScaleLab.Workers.Infrastructure;
 /// <summary>
 /// Stores a run's periodic checkpoints as blob runs/{id}/latest.ckpt without holding up training: the bytes are
 /// taken on the training thread, the upload runs in the background, retrying through storage outages. At most
-/// one upload is in flight; the next checkpoint waits for it, so "latest" only ever moves forward.
+/// one upload is in flight; the next checkpoint waits for it, so "latest" only ever moves forward. Before a
+/// checkpoint is published, <paramref name="metricsStored"/> must complete: the metric points up to its step are in
+/// the database, because an attempt resuming from it re-logs only the steps after it.
 /// </summary>
-public sealed class CheckpointUploader(CheckpointStore store, Guid runId, ILogger logger) : IAsyncDisposable
+public sealed class CheckpointUploader(CheckpointStore store, Guid runId, Func<Task> metricsStored, ILogger logger) : IAsyncDisposable
 {
     private Task _inFlight = Task.CompletedTask;
 
@@ -20,12 +22,13 @@ public sealed class CheckpointUploader(CheckpointStore store, Guid runId, ILogge
         {
             try
             {
+                await metricsStored();
                 await Retry.UntilAsync(() => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); },
                     TimeSpan.FromMinutes(10), logger, $"UploadCheckpoint(step {step})");
             }
             catch (Exception ex)
             {
-                // A lost periodic checkpoint costs only the steps since the previous one if the run is interrupted.
+                // A checkpoint not stored (or not published, its metrics unsaved) costs only the steps since the previous one if the run is interrupted.
                 logger.LogWarning(ex, "Checkpoint at step {Step} of run {RunId} was not stored", step, runId);
             }
         });

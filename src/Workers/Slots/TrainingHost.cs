@@ -100,7 +100,7 @@ public sealed class TrainingHost(
         await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
         try
         {
-            await using var uploader = new CheckpointUploader(checkpoints, a.RunId, logger);
+            await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger);
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
             var resume = await ResumePointAsync(a, stopping);
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
