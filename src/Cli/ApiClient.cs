@@ -44,6 +44,30 @@ public sealed class ApiClient(HttpClient http, string? apiKey)
         return await ReadAsync<SweepDetail>(response, ct);
     }
 
+    public async Task<Page<SweepSummary>> ListSweepsAsync(int page, int pageSize, string? search, CancellationToken ct)
+    {
+        var query = $"api/sweeps?page={page}&pageSize={pageSize}" + (search is null ? "" : "&search=" + Uri.EscapeDataString(search));
+        using var response = await http.GetAsync(query, ct);
+        return await ReadAsync<Page<SweepSummary>>(response, ct);
+    }
+
+    public async Task<T> GetAsync<T>(string path, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(path, ct);
+        return await ReadAsync<T>(response, ct);
+    }
+
+    /// <summary>A mutation (with the API key); <typeparamref name="T"/> = bool for responses without a body.</summary>
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, string? json, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, ct);
+        if (typeof(T) == typeof(bool) && response.IsSuccessStatusCode) return (T)(object)true;
+        return await ReadAsync<T>(response, ct);
+    }
+
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken ct)
     {
         if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;

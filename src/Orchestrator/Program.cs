@@ -3,6 +3,7 @@ using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Orchestrator.Runs;
 using ScaleLab.Orchestrator.Scaling;
 using ScaleLab.Orchestrator.Scheduling;
+using ScaleLab.Orchestrator.Schedules;
 using ScaleLab.Orchestrator.Sweeps;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,6 +23,7 @@ app.MapSweepsApi();
 app.MapRunsApi();
 app.MapWorkersApi();
 app.MapFitsApi();
+app.MapSchedulesApi();
 app.MapScaleLabHangfireDashboard();
 app.Run();
 

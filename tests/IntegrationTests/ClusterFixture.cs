@@ -68,7 +68,7 @@ public class ClusterFixture : IAsyncLifetime
             ["ConnectionStrings__Postgres"] = PostgresConnectionString,
             ["ConnectionStrings__Blobs"] = BlobConnectionString,
             ["Orleans__ClusterId"] = database,
-            ["ScaleLab__ApiKeyHashes__0"] = ScaleLab.Orchestrator.Infrastructure.ApiKeyAuthentication.Hash(ApiKey),
+            ["ScaleLab__ApiKeyHashes__0"] = ScaleLab.Orchestrator.Infrastructure.ApiKeys.Hash(ApiKey),
             ["Training__CacheDirectory"] = Path.Combine(Root, ".data", "test-corpus"),
             ["Training__CorpusBytes"] = (1 << 20).ToString(),
             ["Logging__LogLevel__Default"] = "Information",

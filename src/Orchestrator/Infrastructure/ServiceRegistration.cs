@@ -38,6 +38,8 @@ public static class ServiceRegistration
         services.AddOpenApi();
         services.AddHealthChecks();
         services.AddScaleLabHangfire(connectionString);
+        services.AddTransient<Schedules.ScheduledStudyJob>();
+        services.AddHostedService<Schedules.ScheduleJobs.Reconciler>();
         builder.AddScaleLabSilo(connectionString);
     }
 }

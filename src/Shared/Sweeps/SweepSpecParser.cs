@@ -22,6 +22,10 @@ public static partial class SweepSpecParser
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,119}$")]
     private static partial Regex NamePattern();
 
+    public const string NameRule = "must be 1-120 characters of letters, digits, space, '_', '.', '-', starting with a letter or digit";
+
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
     public static SweepSpec? Parse(string json, ValidationErrors errors)
     {
         JsonNode? root;
@@ -45,8 +49,7 @@ public static partial class SweepSpecParser
             if (!TopLevelFields.Contains(key)) errors.Add(key, $"unknown field; expected one of: {string.Join(", ", TopLevelFields)}");
 
         var name = ReadString(obj, "name", errors, required: true);
-        if (name is not null && !NamePattern().IsMatch(name))
-            errors.Add("name", "must be 1-120 characters of letters, digits, space, '_', '.', '-', starting with a letter or digit");
+        if (name is not null && !IsValidName(name)) errors.Add("name", NameRule);
 
         var kind = ReadString(obj, "kind", errors, required: false) ?? "grid";
         if (!Kinds.Contains(kind)) errors.Add("kind", $"unsupported kind '{kind}'; supported: {string.Join(", ", Kinds)}");

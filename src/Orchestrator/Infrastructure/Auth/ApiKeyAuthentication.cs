@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -8,8 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ScaleLab.Orchestrator.Infrastructure;
 
 /// <summary>
-/// Mutations need an API key in the X-Api-Key header. Only SHA-256 hashes of the keys are configured
-/// (ScaleLab:ApiKeyHashes), so a leaked configuration does not leak a key.
+/// Mutations need an API key in the X-Api-Key header, checked against the configured hashes (<see cref="ApiKeys"/>).
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IConfiguration configuration)
@@ -19,16 +16,11 @@ public sealed class ApiKeyAuthentication(
     public const string Header = "X-Api-Key";
     public const string MutationsPolicy = "mutations";
 
-    public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = Request.Headers[Header].ToString();
         if (presented.Length == 0) return Task.FromResult(AuthenticateResult.NoResult());
-        var hash = Encoding.ASCII.GetBytes(Hash(presented));
-        var known = configuration.GetSection("ScaleLab:ApiKeyHashes").Get<string[]>() ?? [];
-        var match = known.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(k.Trim().ToLowerInvariant()), hash));
-        if (!match) return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
+        if (!ApiKeys.IsValid(configuration, presented)) return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScaleLab.Orchestrator.Runs;
 using ScaleLab.Orchestrator.Scaling;
+using ScaleLab.Orchestrator.Schedules;
 using ScaleLab.Orchestrator.Sweeps;
 
 namespace ScaleLab.Orchestrator.Infrastructure.Database;
@@ -12,6 +13,8 @@ public sealed class ScaleLabDb(DbContextOptions<ScaleLabDb> options) : DbContext
     public DbSet<MetricPoint> Metrics => Set<MetricPoint>();
     public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
     public DbSet<FitRecord> Fits => Set<FitRecord>();
+    public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
+    public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScaleLabDb).Assembly);

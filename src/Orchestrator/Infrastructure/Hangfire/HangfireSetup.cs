@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 
 namespace ScaleLab.Orchestrator.Infrastructure;
@@ -14,15 +13,20 @@ public static class HangfireSetup
             .UseRecommendedSerializerSettings()
             .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString),
                 new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }));
-        services.AddHangfireServer(o => o.WorkerCount = 2);
+        services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = 2;
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(5); // cron schedules may fire every 10 s (CronSchedule.MinimumInterval)
+        });
         return services;
     }
 
-    /// <summary>The dashboard answers loopback requests only; expose it through an authenticating proxy if needed.</summary>
+    /// <summary>The dashboard needs an API key (header, or the password of Basic authentication in a browser).</summary>
     public static void MapScaleLabHangfireDashboard(this WebApplication app) =>
         app.UseHangfireDashboard("/hangfire", new DashboardOptions
         {
-            Authorization = [new LocalRequestsOnlyAuthorizationFilter()],
+            Authorization = [new ApiKeyDashboardAuthorization(app.Configuration)],
             DisplayStorageConnectionString = false,
+            AppPath = null,
         });
 }
