@@ -1,3 +1,4 @@
+using Scalar.AspNetCore;
 using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Orchestrator.Runs;
@@ -18,6 +19,7 @@ app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
+app.MapScalarApiReference("/reference", o => o.WithTitle("ScaleLab API"));
 app.MapHealthChecks("/health");
 app.MapSweepsApi();
 app.MapRunsApi();
