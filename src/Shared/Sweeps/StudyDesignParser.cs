@@ -4,7 +4,7 @@ using ScaleLab.Validation;
 
 namespace ScaleLab.Sweeps;
 
-/// <summary>Reads and checks the "isoflop" and "ablation" sections of a spec.</summary>
+/// <summary>Reads and checks the "isoflop", "ablation" and "random" sections of a spec.</summary>
 internal static class StudyDesignParser
 {
     public const int MaxBudgets = 50, MaxSizes = 50;
@@ -64,5 +64,66 @@ internal static class StudyDesignParser
             else rates = array.Select(v => v?.ToJsonString() ?? "null").ToList();
         }
         return new AblationDesign(variations, rates);
+    }
+
+    public const int MaxRandomParameters = 32, MaxChoices = 100;
+    private static readonly string[] DistributionKinds = ["uniform", "logUniform", "intUniform", "choice"];
+
+    public static RandomDesign? ReadRandom(JsonNode node, ValidationErrors errors)
+    {
+        if (node is not JsonObject obj)
+        {
+            errors.Add("random", "must be an object with 'runs', 'parameters' (and optionally 'seed')");
+            return null;
+        }
+        foreach (var (key, _) in obj)
+            if (key is not ("runs" or "seed" or "parameters")) errors.Add($"random.{key}", "unknown field; expected runs, seed, parameters");
+        var runs = 0;
+        if (obj["runs"] is not JsonValue r || r.GetValueKind() != JsonValueKind.Number || !r.TryGetValue(out runs) || runs < 1)
+            errors.Add("random.runs", "must be a positive whole number: the budget of sampled runs");
+        ulong seed = 0;
+        if (obj["seed"] is { } s && (s.GetValueKind() != JsonValueKind.Number || !s.AsValue().TryGetValue(out seed)))
+            errors.Add("random.seed", "must be a non-negative whole number");
+        if (obj["parameters"] is not JsonObject parameters || parameters.Count == 0)
+        {
+            errors.Add("random.parameters", "must map at least one run-config field to a distribution, e.g. {\"learningRate\": {\"logUniform\": [1e-4, 1e-2]}}");
+            return null;
+        }
+        if (parameters.Count > MaxRandomParameters) errors.Add("random.parameters", $"at most {MaxRandomParameters} fields");
+        var distributions = new List<ParameterDistribution>();
+        foreach (var (field, spec) in parameters)
+            if (ReadDistribution(field, spec, errors) is { } d) distributions.Add(d);
+        return new RandomDesign(runs, seed, distributions);
+    }
+
+    private static ParameterDistribution? ReadDistribution(string field, JsonNode? node, ValidationErrors errors)
+    {
+        var path = $"random.parameters.{field}";
+        if (!SweepSpecParser.AxisParameters.Contains(field))
+        {
+            errors.Add(path, $"unknown run-config field; fields are: {string.Join(", ", SweepSpecParser.AxisParameters.Order())}");
+            return null;
+        }
+        if (node is not JsonObject { Count: 1 } obj || !DistributionKinds.Contains(obj.First().Key))
+        {
+            errors.Add(path, $"must be one distribution: {{\"uniform\"|\"logUniform\"|\"intUniform\": [low, high]}} or {{\"choice\": [values]}}");
+            return null;
+        }
+        var (kind, values) = (obj.First().Key, obj.First().Value as JsonArray);
+        if (kind == "choice")
+        {
+            if (values is not { Count: > 0 and <= MaxChoices }) errors.Add($"{path}.choice", $"must list 1 to {MaxChoices} values");
+            else return new ParameterDistribution(field, kind, 0, 0, values.Select(v => v?.ToJsonString() ?? "null").ToList());
+            return null;
+        }
+        double low = 0, high = 0;
+        var bounds = values is { Count: 2 } && values[0] is JsonValue a && a.TryGetValue(out low) && values[1] is JsonValue b && b.TryGetValue(out high);
+        if (!bounds || !double.IsFinite(low) || !double.IsFinite(high) || low > high)
+            errors.Add($"{path}.{kind}", "must be [low, high] with finite low <= high");
+        else if (kind == "logUniform" && low <= 0) errors.Add($"{path}.{kind}", "needs low > 0");
+        else if (kind == "intUniform" && (low != Math.Floor(low) || high != Math.Floor(high) || Math.Abs(low) > int.MaxValue || Math.Abs(high) > int.MaxValue))
+            errors.Add($"{path}.{kind}", "needs whole-number bounds");
+        else return new ParameterDistribution(field, kind, low, high, null);
+        return null;
     }
 }

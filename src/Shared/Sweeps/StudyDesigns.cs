@@ -21,3 +21,15 @@ public sealed record IsoFlopDesign(
 public sealed record AblationDesign(
     IReadOnlyList<SweepAxis> Variations,
     IReadOnlyList<string>? LearningRates = null);
+
+/// <summary>
+/// kind "random": <see cref="Runs"/> configs sampled from per-field distributions (Bergstra and Bengio 2012),
+/// deterministic from <see cref="Seed"/>, each crossed with the axes (e.g. seeds for repeats).
+/// </summary>
+public sealed record RandomDesign(int Runs, ulong Seed, IReadOnlyList<ParameterDistribution> Parameters);
+
+/// <summary>
+/// How one run-config field is drawn: "uniform" [low, high], "logUniform" [low, high] (low &gt; 0), "intUniform"
+/// [low, high] inclusive, or "choice" (one of the listed JSON values, equally likely).
+/// </summary>
+public sealed record ParameterDistribution(string Parameter, string Kind, double Low, double High, IReadOnlyList<string>? Choices);

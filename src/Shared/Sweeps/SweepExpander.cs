@@ -7,8 +7,8 @@ using ScaleLab.Validation;
 namespace ScaleLab.Sweeps;
 
 /// <summary>
-/// Turns a spec into the runs it means: the kind's design points (grid: the base alone; isoflop: budgets x sizes;
-/// ablation: the base and its one-factor variations), each crossed with the axes.
+/// Turns a spec into the runs it means: the kind's design points (grid: the base alone; random: sampled configs;
+/// isoflop: budgets x sizes; ablation: the base and its one-factor variations), each crossed with the axes.
 /// </summary>
 public static class SweepExpander
 {
@@ -67,7 +67,10 @@ public static class SweepExpander
                     var name = string.Join(", ", new[] { point.Name, axisName }.Where(s => s.Length > 0)) is { Length: > 0 } joined ? joined : "base";
                     var runId = RunIdFor(sweepId, config);
                     if (names.TryGetValue(runId, out var twin))
+                    {
+                        if (spec.Kind == "random") { Advance(odometer, spec.Axes); continue; } // a repeated sample is trained once
                         errors.Add(spec.Kind == "ablation" ? "ablation.variations" : "axes", $"runs '{twin}' and '{name}' would be identical");
+                    }
                     names[runId] = name;
                     runs.Add(new PlannedRun(runId, name, config, TransformerShape.NonEmbeddingParameters(config), total, flops));
                 }
@@ -88,6 +91,7 @@ public static class SweepExpander
     {
         "isoflop" => IsoFlopPoints(spec.Base, spec.IsoFlop!),
         "ablation" => AblationPoints(spec.Ablation!),
+        "random" => RandomPoints(spec.Random!),
         _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
     };
 
@@ -134,6 +138,36 @@ public static class SweepExpander
             return new DesignPoint($"{arm.Name}, lr={lr}", overrides, origins, null);
         }));
     }
+
+    /// <summary>
+    /// The samples of a random search, drawn from SplitMix64 seeded by the design's seed, so the same spec always
+    /// expands to the same runs (and run ids). A value's errors point at its distribution.
+    /// </summary>
+    private static IEnumerable<DesignPoint> RandomPoints(RandomDesign design)
+    {
+        var rng = new Sampling.SplitMix64(Sampling.SplitMix64.Mix(design.Seed));
+        for (var i = 0; i < design.Runs; i++)
+        {
+            var overrides = new JsonObject();
+            var origins = new Dictionary<string, string>();
+            foreach (var d in design.Parameters)
+            {
+                overrides[d.Parameter] = d.Kind switch
+                {
+                    "choice" => JsonNode.Parse(d.Choices![rng.Below(d.Choices.Count)]),
+                    "intUniform" => JsonValue.Create((long)d.Low + (long)(rng.NextDouble() * (d.High - d.Low + 1))),
+                    "logUniform" => JsonValue.Create(RoundTo4(Math.Exp(Math.Log(d.Low) + rng.NextDouble() * (Math.Log(d.High) - Math.Log(d.Low))))),
+                    _ => JsonValue.Create(RoundTo4(d.Low + rng.NextDouble() * (d.High - d.Low))),
+                };
+                origins[d.Parameter] = $"random.parameters.{d.Parameter}";
+            }
+            var label = string.Join(", ", design.Parameters.Select(d => $"{d.Parameter}={overrides[d.Parameter]!.ToJsonString()}"));
+            yield return new DesignPoint($"sample {i + 1}: {label}", overrides, origins, null);
+        }
+    }
+
+    /// <summary>Four significant digits: readable run names, and no precision a researcher could resolve in a result.</summary>
+    private static double RoundTo4(double x) => x == 0 ? 0 : Math.Round(x, Math.Max(0, 3 - (int)Math.Floor(Math.Log10(Math.Abs(x)))));
 
     private static void Advance(int[] odometer, IReadOnlyList<SweepAxis> axes)
     {

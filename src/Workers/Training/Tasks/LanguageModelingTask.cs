@@ -1,3 +1,4 @@
+using ScaleLab.Sampling;
 using ScaleLab.Workers.Corpus;
 using static TorchSharp.torch;
 

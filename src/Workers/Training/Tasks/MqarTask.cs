@@ -1,3 +1,4 @@
+using ScaleLab.Sampling;
 using ScaleLab.Runs;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using ScaleLab.Sampling;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Training.Tasks;

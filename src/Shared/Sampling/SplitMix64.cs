@@ -1,8 +1,8 @@
-namespace ScaleLab.Workers.Training.Tasks;
+namespace ScaleLab.Sampling;
 
 /// <summary>
 /// SplitMix64 (Steele et al. 2014): a tiny generator whose stream is fixed by its seed on every platform and .NET
-/// version, unlike System.Random, so generated data is reproducible forever.
+/// version, unlike System.Random, so generated data (training batches, random-search samples) is reproducible forever.
 /// </summary>
 public struct SplitMix64(ulong seed)
 {
