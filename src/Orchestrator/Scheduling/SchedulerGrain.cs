@@ -114,9 +114,18 @@ public sealed class SchedulerGrain(
 
     private async Task DispatchAsync()
     {
-        while (S.Queue.Count > 0 && S.Slots.Values.FirstOrDefault(s => s.Ticket is null) is { } free)
+        // Free slots, smallest first (best fit: big slots stay free for big runs), each taking the best queued run that
+        // fits it; a run too big for every free slot waits.
+        var skipped = new HashSet<string>();
+        while (S.Queue.Count > 0 && S.Slots.Values.Where(s => s.Ticket is null && !skipped.Contains(s.Slot.SlotId))
+                   .OrderBy(s => s.Slot.MemoryBytes).FirstOrDefault() is { } free)
         {
-            var index = DispatchPolicy.PickNext(S.Queue, S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!));
+            var index = DispatchPolicy.PickNext(S.Queue, S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!), free.Slot);
+            if (index < 0)
+            {
+                skipped.Add(free.Slot.SlotId);
+                continue;
+            }
             var ticket = S.Queue[index];
             S.Queue.RemoveAt(index);
             var attempt = S.Attempts[ticket.RunId] = S.Attempts.GetValueOrDefault(ticket.RunId) + 1;
