@@ -71,6 +71,27 @@ public class FuzzTests(ClusterFixture cluster)
             random.NextBytes(bytes);
             yield return new(HttpMethod.Post, i % 2 == 0 ? "api/sweeps" : "api/fits", Convert.ToBase64String(bytes) + "\u00ff", "application/json");
         }
+
+        // Artifact names that try to leave the run's folder, and schedules with hostile fields.
+        string[] artifactNames = ["..", "..%2F..%2Fetc%2Fpasswd", "%2e%2e%2f%2e%2e%2f", "checkpoint-final%00.txt", "a%5C..%5Cb", "%2Fetc%2Fpasswd",
+            "final.ckpt%3F", new string('a', 300), "~root", "latest.ckpt"];
+        foreach (var name in artifactNames)
+        {
+            yield return new(HttpMethod.Get, $"api/runs/{Guid.NewGuid()}/artifacts/{name}", null, "");
+            yield return new(HttpMethod.Get, $"api/runs/{Guid.NewGuid()}/logs?x={name}", null, "", MustRefuse: false);
+        }
+        string[] schedules =
+        [
+            "{}", "[]", "{\"name\":\"x\",\"cron\":\"* * * * *\",\"spec\":[]}", "{\"name\":\"x\",\"cron\":\"@reboot\",\"spec\":{}}",
+            "{\"name\":\"x\",\"cron\":\"0 0 30 2 *\",\"spec\":{}}", "{\"name\":\"x\",\"cron\":\"0 3 * * *\",\"timeZone\":\"../../etc/localtime\",\"spec\":{}}",
+            "{\"name\":\"x\",\"cron\":\"" + new string('*', 500) + "\",\"spec\":{}}", "{\"name\":\"x\",\"cron\":1,\"spec\":{}}",
+            "{\"name\":\"x'; DROP TABLE schedules;--\",\"cron\":\"0 3 * * *\",\"spec\":{}}",
+            "{\"name\":\"x\",\"cron\":\"0 3 * * *\",\"spec\":{\"kind\":\"random\",\"random\":{\"runs\":1e12,\"parameters\":{}}}}",
+        ];
+        foreach (var schedule in schedules) yield return new(HttpMethod.Post, "api/schedules", schedule, "application/json");
+        yield return new(HttpMethod.Post, $"api/schedules/{Guid.NewGuid()}/trigger", null, "");
+        yield return new(HttpMethod.Delete, $"api/schedules/{Guid.NewGuid()}", null, "");
+        yield return new(HttpMethod.Post, "api/sweeps", "{\"name\":\"x\",\"kind\":\"random\",\"random\":{\"runs\":5,\"parameters\":{\"learningRate\":{\"logUniform\":[-1,\"a\"]}}}}", "application/json");
     }
 
     [Fact]

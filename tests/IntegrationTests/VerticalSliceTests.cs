@@ -44,10 +44,10 @@ public class VerticalSliceTests(ClusterFixture cluster)
             var artifact = detail.GetProperty("artifacts").EnumerateArray().Single();
             Assert.Equal("checkpoint", artifact.GetProperty("kind").GetString());
 
-            // The checkpoint in blob storage is a real, loadable model of the run's shape.
-            var blob = cluster.Blobs.GetBlobContainerClient("checkpoints").GetBlobClient($"runs/{id}/final.ckpt");
-            using var stream = new MemoryStream();
-            await blob.DownloadToAsync(stream);
+            // The checkpoint, downloaded through the API, is a real, loadable model of the run's shape.
+            using var download = await cluster.Api.GetAsync($"api/runs/{id}/artifacts/{artifact.GetProperty("name").GetString()}");
+            Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+            using var stream = new MemoryStream(await download.Content.ReadAsByteArrayAsync());
             Assert.Equal(artifact.GetProperty("bytes").GetInt64(), stream.Length);
             stream.Position = 0;
             var (model, manifest) = CheckpointArchive.ReadModel(stream);
@@ -56,7 +56,24 @@ public class VerticalSliceTests(ClusterFixture cluster)
             Assert.Equal(run.GetProperty("nonEmbeddingParameters").GetInt64(), Models.TransformerShape.NonEmbeddingParameters(manifest.Config));
         }
 
-        var loss = await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{runs[0].GetProperty("id").GetGuid()}/metrics/loss?maxPoints=4");
+        // The run's log tells its story, from both sides.
+        var firstRun = runs[0].GetProperty("id").GetGuid();
+        var log = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{firstRun}/logs")).EnumerateArray()
+            .Select(l => (Source: l.GetProperty("source").GetString(), Message: l.GetProperty("message").GetString()!)).ToList();
+        Assert.Contains(log, l => l.Source == "orchestrator" && l.Message.StartsWith("attempt 1 assigned to slot", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Source == "worker" && l.Message.Contains("from scratch", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.Source == "orchestrator" && l.Message.StartsWith("succeeded after 100 steps", StringComparison.Ordinal));
+
+        // Artifact names are looked up, never used as paths.
+        foreach (var (name, status) in new[] { ("..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest), ("final.ckpt", HttpStatusCode.NotFound), ("latest.ckpt", HttpStatusCode.NotFound) })
+        {
+            using var refused = await cluster.Api.GetAsync($"api/runs/{firstRun}/artifacts/{name}");
+            Assert.Equal(status, refused.StatusCode);
+        }
+        using (var otherRun = await cluster.Api.GetAsync($"api/runs/{Guid.NewGuid()}/artifacts/checkpoint-final"))
+            Assert.Equal(HttpStatusCode.NotFound, otherRun.StatusCode);
+
+        var loss = await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{firstRun}/metrics/loss?maxPoints=4");
         Assert.True(loss.GetProperty("steps").GetArrayLength() <= 5);
         Assert.Equal(100, loss.GetProperty("steps").EnumerateArray().Last().GetInt32());
     }

@@ -64,6 +64,13 @@ public class WorkerFailureTests(TwoWorkerClusterFixture cluster)
         Assert.NotEmpty(overlap);
         foreach (var (step, loss) in overlap) Assert.Equal(loss, secondAttempt[step]);
 
+        // The run's log says what happened: the heartbeat loss, the re-queue, and the resume on another worker.
+        var log = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{runId}/logs")).EnumerateArray()
+            .Select(l => l.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(log, m => m.StartsWith($"re-queued: slot {killedSlot} missed its heartbeats", StringComparison.Ordinal));
+        Assert.Contains(log, m => m.Contains($"resuming from the checkpoint at step {resumedAt}", StringComparison.Ordinal));
+        Assert.Contains(log, m => m.StartsWith("attempt 2 assigned to slot", StringComparison.Ordinal));
+
         var recoverySeconds = (DateTime.UtcNow - killedAt).TotalSeconds;
         Assert.True(recoverySeconds < 240, $"took {recoverySeconds:F0} s");
     }

@@ -11,6 +11,7 @@ namespace ScaleLab.Orchestrator.Runs;
 public sealed class RunGrain(
     [PersistentState("run", StorageNames.Grains)] IPersistentState<RunState> state,
     RunStore store,
+    RunLog log,
     ILogger<RunGrain> logger) : Grain, IRunGrain
 {
     private Guid RunId => this.GetPrimaryKey();
@@ -24,6 +25,7 @@ public sealed class RunGrain(
         await state.WriteStateAsync();
         await store.MarkRunningAsync(RunId, attempt, slotId);
         logger.LogInformation("Run {RunId} attempt {Attempt} started on {SlotId}", RunId, attempt, slotId);
+        await log.AppendAsync(RunId, attempt, $"attempt {attempt} assigned to slot {slotId}");
         return true;
     }
 
@@ -44,6 +46,9 @@ public sealed class RunGrain(
             state.State.Status = result.Status;
             await state.WriteStateAsync();
             logger.LogInformation("Run {RunId} attempt {Attempt} {Status} (loss {Loss})", RunId, result.Attempt, result.Status, result.FinalLoss);
+            await log.AppendAsync(RunId, result.Attempt, result.Status == RunStatus.Succeeded
+                ? $"succeeded after {result.Steps} steps: loss {result.FinalLoss:F4}, val loss {result.FinalValLoss:F4}, {result.WallClockSeconds:F0} s"
+                : $"{result.Status.ToString().ToLowerInvariant()}{(result.Error is null ? "" : ": " + result.Error)}");
         }
         // Free the slot even for a stale or repeated completion: the worker is done with it either way.
         await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).ReleaseAsync(slotId, RunId);

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Catalog;
 using ScaleLab.Orchestrator.Catalog;
 using ScaleLab.Validation;
@@ -11,12 +14,22 @@ public static partial class RunsApi
     [GeneratedRegex("^[a-z][a-z0-9_/]{0,63}$")]
     private static partial Regex MetricName();
 
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex ArtifactName();
+
+    /// <summary>Checkpoints and other artifacts are stored as blob runs/{runId}/{file} in this container.</summary>
+    public const string ArtifactContainer = "checkpoints";
+
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/runs").WithTags("Runs");
         api.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: status, accounting, config, artifacts and the metrics it has");
         api.MapGet("/{id:guid}/metrics/{name}", GetMetric).WithName("GetRunMetric")
             .WithSummary("One metric's curve, downsampled to at most maxPoints points");
+        api.MapGet("/{id:guid}/logs", GetLogs).WithName("GetRunLogs")
+            .WithSummary("The run's log: assignments, starts and resumes, checkpoints, re-queues and why, the outcome");
+        api.MapGet("/{id:guid}/artifacts/{name}", DownloadArtifact).WithName("DownloadRunArtifact")
+            .WithSummary("Download an artifact of the run (e.g. checkpoint-final) by its name");
         return api;
     }
 
@@ -32,4 +45,44 @@ public static partial class RunsApi
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
         return TypedResults.Ok(await queries.GetMetricAsync(id, name, maxPoints ?? 1000, ct));
     }
+
+    public static async Task<Results<Ok<List<RunLogLine>>, NotFound>> GetLogs(
+        Guid id, IDbContextFactory<ScaleLabDb> dbs, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (!await db.Runs.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
+        var lines = await db.RunEvents.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Id).Take(10_000)
+            .Select(e => new RunLogLine(e.At, e.Attempt, e.Source, e.Message)).ToListAsync(ct);
+        return TypedResults.Ok(lines);
+    }
+
+    /// <summary>
+    /// The name must be one of the run's artifact records (never a path): the blob is found from the record, so no
+    /// name can reach another run's files or leave the run's folder.
+    /// </summary>
+    public static async Task<Results<FileStreamHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> DownloadArtifact(
+        Guid id, string name, IDbContextFactory<ScaleLabDb> dbs, IServiceProvider services, CancellationToken ct)
+    {
+        if (!ArtifactName().IsMatch(name))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["must be an artifact name such as checkpoint-final"] });
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var artifact = await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.RunId == id && a.Name == name, ct);
+        if (artifact is null) return TypedResults.NotFound();
+        if (services.GetService<BlobServiceClient>() is not { } blobs)
+            return TypedResults.Problem("blob storage is not configured (ConnectionStrings:Blobs)", statusCode: StatusCodes.Status503ServiceUnavailable);
+        var file = artifact.Uri.Split('/')[^1];
+        var blob = blobs.GetBlobContainerClient(ArtifactContainer).GetBlobClient($"runs/{id}/{file}");
+        try
+        {
+            var download = await blob.OpenReadAsync(cancellationToken: ct);
+            return TypedResults.File(download, "application/octet-stream", $"{id}-{file}");
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return TypedResults.NotFound();
+        }
+    }
 }
+
+/// <summary>One line of a run's log.</summary>
+public sealed record RunLogLine(DateTimeOffset At, int Attempt, string Source, string Message);

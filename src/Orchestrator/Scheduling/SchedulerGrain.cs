@@ -13,6 +13,7 @@ public sealed class SchedulerGrain(
     [PersistentState("scheduler", StorageNames.Grains)] IPersistentState<SchedulerState> state,
     SchedulerOptions options,
     TimeProvider clock,
+    Runs.RunLog runLog,
     ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
 {
     private SchedulerState S => state.State;
@@ -48,7 +49,9 @@ public sealed class SchedulerGrain(
         if (expected is not null && slot.CurrentRunId != expected && now - assignment.AssignedAt > options.StartGracePeriod)
         {
             logger.LogWarning("Slot {SlotId} is not training run {RunId} it was given; re-queueing it", slot.SlotId, expected);
-            Requeue(assignment);
+            var requeued = Requeue(assignment);
+            await state.WriteStateAsync();
+            await LogRequeueAsync(requeued, $"re-queued: slot {slot.SlotId} reports it is not training this run");
         }
         await state.WriteStateAsync();
         await DispatchAsync();
@@ -95,22 +98,30 @@ public sealed class SchedulerGrain(
         var now = clock.GetUtcNow();
         var dead = S.Slots.Values.Where(s => now - s.LastSeen > options.SlotTimeout).ToList();
         if (dead.Count == 0) return;
+        var requeued = new List<(RunTicket?, string)>();
         foreach (var slot in dead)
         {
             logger.LogWarning("Worker slot {SlotId} missed its heartbeats; removing it", slot.Slot.SlotId);
-            Requeue(slot);
+            requeued.Add((Requeue(slot), $"re-queued: slot {slot.Slot.SlotId} missed its heartbeats for {options.SlotTimeout.TotalSeconds:0} s (worker gone?)"));
             S.Slots.Remove(slot.Slot.SlotId);
         }
         await state.WriteStateAsync();
+        foreach (var (ticket, reason) in requeued) await LogRequeueAsync(ticket, reason);
         await DispatchAsync();
     }
 
-    private void Requeue(SlotAssignment assignment)
+    /// <returns>The run put back at the head of the queue, or null (no run, or its sweep was cancelled).</returns>
+    private RunTicket? Requeue(SlotAssignment assignment)
     {
-        if (assignment.Ticket is null) return;
-        if (!S.CancelledSweeps.Contains(assignment.Ticket.SweepId)) S.Queue.Insert(0, assignment.Ticket);
+        var ticket = assignment.Ticket;
         assignment.Ticket = null;
+        if (ticket is null || S.CancelledSweeps.Contains(ticket.SweepId)) return null;
+        S.Queue.Insert(0, ticket);
+        return ticket;
     }
+
+    private Task LogRequeueAsync(RunTicket? ticket, string reason) =>
+        ticket is null ? Task.CompletedTask : runLog.AppendAsync(ticket.RunId, S.Attempts.GetValueOrDefault(ticket.RunId), reason);
 
     private async Task DispatchAsync()
     {
@@ -143,9 +154,10 @@ public sealed class SchedulerGrain(
             {
                 // The slot could not take it (its silo is gone, or it is busy): drop the slot, keep the run.
                 logger.LogWarning(ex, "Slot {SlotId} refused run {RunId}; dropping the slot", free.Slot.SlotId, ticket.RunId);
-                Requeue(free);
+                var requeued = Requeue(free);
                 S.Slots.Remove(free.Slot.SlotId);
                 await state.WriteStateAsync();
+                await LogRequeueAsync(requeued, $"re-queued: slot {free.Slot.SlotId} could not take it ({ex.GetBaseException().Message})");
             }
         }
     }

@@ -9,7 +9,8 @@ namespace ScaleLab.Workers.Infrastructure;
 /// checkpoint is published, <paramref name="metricsStored"/> must complete: the metric points up to its step are in
 /// the database, because an attempt resuming from it re-logs only the steps after it.
 /// </summary>
-public sealed class CheckpointUploader(CheckpointStore store, Guid runId, Func<Task> metricsStored, ILogger logger) : IAsyncDisposable
+public sealed class CheckpointUploader(
+    CheckpointStore store, Guid runId, Func<Task> metricsStored, ILogger logger, Func<int, Task>? stored = null) : IAsyncDisposable
 {
     private Task _inFlight = Task.CompletedTask;
 
@@ -25,6 +26,7 @@ public sealed class CheckpointUploader(CheckpointStore store, Guid runId, Func<T
                 await metricsStored();
                 await Retry.UntilAsync(() => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); },
                     TimeSpan.FromMinutes(10), logger, $"UploadCheckpoint(step {step})");
+                if (stored is not null) await stored(step);
             }
             catch (Exception ex)
             {

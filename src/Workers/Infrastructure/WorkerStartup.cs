@@ -24,6 +24,7 @@ public static class WorkerStartup
         services.AddSingleton(_ => new BlobServiceClient(blobs));
         services.AddSingleton<CheckpointStore>();
         services.AddSingleton<CorpusProvider>();
+        services.AddSingleton<RunEventWriter>();
         services.AddSingleton<LocalSlots>();
         services.AddSingleton<TrainingHost>();
         services.AddHostedService<SlotHeartbeat>();

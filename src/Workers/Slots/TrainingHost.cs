@@ -20,6 +20,7 @@ public sealed class TrainingHost(
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
+    RunEventWriter runLog,
     ILogger<TrainingHost> logger)
 {
     private double? peakTflops => configuration.GetValue<double?>("Torch:PeakTflops");
@@ -100,9 +101,15 @@ public sealed class TrainingHost(
         await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
         try
         {
-            await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger);
+            await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger,
+                step => runLog.AppendAsync(a.RunId, a.Attempt, $"checkpoint at step {step} stored"));
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
             var resume = await ResumePointAsync(a, stopping);
+            var precision = MixedPrecision.Resolve(a.Config.Precision, device.Device);
+            var resumeStep = resume is null ? 0 : CheckpointArchive.ReadManifest(resume).Step;
+            if (resume is not null) resume.Position = 0;
+            await runLog.AppendAsync(a.RunId, a.Attempt, $"training on {device.Name} in {precision}, " +
+                (resume is null ? "from scratch" : $"resuming from the checkpoint at step {resumeStep}") + $" ({a.Config.Steps} steps, slot {slotId})");
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
                 slotId, a.Config.Steps, resume is null ? "" : " (resuming from its latest checkpoint)");
             Trainer? trainer = null;
@@ -110,7 +117,7 @@ public sealed class TrainingHost(
             {
                 // The task's data (a corpus tokenized on first use) is built on the training thread too.
                 trainer = new Trainer(a.Config, TrainingTasks.Create(a.Config, corpus), device.Device,
-                    device.PeakFlops(MixedPrecision.Resolve(a.Config.Precision, device.Device), peakTflops));
+                    device.PeakFlops(precision, peakTflops));
                 return trainer.Train(observer, stopping, resume);
             }, stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);
@@ -135,6 +142,7 @@ public sealed class TrainingHost(
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             logger.LogError(ex, "Run {RunId} attempt {Attempt} failed", a.RunId, a.Attempt);
+            await runLog.AppendAsync(a.RunId, a.Attempt, $"failed on {slotId}: {ex.GetType().Name}: {ex.Message}");
             return new RunResult(a.RunId, a.Attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, ex.GetType().Name + ": " + ex.Message);
         }
     }

@@ -13,6 +13,7 @@ public sealed class ScaleLabDb(DbContextOptions<ScaleLabDb> options) : DbContext
     public DbSet<MetricPoint> Metrics => Set<MetricPoint>();
     public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
     public DbSet<FitRecord> Fits => Set<FitRecord>();
+    public DbSet<RunEvent> RunEvents => Set<RunEvent>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
 

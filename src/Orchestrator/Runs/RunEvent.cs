@@ -1,0 +1,15 @@
+namespace ScaleLab.Orchestrator.Runs;
+
+/// <summary>
+/// Row of table run_events: the run's log, one line per thing that happened to it (queued onto a slot, training
+/// started or resumed, checkpoint stored, re-queued and why, finished), written by the orchestrator and the worker.
+/// </summary>
+public sealed class RunEvent
+{
+    public long Id { get; set; }
+    public Guid RunId { get; set; }
+    public int Attempt { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Source { get; set; }
+    public required string Message { get; set; }
+}
