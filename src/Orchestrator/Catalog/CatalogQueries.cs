@@ -34,6 +34,17 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         return new SweepDetail(ToSummary(sweep), sweep.SpecJson, runs.Select(ToSummary).ToList());
     }
 
+    /// <summary>A sweep's runs with their configs and final validation loss (succeeded runs only are scored), or null.</summary>
+    public async Task<IReadOnlyList<Analysis.ScoredRun>?> GetScoredRunsAsync(Guid sweepId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Sweeps.AnyAsync(s => s.Id == sweepId, ct)) return null;
+        var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Name)
+            .Select(r => new { r.Id, r.ConfigJson, r.Status, r.FinalValLoss }).ToListAsync(ct);
+        return runs.Select(r => new Analysis.ScoredRun(r.Id, JsonSerializer.Deserialize<RunConfig>(r.ConfigJson, SpecJson.Options)!,
+            r.Status == RunStatus.Succeeded ? r.FinalValLoss : null)).ToList();
+    }
+
     public async Task<RunDetail?> GetRunAsync(Guid runId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

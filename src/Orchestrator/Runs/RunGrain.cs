@@ -22,6 +22,7 @@ public sealed class RunGrain(
         state.State.Status = RunStatus.Running;
         state.State.Attempt = attempt;
         state.State.SlotId = slotId;
+        state.State.SweepId = sweepId;
         await state.WriteStateAsync();
         await store.MarkRunningAsync(RunId, attempt, slotId);
         logger.LogInformation("Run {RunId} attempt {Attempt} started on {SlotId}", RunId, attempt, slotId);
@@ -29,13 +30,28 @@ public sealed class RunGrain(
         return true;
     }
 
-    public Task ReportProgressAsync(int attempt, RunProgress progress) =>
-        attempt == state.State.Attempt && state.State.Status == RunStatus.Running
-            ? store.RecordProgressAsync(RunId, attempt, progress)
-            : Task.CompletedTask;
+    public async Task ReportProgressAsync(int attempt, RunProgress progress)
+    {
+        if (attempt != state.State.Attempt || state.State.Status != RunStatus.Running) return;
+        await store.RecordProgressAsync(RunId, attempt, progress);
+        if (progress.Metrics is not { Count: > 0 } metrics || state.State.StopReason is not null || state.State.SweepId == Guid.Empty) return;
+        var verdict = await GrainFactory.GetGrain<ISweepGrain>(state.State.SweepId).JudgeProgressAsync(RunId, progress.Step, progress.TotalSteps, metrics);
+        if (verdict is null) return;
+        state.State.StopReason = verdict;
+        await state.WriteStateAsync();
+        await log.AppendAsync(RunId, attempt, verdict);
+        logger.LogInformation("Run {RunId}: {Verdict}", RunId, verdict);
+        // On a slot, the worker's cancelled attempt completes the run (as Stopped, below). Otherwise no worker will
+        // report, so the run ends here; a late report of this attempt is then ignored, the run being terminal.
+        if (!await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).StopRunAsync(RunId))
+            await CompleteAsync(state.State.SweepId, state.State.SlotId ?? "", new RunResult(RunId, attempt, RunStatus.Stopped, 0, 0, 0, null, null, null, 0, 0, verdict));
+    }
 
     public async Task CompleteAsync(Guid sweepId, string slotId, RunResult result)
     {
+        // The attempt was cancelled because the early-stopping rule stopped it: that is how this run ends.
+        if (result.Status == RunStatus.Cancelled && state.State.StopReason is { } reason)
+            result = result with { Status = RunStatus.Stopped, Error = reason };
         var current = !state.State.Status.IsTerminal() && result.Attempt == state.State.Attempt;
         if (current)
         {

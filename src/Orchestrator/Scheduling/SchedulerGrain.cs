@@ -67,6 +67,26 @@ public sealed class SchedulerGrain(
         await DispatchAsync();
     }
 
+    public async Task<bool> StopRunAsync(Guid runId)
+    {
+        if (S.Queue.RemoveAll(t => t.RunId == runId) > 0)
+        {
+            await state.WriteStateAsync();
+            return false; // queued only: nothing runs, no worker will report; the caller completes the run itself
+        }
+        if (S.Slots.Values.FirstOrDefault(s => s.Ticket?.RunId == runId) is not { } slot) return false;
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(slot.Slot.SlotId).CancelAsync(runId).WaitAsync(options.StartCallTimeout);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not stop run {RunId} on {SlotId}: {Message}", runId, slot.Slot.SlotId, ex.Message);
+            return false;
+        }
+    }
+
     public async Task CancelSweepAsync(Guid sweepId)
     {
         S.CancelledSweeps.Add(sweepId);

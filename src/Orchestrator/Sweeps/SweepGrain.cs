@@ -35,6 +35,7 @@ public sealed class SweepGrain(
         state.State = new SweepState
         {
             Accepted = true, Priority = spec.Priority, RunCount = runs.Count, Unfinished = runs.Select(r => r.RunId).ToHashSet(),
+            EarlyStopping = spec.EarlyStopping,
         };
         await state.WriteStateAsync();
 
@@ -46,8 +47,9 @@ public sealed class SweepGrain(
     public async Task RunFinishedAsync(Guid runId, RunStatus status)
     {
         if (!state.State.Unfinished.Remove(runId)) return;
-        if (status == RunStatus.Succeeded) state.State.Succeeded++;
+        if (status is RunStatus.Succeeded or RunStatus.Stopped) state.State.Succeeded++; // an early-stopped run finished as planned
         else state.State.Failed++;
+        if (status == RunStatus.Stopped) state.State.Stopped++;
         await state.WriteStateAsync();
 
         var finished = state.State.Succeeded + state.State.Failed;
@@ -59,6 +61,31 @@ public sealed class SweepGrain(
             await UnregisterEnsureQueuedAsync();
             logger.LogInformation("Sweep {SweepId} finished: {Succeeded} succeeded, {Failed} failed", SweepId, state.State.Succeeded, state.State.Failed);
         }
+    }
+
+    public async Task<string?> JudgeProgressAsync(Guid runId, int step, int totalSteps, IReadOnlyDictionary<string, double> metrics)
+    {
+        var rule = state.State.EarlyStopping;
+        if (rule is null || state.State.Cancelled || !state.State.Unfinished.Contains(runId) || !metrics.TryGetValue(rule.Metric, out var value))
+            return null;
+        var judged = state.State.JudgedThrough.GetValueOrDefault(runId);
+        // Every rung this run has passed since it was last judged (a resumed run may skip some), judged by this value.
+        var due = rule.Rungs(totalSteps).Where(r => r <= step && r > judged).ToList();
+        if (due.Count == 0) return null;
+        string? verdict = null;
+        foreach (var rung in due)
+        {
+            var recorded = state.State.Rungs.TryGetValue(rung, out var list) ? list : state.State.Rungs[rung] = [];
+            recorded.Add(value);
+            if (rule.ShouldStop(value, recorded))
+            {
+                verdict = $"stopped early at step {step} (rung {rung}): {rule.Metric} {value:G4} is outside the best 1/{rule.ReductionFactor} of the {recorded.Count} runs that reached that rung";
+                break;
+            }
+        }
+        state.State.JudgedThrough[runId] = due[^1];
+        await state.WriteStateAsync();
+        return verdict;
     }
 
     public async Task CancelAsync()

@@ -1,3 +1,5 @@
+using ScaleLab.Sweeps;
+
 namespace ScaleLab.Orchestrator.Sweeps;
 
 [GenerateSerializer, Alias("ScaleLab.Orchestrator.Sweeps.SweepState")]
@@ -11,4 +13,11 @@ public sealed class SweepState
     [Id(4)] public int Succeeded { get; set; }
     [Id(5)] public int Failed { get; set; }
     [Id(6)] public bool Cancelled { get; set; }
+    /// <summary>The spec's early-stopping rule, if any.</summary>
+    [Id(7)] public EarlyStopping? EarlyStopping { get; set; }
+    /// <summary>ASHA's record: the metric values reported at each rung (by rung step).</summary>
+    [Id(8)] public Dictionary<int, List<double>> Rungs { get; set; } = [];
+    /// <summary>The highest rung each run has been judged at.</summary>
+    [Id(9)] public Dictionary<Guid, int> JudgedThrough { get; set; } = [];
+    [Id(10)] public int Stopped { get; set; }
 }

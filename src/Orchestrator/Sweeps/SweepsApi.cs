@@ -25,6 +25,8 @@ public static class SweepsApi
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy);
         api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging and a name search");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
+        api.MapGet("/{id:guid}/arms", GetArms).WithName("GetSweepArms")
+            .WithSummary("Each arm (runs equal up to learning rate and seed) at its best learning rate, by final validation loss");
         return api;
     }
 
@@ -83,6 +85,9 @@ public static class SweepsApi
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>
         await queries.GetSweepAsync(id, ct) is { } sweep ? TypedResults.Ok(sweep) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<IReadOnlyList<Analysis.ArmResult>>, NotFound>> GetArms(Guid id, CatalogQueries queries, CancellationToken ct) =>
+        await queries.GetScoredRunsAsync(id, ct) is { } runs ? TypedResults.Ok(Analysis.ArmComparison.BestPerArm(runs)) : TypedResults.NotFound();
 
     /// <summary>The same Idempotency-Key always names the same sweep, so a retried POST cannot create a second one.</summary>
     private static Guid SweepIdFor(string idempotencyKey) => DeterministicGuid.From("sweep:" + idempotencyKey);

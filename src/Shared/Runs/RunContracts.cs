@@ -15,7 +15,8 @@ public sealed record RunProgress(
     [property: Id(0)] int Step,
     [property: Id(1)] int TotalSteps,
     [property: Id(2)] double Loss,
-    [property: Id(3)] long Tokens);
+    [property: Id(3)] long Tokens,
+    [property: Id(4)] IReadOnlyDictionary<string, double>? Metrics = null);
 
 /// <summary>How an attempt ended. A failed attempt carries the error; a succeeded one its final numbers and checkpoint.</summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Runs.RunResult")]

@@ -18,4 +18,7 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     /// <summary>Drops the sweep's queued runs and tells the slots training its runs to stop.</summary>
     Task CancelSweepAsync(Guid sweepId);
+
+    /// <summary>Stops one run: dropped from the queue, or cancelled on its slot. False when it is neither queued nor on a slot.</summary>
+    Task<bool> StopRunAsync(Guid runId);
 }

@@ -8,6 +8,12 @@ public interface ISweepGrain : IGrainWithGuidKey
 
     Task RunFinishedAsync(Guid runId, Runs.RunStatus status);
 
+    /// <summary>
+    /// A run's metrics at a step, for the sweep's early-stopping rule. Returns why the run should stop now, or null
+    /// to let it continue (always null without a rule).
+    /// </summary>
+    Task<string?> JudgeProgressAsync(Guid runId, int step, int totalSteps, IReadOnlyDictionary<string, double> metrics);
+
     /// <summary>Stops the sweep at once: queued runs never start, running ones stop within a step. Idempotent; a finished sweep is left as it is.</summary>
     Task CancelAsync();
 }

@@ -126,4 +126,29 @@ internal static class StudyDesignParser
         else return new ParameterDistribution(field, kind, low, high, null);
         return null;
     }
+
+    private static readonly string[] EarlyStoppingFields = ["metric", "mode", "reductionFactor", "gracePeriod"];
+
+    public static EarlyStopping? ReadEarlyStopping(JsonNode node, ValidationErrors errors)
+    {
+        if (node is not JsonObject obj)
+        {
+            errors.Add("earlyStopping", "must be an object: {\"metric\", \"mode\", \"reductionFactor\", \"gracePeriod\"}");
+            return null;
+        }
+        foreach (var (key, _) in obj)
+            if (!EarlyStoppingFields.Contains(key)) errors.Add($"earlyStopping.{key}", $"unknown field; expected {string.Join(", ", EarlyStoppingFields)}");
+        EarlyStopping? rule;
+        try { rule = obj.Deserialize<EarlyStopping>(SpecJson.Options); }
+        catch (JsonException) { errors.Add("earlyStopping", "has a field of the wrong type"); return null; }
+        if (rule is null) return null;
+        if (rule.Metric is not ("val_loss" or "loss" or "mqar_accuracy"))
+            errors.Add("earlyStopping.metric", "must be val_loss, loss or mqar_accuracy");
+        if (rule.Mode is not ("min" or "max")) errors.Add("earlyStopping.mode", "must be min or max");
+        else if ((rule.Metric == "mqar_accuracy") != (rule.Mode == "max"))
+            errors.Add("earlyStopping.mode", $"{rule.Metric} is better when {(rule.Metric == "mqar_accuracy" ? "higher (max)" : "lower (min)")}");
+        if (rule.ReductionFactor is < 2 or > 16) errors.Add("earlyStopping.reductionFactor", "must be between 2 and 16");
+        if (rule.GracePeriod is < 1 or > 10_000_000) errors.Add("earlyStopping.gracePeriod", "must be between 1 and 1e7 steps");
+        return rule;
+    }
 }

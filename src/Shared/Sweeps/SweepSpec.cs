@@ -8,7 +8,7 @@ namespace ScaleLab.Sweeps;
 /// </summary>
 public sealed record SweepSpec(
     string Name, string Kind, int Priority, RunConfig Base, IReadOnlyList<SweepAxis> Axes,
-    IsoFlopDesign? IsoFlop = null, AblationDesign? Ablation = null, RandomDesign? Random = null);
+    IsoFlopDesign? IsoFlop = null, AblationDesign? Ablation = null, RandomDesign? Random = null, EarlyStopping? EarlyStopping = null);
 
 /// <summary>One varied field (its JSON name, e.g. "dModel") and the JSON text of each value it takes.</summary>
 public sealed record SweepAxis(string Parameter, IReadOnlyList<string> Values);

@@ -137,13 +137,27 @@ public sealed class TrainingHost(
         catch (OperationCanceledException) when (stopping.IsCancellationRequested && !lifetime.ApplicationStopping.IsCancellationRequested)
         {
             logger.LogInformation("Run {RunId} attempt {Attempt} cancelled", a.RunId, a.Attempt);
+            await KeepMetricsAsync(sink, a); // a stopped or cancelled run keeps the curve it had logged
             return new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "cancelled");
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             logger.LogError(ex, "Run {RunId} attempt {Attempt} failed", a.RunId, a.Attempt);
             await runLog.AppendAsync(a.RunId, a.Attempt, $"failed on {slotId}: {ex.GetType().Name}: {ex.Message}");
+            await KeepMetricsAsync(sink, a);
             return new RunResult(a.RunId, a.Attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    private async Task KeepMetricsAsync(MetricSink sink, RunAssignment a)
+    {
+        try
+        {
+            await sink.DrainAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException ex)
+        {
+            logger.LogWarning("Run {RunId} attempt {Attempt}: {Message}", a.RunId, a.Attempt, ex.Message);
         }
     }
 

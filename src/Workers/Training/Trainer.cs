@@ -111,7 +111,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                 intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
             }
             observer.OnMetrics(samples);
-            observer.OnProgress(new RunProgress(done, steps, lastLoss, tokens));
+            observer.OnProgress(new RunProgress(done, steps, lastLoss, tokens, samples.ToDictionary(s => s.Name, s => s.Value)));
             // The loss window was just reset (checkpointInterval is a multiple of logInterval), so nothing is lost.
             if (config.CheckpointInterval > 0 && done % config.CheckpointInterval == 0 && !last)
             {
