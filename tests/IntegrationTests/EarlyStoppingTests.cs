@@ -37,5 +37,16 @@ public class EarlyStoppingTests(ClusterFixture cluster)
                 "a stopped run keeps the metrics it logged");
         }
         Assert.Equal(2, runs.Values.Count(r => r.Status == "Stopped"));
+
+        // The sweep list filters by status and kind (and refuses a status that does not exist).
+        async Task<int> CountAsync(string query) =>
+            (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps?search=it-asha&{query}")).GetProperty("total").GetInt32();
+        Assert.Equal(1, await CountAsync("status=Succeeded"));
+        Assert.Equal(1, await CountAsync("status=succeeded&kind=grid"));
+        Assert.Equal(0, await CountAsync("status=Running"));
+        Assert.Equal(0, await CountAsync("kind=random"));
+        using var bad = await cluster.Api.GetAsync("api/sweeps?status=Exploded");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("status", out _));
     }
 }

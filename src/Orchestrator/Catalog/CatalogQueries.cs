@@ -12,10 +12,13 @@ namespace ScaleLab.Orchestrator.Catalog;
 /// <summary>Read-only views of sweeps, runs and metrics, shared by the REST API and the catalog grain.</summary>
 public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
 {
-    public async Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, CancellationToken ct = default)
+    public async Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, CancellationToken ct = default,
+        SweepStatus? status = null, string? kind = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Sweeps.AsNoTracking();
+        if (status is { } st) query = query.Where(s => s.Status == st);
+        if (kind is not null) query = query.Where(s => s.Kind == kind);
         if (!string.IsNullOrWhiteSpace(search))
             query = query.Where(s => EF.Functions.ILike(s.Name, "%" + EscapeLike(search) + "%", "\\"));
         var total = await query.CountAsync(ct);

@@ -23,7 +23,7 @@ public static class SweepsApi
         api.MapPost("/{id:guid}/cancel", CancelSweep).WithName("CancelSweep")
             .WithSummary("Cancel a sweep at once: queued runs never start, running ones stop within a step")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy);
-        api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging and a name search");
+        api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging, a name search and status/kind filters");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
         api.MapGet("/{id:guid}/arms", GetArms).WithName("GetSweepArms")
             .WithSummary("Each arm (runs equal up to learning rate and seed) at its best learning rate, by final validation loss");
@@ -72,15 +72,22 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(
-        CatalogQueries queries, int? page, int? pageSize, string? search, CancellationToken ct)
+        CatalogQueries queries, int? page, int? pageSize, string? search, string? status, string? kind, CancellationToken ct)
     {
         var errors = new ValidationErrors();
+        SweepStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<SweepStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _)) statusFilter = parsed;
+            else errors.Add("status", $"must be one of: {string.Join(", ", Enum.GetNames<SweepStatus>())}");
+        }
+        if (kind is not null && !SweepSpecParser.Kinds.Contains(kind)) errors.Add("kind", $"must be one of: {string.Join(", ", SweepSpecParser.Kinds)}");
         if (page is < 1 or > 1_000_000) errors.Add("page", "must be between 1 and 1000000");
         if (pageSize is < 1 or > 200) errors.Add("pageSize", "must be between 1 and 200");
         if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
         if (search is not null && search.Any(char.IsControl)) errors.Add("search", "must not contain control characters");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.ListSweepsAsync(page ?? 1, pageSize ?? 20, search, ct));
+        return TypedResults.Ok(await queries.ListSweepsAsync(page ?? 1, pageSize ?? 20, search, ct, statusFilter, kind));
     }
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>
