@@ -90,6 +90,19 @@ public class SweepApiTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_yaml_spec_is_previewed_and_stored_as_json()
+    {
+        var yaml = await File.ReadAllTextAsync(Path.Combine(cluster.Root, "examples", "sweeps", "ablation-mixers.yaml"));
+        using var preview = await cluster.PostAsync("api/sweeps/preview", yaml, contentType: "application/yaml");
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Equal(30, (await preview.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runs").GetArrayLength());
+
+        using var bad = await cluster.PostAsync("api/sweeps/preview", "name: x\nbase:\n  learningRate: fast\n", contentType: "application/yaml");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("base.learningRate", out _));
+    }
+
+    [Fact]
     public async Task Paging_parameters_out_of_range_are_refused()
     {
         using var response = await cluster.Api.GetAsync("api/sweeps?page=0&pageSize=100000");

@@ -14,9 +14,10 @@ public static class RequestBody
             return null;
         }
         if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            && !type.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+            && !type.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+            && !type.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/x-yaml", StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add("Content-Type", "must be application/json");
+            errors.Add("Content-Type", "must be application/json (or application/yaml where a spec is expected)");
             return null;
         }
         var buffer = new byte[maxBytes + 1];

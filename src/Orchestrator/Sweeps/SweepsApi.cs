@@ -35,6 +35,7 @@ public static class SweepsApi
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
+        if (body is not null && YamlSpec.LooksLikeYaml(body)) body = YamlSpec.ToJson(body, errors); // stored and expanded as JSON from here on
         var idempotencyKey = request.Headers["Idempotency-Key"].ToString();
         if (idempotencyKey.Length > 200) errors.Add("Idempotency-Key", "must be at most 200 characters");
         if (body is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -54,6 +55,7 @@ public static class SweepsApi
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
+        if (body is not null && YamlSpec.LooksLikeYaml(body)) body = YamlSpec.ToJson(body, errors);
         var spec = body is null ? null : SweepSpecParser.Parse(body, errors);
         var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, limits, errors);
         if (spec is null || runs is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
