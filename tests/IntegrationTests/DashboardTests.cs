@@ -28,5 +28,17 @@ public class DashboardTests(ClusterFixture cluster)
         Assert.Contains("dModel=16", detail);
         Assert.Contains("dModel=32", detail);
         Assert.Contains("Succeeded", detail);
+        Assert.Contains("Training loss", detail);                                   // the overlaid curves of all runs
+        Assert.Contains("id=\"sweep-loss\"", detail);
+
+        // A run's page: its curves, its log and its checkpoint to download.
+        var runId = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("runs")[0].GetProperty("id").GetGuid();
+        var run = WebUtility.HtmlDecode(await cluster.Dashboard.GetStringAsync($"runs/{runId}"));
+        Assert.Contains("id=\"run-loss\"", run);
+        Assert.Contains("id=\"run-val_loss\"", run);
+        Assert.Contains("attempt 1 assigned to slot", run);
+        Assert.Contains("succeeded after 10 steps", run);                               // 640 tokens / (4 x 16)
+        Assert.Contains($"api/runs/{runId}/artifacts/checkpoint-final", run);
+        Assert.Contains("\"dModel\":", run);                                     // the config
     }
 }

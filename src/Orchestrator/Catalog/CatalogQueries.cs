@@ -48,6 +48,15 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
             r.Status == RunStatus.Succeeded ? r.FinalValLoss : null)).ToList();
     }
 
+    /// <summary>The run's log, oldest first, or null when there is no such run.</summary>
+    public async Task<IReadOnlyList<RunLogLine>?> GetRunLogAsync(Guid runId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Runs.AnyAsync(r => r.Id == runId, ct)) return null;
+        return await db.RunEvents.AsNoTracking().Where(e => e.RunId == runId).OrderBy(e => e.Id).Take(10_000)
+            .Select(e => new RunLogLine(e.At, e.Attempt, e.Source, e.Message)).ToListAsync(ct);
+    }
+
     public async Task<RunDetail?> GetRunAsync(Guid runId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

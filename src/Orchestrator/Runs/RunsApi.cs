@@ -46,15 +46,8 @@ public static partial class RunsApi
         return TypedResults.Ok(await queries.GetMetricAsync(id, name, maxPoints ?? 1000, ct));
     }
 
-    public static async Task<Results<Ok<List<RunLogLine>>, NotFound>> GetLogs(
-        Guid id, IDbContextFactory<ScaleLabDb> dbs, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        if (!await db.Runs.AnyAsync(r => r.Id == id, ct)) return TypedResults.NotFound();
-        var lines = await db.RunEvents.AsNoTracking().Where(e => e.RunId == id).OrderBy(e => e.Id).Take(10_000)
-            .Select(e => new RunLogLine(e.At, e.Attempt, e.Source, e.Message)).ToListAsync(ct);
-        return TypedResults.Ok(lines);
-    }
+    public static async Task<Results<Ok<IReadOnlyList<RunLogLine>>, NotFound>> GetLogs(Guid id, CatalogQueries queries, CancellationToken ct) =>
+        await queries.GetRunLogAsync(id, ct) is { } lines ? TypedResults.Ok(lines) : TypedResults.NotFound();
 
     /// <summary>
     /// The name must be one of the run's artifact records (never a path): the blob is found from the record, so no
@@ -83,6 +76,3 @@ public static partial class RunsApi
         }
     }
 }
-
-/// <summary>One line of a run's log.</summary>
-public sealed record RunLogLine(DateTimeOffset At, int Attempt, string Source, string Message);

@@ -16,10 +16,10 @@ public static class SweepsApi
     {
         var api = app.MapGroup("api/sweeps").WithTags("Sweeps");
         api.MapPost("/", CreateSweep).WithName("CreateSweep").WithSummary("Submit a study; it is validated, expanded into runs and queued")
-            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<object>("application/json");
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<object>("application/json", "application/yaml", "text/yaml");
         api.MapPost("/preview", PreviewSweep).WithName("PreviewSweep")
             .WithSummary("Expand a spec without running it: every run with parameters, tokens, FLOPs and estimated device time, and totals")
-            .Accepts<object>("application/json");
+            .Accepts<object>("application/json", "application/yaml", "text/yaml");
         api.MapPost("/{id:guid}/cancel", CancelSweep).WithName("CancelSweep")
             .WithSummary("Cancel a sweep at once: queued runs never start, running ones stop within a step")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy);

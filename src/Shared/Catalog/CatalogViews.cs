@@ -73,3 +73,11 @@ public sealed record Page<T>(
     [property: Id(1)] int Total,
     [property: Id(2)] int PageNumber,
     [property: Id(3)] int PageSize);
+
+/// <summary>One line of a run's log: when, which attempt, who wrote it (orchestrator or worker), what happened.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.RunLogLine")]
+public sealed record RunLogLine(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] int Attempt,
+    [property: Id(2)] string Source,
+    [property: Id(3)] string Message);

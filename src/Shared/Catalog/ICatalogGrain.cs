@@ -13,4 +13,7 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints);
 
     Task<Scheduling.SchedulerSnapshot> GetClusterAsync();
+
+    /// <summary>The run's log, oldest first (at most 10,000 lines).</summary>
+    Task<IReadOnlyList<RunLogLine>> GetRunLogAsync(Guid runId);
 }

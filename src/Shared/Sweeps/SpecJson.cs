@@ -13,4 +13,7 @@ public static class SpecJson
         MaxDepth = 16,
         AllowDuplicateProperties = false,
     };
+
+    /// <summary>The same, indented, for showing a config to a person.</summary>
+    public static JsonSerializerOptions Indented { get; } = new(Options) { WriteIndented = true };
 }
