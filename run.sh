@@ -65,7 +65,7 @@ echo "Submitting the demo sweep (examples/sweeps/demo.json)..."
 dotnet "src/Cli/bin/$BIN/scalelab.dll" submit examples/sweeps/demo.json --watch
 
 echo
-echo "API:        http://127.0.0.1:$API_PORT/api/sweeps   (OpenAPI: /openapi/v1.json; API key in .data/secrets/api-key)"
+echo "API:        http://127.0.0.1:$API_PORT/api/sweeps   (reference: /reference; API key in .data/secrets/api-key)"
 echo "Dashboard:  http://127.0.0.1:$DASHBOARD_PORT/"
 echo "Logs:       $LOGS"
 [ "$ONCE" = 1 ] && exit 0

@@ -40,5 +40,11 @@ public class DashboardTests(ClusterFixture cluster)
         Assert.Contains("succeeded after 10 steps", run);                               // 640 tokens / (4 x 16)
         Assert.Contains($"api/runs/{runId}/artifacts/checkpoint-final", run);
         Assert.Contains("\"dModel\":", run);                                     // the config
+
+        // The cluster at a glance: the worker's CPU slot, idle now that the sweep is done.
+        var overview = WebUtility.HtmlDecode(await cluster.Dashboard.GetStringAsync("overview"));
+        Assert.Contains("worker slots on", overview);
+        Assert.Contains("CPU (", overview);
+        Assert.Contains("runs queued", overview);
     }
 }

@@ -15,6 +15,8 @@ public sealed class CatalogGrain(CatalogQueries queries) : Grain, ICatalogGrain
 
     public Task<RunDetail?> GetRunAsync(Guid runId) => queries.GetRunAsync(runId);
 
+    public Task<IReadOnlyList<RunSummary>> GetRecentFailuresAsync(int count) => queries.GetRecentFailuresAsync(Math.Clamp(count, 1, 100));
+
     public async Task<IReadOnlyList<RunLogLine>> GetRunLogAsync(Guid runId) => await queries.GetRunLogAsync(runId) ?? [];
 
     public Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints) =>

@@ -48,6 +48,14 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
             r.Status == RunStatus.Succeeded ? r.FinalValLoss : null)).ToList();
     }
 
+    public async Task<IReadOnlyList<RunSummary>> GetRecentFailuresAsync(int count, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Failed)
+            .OrderByDescending(r => r.FinishedAt).Take(count).ToListAsync(ct);
+        return rows.Select(ToSummary).ToList();
+    }
+
     /// <summary>The run's log, oldest first, or null when there is no such run.</summary>
     public async Task<IReadOnlyList<RunLogLine>?> GetRunLogAsync(Guid runId, CancellationToken ct = default)
     {

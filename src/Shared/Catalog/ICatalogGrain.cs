@@ -14,6 +14,9 @@ public interface ICatalogGrain : IGrainWithIntegerKey
 
     Task<Scheduling.SchedulerSnapshot> GetClusterAsync();
 
+    /// <summary>The latest failed runs, newest first.</summary>
+    Task<IReadOnlyList<RunSummary>> GetRecentFailuresAsync(int count);
+
     /// <summary>The run's log, oldest first (at most 10,000 lines).</summary>
     Task<IReadOnlyList<RunLogLine>> GetRunLogAsync(Guid runId);
 }
