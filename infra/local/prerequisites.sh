@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus package, the pinned
-# blob emulator, and checks for the toolchains the README lists.
+# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus package, Chromium for
+# the browser tests, the pinned blob emulator, and checks for the toolchains the README lists.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -16,6 +16,14 @@ if [ ! -f /usr/share/dictd/gcide.dict.dz ]; then
   echo "Installing dict-gcide (English corpus)..."
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dict-gcide >/dev/null
+fi
+
+# Chromium for the dashboard's browser tests (Playwright drives Debian's build; it downloads no browser of its own).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "Installing chromium (browser tests)..."
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
 if [ ! -x "$HERE/node_modules/.bin/azurite-blob" ]; then
