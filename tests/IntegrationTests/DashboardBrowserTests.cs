@@ -39,7 +39,9 @@ public class DashboardBrowserTests(ClusterFixture cluster)
         var home = cluster.Dashboard.BaseAddress!;
 
         await page.GotoAsync(home.ToString());
-        await page.ClickAsync($"text={name}");
+        await page.WaitForSelectorAsync($"a[href='sweeps/{sweepId}']");            // listed, with a link to its page
+        // Go there by address: a click while the Blazor circuit is still attaching can be lost.
+        await page.GotoAsync(new Uri(home, $"sweeps/{sweepId}").ToString());
         try
         {
             await page.WaitForSelectorAsync("#sweep-loss .main-svg", new() { Timeout = 30_000 });
