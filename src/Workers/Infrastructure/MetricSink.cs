@@ -64,15 +64,7 @@ public sealed class MetricSink : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
-        var deadline = _clock.GetUtcNow() + budget;
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (Count > 0)
-        {
-            if (await TryFlushAsync(CancellationToken.None)) continue;
-            if (_clock.GetUtcNow() > deadline) throw new TimeoutException($"{Count} metric points of run {_runId} could not be stored");
-            await Task.Delay(delay);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
-        }
+        await FlushAsync(budget); // nothing is added any more, so this empties the buffer
     }
 
     private int Count { get { lock (_gate) return _pending.Count; } }

@@ -104,10 +104,8 @@ public sealed class TrainingHost(
             await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger,
                 step => runLog.AppendAsync(a.RunId, a.Attempt, $"checkpoint at step {step} stored"));
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
-            var resume = await ResumePointAsync(a, stopping);
+            var (resume, resumeStep) = await ResumePointAsync(a, stopping);
             var precision = MixedPrecision.Resolve(a.Config.Precision, device.Device);
-            var resumeStep = resume is null ? 0 : CheckpointArchive.ReadManifest(resume).Step;
-            if (resume is not null) resume.Position = 0;
             await runLog.AppendAsync(a.RunId, a.Attempt, $"training on {device.Name} in {precision}, " +
                 (resume is null ? "from scratch" : $"resuming from the checkpoint at step {resumeStep}") + $" ({a.Config.Steps} steps, slot {slotId})");
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
@@ -161,16 +159,16 @@ public sealed class TrainingHost(
         }
     }
 
-    /// <summary>The run's latest checkpoint if an earlier attempt left one for this very config; otherwise start from scratch.</summary>
-    private async Task<Stream?> ResumePointAsync(RunAssignment a, CancellationToken ct)
+    /// <summary>The run's latest checkpoint and its step if an earlier attempt left one for this very config; otherwise (null, 0): start from scratch.</summary>
+    private async Task<(Stream? Checkpoint, int Step)> ResumePointAsync(RunAssignment a, CancellationToken ct)
     {
         var stream = await Retry.UntilAsync(() => checkpoints.TryOpenAsync(a.RunId, LatestCheckpoint, ct), TimeSpan.FromMinutes(2), logger, "ReadCheckpoint", ct);
-        if (stream is null) return null;
+        if (stream is null) return (null, 0);
         var manifest = CheckpointArchive.ReadManifest(stream);
         stream.Position = 0;
-        if (manifest.Config == a.Config) return stream;
+        if (manifest.Config == a.Config) return (stream, manifest.Step);
         logger.LogWarning("Ignoring the latest checkpoint of run {RunId}: it was written for another config", a.RunId);
-        return null;
+        return (null, 0);
     }
 
     /// <summary>Metrics go to the sink, checkpoints to the uploader; progress goes to the run grain without making training wait.</summary>
