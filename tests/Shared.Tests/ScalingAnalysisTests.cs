@@ -33,6 +33,36 @@ public class ScalingAnalysisTests
     }
 
     [Fact]
+    public void Frontier_band_brackets_the_fit_covers_the_truth_and_reaches_the_target()
+    {
+        const double target = 1e24;
+        var fit = Run(ChinchillaPoints(), new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = 100, Seed = 3, TargetCompute = target }).Groups.Single();
+
+        Assert.Equal(48, fit.Frontier.Count);
+        Assert.True(fit.Frontier[^1].Compute >= target, "the curve must reach the extrapolation target");
+        Assert.True(fit.Frontier.Zip(fit.Frontier.Skip(1)).All(p => p.Second.Compute > p.First.Compute));
+        foreach (var f in fit.Frontier)
+        {
+            Assert.True(f.Loss.Low <= f.Loss.Value && f.Loss.Value <= f.Loss.High, $"loss band {f.Loss} at C={f.Compute:E2}");
+            Assert.True(f.NOpt!.Low <= f.NOpt.Value && f.NOpt.Value <= f.NOpt.High, $"N_opt band {f.NOpt} at C={f.Compute:E2}");
+            var (n, d, loss) = Synthetic.Hoffmann.ComputeOptimal(f.Compute);
+            Assert.True(f.Loss.Low <= loss * 1.002 && loss * 0.998 <= f.Loss.High, $"loss band {f.Loss} misses the truth {loss} at C={f.Compute:E2}");
+            Assert.Equal(f.Compute, 6 * f.NOpt.Value * f.DOpt!.Value, f.Compute * 1e-6);
+        }
+        // Extrapolation is less certain than interpolation: the band is wider at the target than inside the data.
+        double Width(FrontierPoint p) => Math.Log(p.NOpt!.High!.Value / p.NOpt.Low!.Value);
+        Assert.True(Width(fit.Frontier[^1]) > Width(fit.Frontier[0]));
+    }
+
+    [Fact]
+    public void Compute_law_frontier_has_a_loss_band_but_no_allocation()
+    {
+        var fit = Run(ChinchillaPoints(), new FitOptions { Law = FitLaw.Compute, Bootstrap = 30, Seed = 3 }).Groups.Single();
+
+        Assert.All(fit.Frontier, f => { Assert.Null(f.NOpt); Assert.NotNull(f.Loss.Low); });
+    }
+
+    [Fact]
     public void Fits_and_intervals_are_deterministic_for_a_seed_whatever_the_thread_count()
     {
         var points = ChinchillaPoints();

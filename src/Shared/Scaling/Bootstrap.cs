@@ -6,13 +6,13 @@ namespace ScaleLab.Scaling;
 /// </summary>
 internal static class Bootstrap
 {
-    public static IReadOnlyList<IReadOnlyDictionary<string, double>> Run(
-        LawFit full, FitOptions options, double targetCompute)
+    /// <summary>The refitted laws, in seed order; degenerate resamples are left out.</summary>
+    public static IReadOnlyList<LawFit> Run(LawFit full, FitOptions options)
     {
         if (options.Bootstrap <= 0) return [];
         var master = new Random(options.Seed);
         var seeds = Enumerable.Range(0, options.Bootstrap).Select(_ => master.Next()).ToArray();
-        var replicates = new IReadOnlyDictionary<string, double>?[seeds.Length];
+        var replicates = new LawFit?[seeds.Length];
         var strata = options.Law == FitLaw.IsoFlop
             ? IsoFlopAnalysis.GroupByBudget(full.FittedPoints)
             : [full.FittedPoints];
@@ -20,10 +20,8 @@ internal static class Bootstrap
         {
             var random = new Random(seeds[k]);
             var resample = strata.SelectMany(stratum => Enumerable.Range(0, stratum.Count).Select(_ => stratum[random.Next(stratum.Count)])).ToList();
-            var fit = full.Refit(resample, options);
-            if (fit is null) return;
-            replicates[k] = fit.Parameters.Concat(fit.Derived(targetCompute)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            replicates[k] = full.Refit(resample, options);
         });
-        return replicates.OfType<IReadOnlyDictionary<string, double>>().ToList();
+        return replicates.OfType<LawFit>().ToList();
     }
 }

@@ -15,7 +15,8 @@ public sealed record FitResult(
 /// <summary>
 /// The fit of one group. <see cref="Parameters"/> are the law's own (E, A, B, alpha, beta; or k_N, a, k_D, b for
 /// IsoFLOP); <see cref="Derived"/> are quantities computed from them (exponents of N_opt and D_opt, N_opt, D_opt,
-/// tokens per parameter and loss at the target compute).
+/// tokens per parameter and loss at the target compute). <see cref="Frontier"/> samples the predicted loss (and
+/// allocation) over compute with bootstrap bands, for drawing.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.GroupFit")]
 public sealed record GroupFit(
@@ -24,7 +25,8 @@ public sealed record GroupFit(
     [property: Id(2)] IReadOnlyDictionary<string, Estimate> Parameters,
     [property: Id(3)] IReadOnlyDictionary<string, Estimate> Derived,
     [property: Id(4)] IReadOnlyList<IsoFlopProfile> Profiles,
-    [property: Id(5)] int BootstrapUsed);
+    [property: Id(5)] int BootstrapUsed,
+    [property: Id(6)] IReadOnlyList<FrontierPoint> Frontier);
 
 /// <summary>Where two groups' predicted loss-vs-compute curves cross (null when they do not within the searched range).</summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.FrontierCrossing")]

@@ -56,6 +56,16 @@ public static class FitResultJson
                 ["compute"] = p.Compute, ["points"] = p.Points, ["N_opt"] = p.NOpt, ["D_opt"] = p.DOpt, ["lossAtOpt"] = p.LossAtOpt,
                 ["parabola"] = new JsonArray(p.Parabola.Select(c => (JsonNode)c).ToArray()),
             }).ToArray());
+        o["frontier"] = new JsonArray(g.Frontier.Select(f =>
+        {
+            var point = new JsonObject { ["compute"] = f.Compute, ["loss"] = f.Loss.Value };
+            if (f.Loss.Low is not null) point["lossInterval"] = new JsonArray(f.Loss.Low, f.Loss.High);
+            if (f.NOpt is not null) point["N_opt"] = f.NOpt.Value;
+            if (f.NOpt?.Low is not null) point["N_optInterval"] = new JsonArray(f.NOpt.Low, f.NOpt.High);
+            if (f.DOpt is not null) point["D_opt"] = f.DOpt.Value;
+            if (f.DOpt?.Low is not null) point["D_optInterval"] = new JsonArray(f.DOpt.Low, f.DOpt.High);
+            return (JsonNode)point;
+        }).ToArray());
         return o;
     }
 

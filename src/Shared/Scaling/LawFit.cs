@@ -12,6 +12,9 @@ internal abstract record LawFit
 
     public virtual IReadOnlyList<IsoFlopProfile> Profiles => [];
 
+    /// <summary>The compute-optimal parameters and tokens at compute C; null for laws that do not allocate (the compute law).</summary>
+    public virtual (double N, double D)? AllocationAtCompute(double compute) => null;
+
     /// <summary>Fits the same law to a bootstrap resample, starting from this fit; null when the resample is degenerate.</summary>
     public abstract LawFit? Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options);
 
@@ -45,6 +48,12 @@ internal sealed record ChinchillaLawFit(ChinchillaLaw Law) : LawFit
     }
 
     public override double LossAtCompute(double compute) => Law.ComputeOptimal(compute).Loss;
+
+    public override (double N, double D)? AllocationAtCompute(double compute)
+    {
+        var (n, d, _) = Law.ComputeOptimal(compute);
+        return (n, d);
+    }
 
     public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
         new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta)) { FittedPoints = resample };
@@ -97,6 +106,8 @@ internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, Powe
     }
 
     public override double LossAtCompute(double compute) => Frontier.Predict(compute);
+
+    public override (double N, double D)? AllocationAtCompute(double compute) => (NOpt.At(compute), DOpt.At(compute));
 
     public override IReadOnlyList<IsoFlopProfile> Profiles => Budgets;
 

@@ -19,18 +19,20 @@ public static class ScalingAnalysis
 
         var target = options.TargetCompute ?? points.Max(p => p.Compute);
         var groups = points.GroupBy(p => p.Group ?? "all").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
+        var grid = FrontierCurve.Grid(points.Min(p => p.Compute), points.Max(p => p.Compute), target);
         var fits = new List<(string Name, LawFit Fit, GroupFit Result)>();
         foreach (var group in groups)
         {
             var groupPoints = group.ToList();
             var fit = LawFit.For(groupPoints, options);
-            var replicates = Bootstrap.Run(fit, options, target);
+            var refits = Bootstrap.Run(fit, options);
+            var replicates = refits.Select(r => r.Parameters.Concat(r.Derived(target)).ToDictionary(kv => kv.Key, kv => kv.Value)).ToList();
             Estimate Estimate(string key, double value) =>
                 Scaling.Estimate.From(value, replicates.Select(r => r.GetValueOrDefault(key, double.NaN)).ToList(), options.Confidence);
             var result = new GroupFit(group.Key, groupPoints.Count,
                 fit.Parameters.ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
                 fit.Derived(target).ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
-                fit.Profiles, replicates.Count);
+                fit.Profiles, replicates.Count, FrontierCurve.Sample(fit, refits, grid, options.Confidence));
             fits.Add((group.Key, fit, result));
         }
 
