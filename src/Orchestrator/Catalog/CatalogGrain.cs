@@ -1,12 +1,16 @@
 using Orleans.Concurrency;
+using ScaleLab.Analysis;
 using ScaleLab.Catalog;
+using ScaleLab.Orchestrator.Scaling;
+using ScaleLab.Scaling;
 using ScaleLab.Scheduling;
+using ScaleLab.Validation;
 
 namespace ScaleLab.Orchestrator.Catalog;
 
 /// <summary>Lets Orleans clients (the dashboard) read history without a database connection of their own.</summary>
 [StatelessWorker]
-public sealed class CatalogGrain(CatalogQueries queries) : Grain, ICatalogGrain
+public sealed class CatalogGrain(CatalogQueries queries, SweepPoints sweepPoints) : Grain, ICatalogGrain
 {
     public Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search) =>
         queries.ListSweepsAsync(Math.Max(1, pageNumber), Math.Clamp(pageSize, 1, 200), search);
@@ -21,6 +25,30 @@ public sealed class CatalogGrain(CatalogQueries queries) : Grain, ICatalogGrain
 
     public Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints) =>
         queries.GetMetricAsync(runId, name, Math.Clamp(maxPoints, 2, 10_000));
+
+    public Task<IReadOnlyList<MetricSeries>> GetMetricsAsync(IReadOnlyList<Guid> runIds, string name, int maxPointsPerRun) =>
+        runIds.Count > 5000
+            ? throw new ArgumentException("at most 5000 runs per call", nameof(runIds))
+            : queries.GetMetricsAsync(runIds, name, Math.Clamp(maxPointsPerRun, 2, 10_000));
+
+    public async Task<ScalingView> FitSweepsAsync(ScalingQuery query)
+    {
+        var errors = new ValidationErrors();
+        query.Validate(errors);
+        if (!errors.IsEmpty) return new ScalingView([], null, errors.ToDictionary());
+        var (points, missing) = await sweepPoints.LoadAsync(query.SweepIds, query.GroupBy, CancellationToken.None);
+        foreach (var id in missing) errors.Add("sweepIds", $"no sweep {id}");
+        var options = new FitOptions
+        {
+            Law = query.Law, Bootstrap = query.Bootstrap, TargetCompute = query.TargetCompute, Confidence = query.Confidence,
+        };
+        // Fitting is CPU work of up to seconds: off the grain's scheduler, so other dashboard reads are not held up.
+        var result = errors.IsEmpty ? await Task.Run(() => ScalingAnalysis.Run(points, options, errors)) : null;
+        return new ScalingView(points, result, errors.ToDictionary());
+    }
+
+    public async Task<IReadOnlyList<ArmResult>?> GetArmsAsync(Guid sweepId) =>
+        await queries.GetScoredRunsAsync(sweepId) is { } runs ? ArmComparison.BestPerArm(runs) : null;
 
     public Task<SchedulerSnapshot> GetClusterAsync() =>
         GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).GetSnapshotAsync();

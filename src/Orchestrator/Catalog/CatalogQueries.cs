@@ -87,6 +87,33 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         return new MetricSeries(runId, name, kept.Select(p => p.Step).ToList(), kept.Select(p => p.Value).ToList());
     }
 
+    /// <summary>
+    /// One metric for many runs in one query, each curve thinned in the database to at most
+    /// <paramref name="maxPointsPerRun"/> evenly spaced points (its last point always kept): a 1,000-run sweep is one
+    /// round trip, and only the points drawn leave PostgreSQL.
+    /// </summary>
+    public async Task<IReadOnlyList<MetricSeries>> GetMetricsAsync(IReadOnlyList<Guid> runIds, string name, int maxPointsPerRun, CancellationToken ct = default)
+    {
+        if (runIds.Count == 0) return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var ids = runIds.Distinct().ToArray();
+        var rows = await db.Database.SqlQuery<ThinnedPoint>($"""
+            SELECT run_id AS "RunId", step AS "Step", value AS "Value" FROM (
+                SELECT run_id, step, value,
+                       row_number() OVER (PARTITION BY run_id ORDER BY step) - 1 AS i,
+                       count(*) OVER (PARTITION BY run_id) AS n
+                FROM metrics WHERE run_id = ANY({ids}) AND name = {name}) t
+            WHERE i % GREATEST(1, CEIL(n::float8 / {maxPointsPerRun}))::bigint = 0 OR i = n - 1
+            ORDER BY run_id, step
+            """).ToListAsync(ct);
+        var byRun = rows.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => g.ToList());
+        return ids.Select(id => byRun.TryGetValue(id, out var points)
+            ? new MetricSeries(id, name, points.Select(p => p.Step).ToList(), points.Select(p => p.Value).ToList())
+            : new MetricSeries(id, name, [], [])).ToList();
+    }
+
+    private sealed record ThinnedPoint(Guid RunId, int Step, double Value);
+
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     internal static SweepSummary ToSummary(SweepRecord s) => new(

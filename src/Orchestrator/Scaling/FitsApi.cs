@@ -44,8 +44,7 @@ public static class FitsApi
         if ((request.Points is null) == (request.SweepIds is null)) errors.Add("points", "give either points or sweepIds, not both or neither");
         if (request.Bootstrap > MaxBootstrap) errors.Add("bootstrap", $"at most {MaxBootstrap} refits per API call; use the CLI for more");
         if (request.SweepIds is { Count: > 100 }) errors.Add("sweepIds", "at most 100 sweeps per fit");
-        if (request.GroupBy is { } g && g != "sweep" && !SweepSpecParser.AxisParameters.Contains(g))
-            errors.Add("groupBy", $"must be 'sweep' or a run-config field ({string.Join(", ", SweepSpecParser.AxisParameters.Order())})");
+        ScaleLab.Catalog.ScalingQuery.ValidateGroupBy(request.GroupBy, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The fit request is invalid");
 
         IReadOnlyList<ScalingPoint> points;

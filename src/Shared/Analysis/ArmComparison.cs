@@ -9,14 +9,18 @@ namespace ScaleLab.Analysis;
 public sealed record ScoredRun(Guid RunId, RunConfig Config, double? Score);
 
 /// <summary>One learning rate of an arm: the mean score over its seeds.</summary>
-public sealed record RateResult(double LearningRate, double? MeanScore, int Runs, int Scored);
+[GenerateSerializer, Immutable, Alias("ScaleLab.Analysis.RateResult")]
+public sealed record RateResult(
+    [property: Id(0)] double LearningRate, [property: Id(1)] double? MeanScore, [property: Id(2)] int Runs, [property: Id(3)] int Scored);
 
 /// <summary>
 /// An arm of an ablation (runs equal up to learning rate and seed) at its best learning rate. <see cref="BestAtEdge"/>
 /// says the best rate is the lowest or highest swept, so the true optimum may lie outside the range.
 /// </summary>
-public sealed record ArmResult(string Label, IReadOnlyDictionary<string, string> Settings, double? BestLearningRate, double? BestScore,
-    bool BestAtEdge, IReadOnlyList<RateResult> Rates);
+[GenerateSerializer, Immutable, Alias("ScaleLab.Analysis.ArmResult")]
+public sealed record ArmResult(
+    [property: Id(0)] string Label, [property: Id(1)] IReadOnlyDictionary<string, string> Settings, [property: Id(2)] double? BestLearningRate,
+    [property: Id(3)] double? BestScore, [property: Id(4)] bool BestAtEdge, [property: Id(5)] IReadOnlyList<RateResult> Rates);
 
 /// <summary>
 /// Compares the arms of a study each at its own best learning rate, as the Zoology studies do: recurrent and linear

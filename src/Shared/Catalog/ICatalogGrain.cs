@@ -12,6 +12,15 @@ public interface ICatalogGrain : IGrainWithIntegerKey
     /// <summary>One metric's curve, downsampled to at most <paramref name="maxPoints"/> points.</summary>
     Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints);
 
+    /// <summary>One metric of many runs (a sweep's curves) in one call, each downsampled to at most <paramref name="maxPointsPerRun"/> points.</summary>
+    Task<IReadOnlyList<MetricSeries>> GetMetricsAsync(IReadOnlyList<Guid> runIds, string name, int maxPointsPerRun);
+
+    /// <summary>Fits a scaling law to the finished runs of sweeps (nothing is stored: POST /api/fits records a fit).</summary>
+    Task<ScalingView> FitSweepsAsync(ScalingQuery query);
+
+    /// <summary>Each arm of a sweep at its best learning rate (as GET /api/sweeps/{id}/arms); null when there is no such sweep.</summary>
+    Task<IReadOnlyList<Analysis.ArmResult>?> GetArmsAsync(Guid sweepId);
+
     Task<Scheduling.SchedulerSnapshot> GetClusterAsync();
 
     /// <summary>The latest failed runs, newest first.</summary>
