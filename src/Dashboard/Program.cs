@@ -1,4 +1,6 @@
 using ScaleLab.Dashboard;
+using ScaleLab.Dashboard.Account;
+using ScaleLab.Dashboard.Api;
 using ScaleLab.Dashboard.Components;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -6,11 +8,16 @@ var builder = WebApplication.CreateBuilder(args);
 // ./run.sh and the tests run the built dashboard in the Production environment.
 builder.WebHost.UseStaticWebAssets();
 builder.AddOrleansClusterClient();
+builder.Services.AddHttpClient<ScaleLabApi>(http => http.BaseAddress = new Uri(builder.Configuration.ApiUrl()));
+builder.Services.AddDashboardLogin();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 
 var app = builder.Build();
 app.UseExceptionHandler("/error", createScopeForErrors: true);
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
+app.MapDashboardLogin();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -26,6 +26,7 @@ app.MapRunsApi();
 app.MapWorkersApi();
 app.MapFitsApi();
 app.MapSchedulesApi();
+app.MapAccountApi();
 app.MapScaleLabHangfireDashboard();
 app.Run();
 

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ScaleLab.Schedules;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.Dashboard.Api;
+
+/// <summary>
+/// The dashboard's way to change things and to validate specs: through the REST API, so a study submitted here is
+/// checked by the same code, with the same messages, under the same API key as one sent with curl or the CLI.
+/// </summary>
+public sealed class ScaleLabApi(HttpClient http)
+{
+    private const string KeyHeader = "X-Api-Key";
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    /// <summary>Null when the API accepts the key; otherwise why not, in words.</summary>
+    public async Task<string?> CheckKeyAsync(string apiKey)
+    {
+        try
+        {
+            using var response = await http.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Get, "api/me"), apiKey));
+            return response.StatusCode switch
+            {
+                HttpStatusCode.OK => null,
+                HttpStatusCode.Unauthorized => "the API does not know this key",
+                var other => $"the API answered {(int)other}",
+            };
+        }
+        catch (HttpRequestException ex)
+        {
+            return $"cannot reach the API: {ex.Message}";
+        }
+    }
+
+    /// <summary>Expands a spec (JSON or YAML) without running it; needs no key.</summary>
+    public Task<ApiResult<PreviewView>> PreviewAsync(string spec, CancellationToken ct = default) =>
+        SendAsync<PreviewView>(new HttpRequestMessage(HttpMethod.Post, "api/sweeps/preview") { Content = Spec(spec) }, ct);
+
+    public Task<ApiResult<JsonElement>> SubmitAsync(string spec, string apiKey, string idempotencyKey)
+    {
+        var request = WithKey(new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = Spec(spec) }, apiKey);
+        request.Headers.Add("Idempotency-Key", idempotencyKey); // a double click submits one study, not two
+        return SendAsync<JsonElement>(request);
+    }
+
+    public Task<ApiResult<JsonElement>> CancelSweepAsync(Guid sweepId, string apiKey) =>
+        SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/sweeps/{sweepId}/cancel"), apiKey));
+
+    public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken ct = default) =>
+        await http.GetFromJsonAsync<List<ScheduleView>>("api/schedules", Json, ct) ?? [];
+
+    public Task<ApiResult<ScheduleView>> CreateScheduleAsync(string name, string cron, string timeZone, string specJson, string apiKey)
+    {
+        JsonElement spec;
+        try { spec = JsonDocument.Parse(specJson).RootElement; }
+        catch (JsonException ex) { return Task.FromResult(ApiResult<ScheduleView>.Invalid("spec", $"not valid JSON: {ex.Message}")); }
+        var body = JsonSerializer.Serialize(new { name, cron, timeZone, spec }, Json);
+        return SendAsync<ScheduleView>(WithKey(new HttpRequestMessage(HttpMethod.Post, "api/schedules")
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        }, apiKey));
+    }
+
+    public Task<ApiResult<ScheduleView>> SetSchedulePausedAsync(Guid id, bool paused, string apiKey) =>
+        SendAsync<ScheduleView>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/schedules/{id}/{(paused ? "pause" : "resume")}"), apiKey));
+
+    public Task<ApiResult<JsonElement>> DeleteScheduleAsync(Guid id, string apiKey) =>
+        SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Delete, $"api/schedules/{id}"), apiKey));
+
+    private static StringContent Spec(string spec) =>
+        new(spec, Encoding.UTF8, YamlSpec.LooksLikeYaml(spec) ? "application/yaml" : "application/json");
+
+    private static HttpRequestMessage WithKey(HttpRequestMessage request, string apiKey)
+    {
+        request.Headers.Add(KeyHeader, apiKey);
+        return request;
+    }
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken ct = default)
+    {
+        try
+        {
+            using (request)
+            using (var response = await http.SendAsync(request, ct))
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    var value = response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0
+                        ? default
+                        : await response.Content.ReadFromJsonAsync<T>(Json, ct);
+                    return new ApiResult<T>(value, ApiResult<T>.NoErrors, null);
+                }
+                return await ProblemAsync<T>(response, ct);
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            return ApiResult<T>.Invalid("api", $"cannot reach the API: {ex.Message}");
+        }
+    }
+
+    /// <summary>RFC 7807 problem details: the per-field errors when there are any, else the title or detail.</summary>
+    private static async Task<ApiResult<T>> ProblemAsync<T>(HttpResponseMessage response, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        string? title = null;
+        if (response.Content.Headers.ContentType?.MediaType is { } media && media.Contains("json"))
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            if (problem.ValueKind == JsonValueKind.Object)
+            {
+                title = problem.TryGetProperty("title", out var t) ? t.GetString() : null;
+                if (problem.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
+                    foreach (var field in e.EnumerateObject())
+                        errors[field.Name] = field.Value.ValueKind == JsonValueKind.Array
+                            ? field.Value.EnumerateArray().Select(m => m.GetString() ?? "").ToArray()
+                            : [field.Value.ToString()];
+                if (errors.Count == 0 && problem.TryGetProperty("detail", out var d)) errors["request"] = [d.GetString() ?? ""];
+            }
+        }
+        if (errors.Count == 0) errors["request"] = [$"the API answered {(int)response.StatusCode} {response.ReasonPhrase}"];
+        return new ApiResult<T>(default, errors, title);
+    }
+}
+
+/// <summary>What the API answered: a value, or the errors of its problem details keyed by field.</summary>
+public sealed record ApiResult<T>(T? Value, IReadOnlyDictionary<string, string[]> Errors, string? Title)
+{
+    public static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
+
+    public bool Succeeded => Errors.Count == 0;
+
+    public static ApiResult<T> Invalid(string field, string message) => new(default, new Dictionary<string, string[]> { [field] = [message] }, null);
+}
+
+/// <summary>The parts of the API's sweep preview the dashboard shows.</summary>
+public sealed record PreviewView(
+    string Name, string Kind, int RunCount, double TotalFlops, double DeviceFlopsPerSecond, int Slots,
+    double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRunView> Runs);
+
+public sealed record PreviewRunView(string Name, long NonEmbeddingParameters, long TotalParameters, long Tokens, double Flops, double EstimatedDeviceSeconds);

@@ -1,0 +1,21 @@
+namespace ScaleLab.Dashboard.Components.Charts;
+
+/// <summary>Plotly's own ten-colour cycle, so bands can be drawn translucent in their line's colour.</summary>
+public static class ChartPalette
+{
+    private static readonly (int R, int G, int B)[] Colors =
+    [
+        (31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+        (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
+    ];
+
+    public static string Solid(int index) => Rgba(index, 1);
+
+    public static string Translucent(int index) => Rgba(index, 0.2);
+
+    private static string Rgba(int index, double alpha)
+    {
+        var (r, g, b) = Colors[((index % Colors.Length) + Colors.Length) % Colors.Length];
+        return FormattableString.Invariant($"rgba({r},{g},{b},{alpha})");
+    }
+}

@@ -1,0 +1,56 @@
+using Plotly.Blazor;
+using Plotly.Blazor.Traces;
+using Plotly.Blazor.Traces.ScatterLib;
+
+namespace ScaleLab.Dashboard.Components.Charts;
+
+/// <summary>Turns library-neutral series into Plotly scatter traces (WebGL for big series, so 10,000 points stay smooth).</summary>
+public static class ChartTraces
+{
+    /// <summary>Above this many points in a chart, lines and markers are drawn with WebGL (scattergl).</summary>
+    public const int WebGlThreshold = 2000;
+
+    public static IList<ITrace> Build(IReadOnlyList<ChartSeries> series)
+    {
+        var webGl = series.Sum(s => s.X.Count) > WebGlThreshold;
+        var traces = new List<ITrace>();
+        foreach (var s in series)
+        {
+            if (s.Kind == SeriesKind.Band)
+            {
+                // A band is two traces: the upper edge, then the lower edge filled up to it.
+                traces.Add(new Scatter
+                {
+                    Name = s.Name, LegendGroup = s.Name, ShowLegend = false, Mode = ModeFlag.Lines, HoverInfo = HoverInfoFlag.Skip,
+                    X = Objects(s.X), Y = Objects(s.Upper ?? s.Y), Line = new Line { Width = 0, Color = ChartPalette.Solid(s.Color) },
+                });
+                traces.Add(new Scatter
+                {
+                    Name = s.Name, LegendGroup = s.Name, ShowLegend = s.ShowInLegend, Mode = ModeFlag.Lines, HoverInfo = HoverInfoFlag.Skip,
+                    X = Objects(s.X), Y = Objects(s.Y), Fill = FillEnum.ToNextY, FillColor = ChartPalette.Translucent(s.Color),
+                    Line = new Line { Width = 0, Color = ChartPalette.Solid(s.Color) },
+                });
+                continue;
+            }
+            var mode = s.Kind switch { SeriesKind.Markers => ModeFlag.Markers, SeriesKind.LinesAndMarkers => ModeFlag.Lines | ModeFlag.Markers, _ => ModeFlag.Lines };
+            var line = new Line { Color = ChartPalette.Solid(s.Color), Width = 2, Dash = s.Dashed ? "dash" : "solid" };
+            var marker = new Marker { Color = ChartPalette.Solid(s.Color), Size = 7 };
+            traces.Add(webGl
+                ? new ScatterGl
+                {
+                    Name = s.Name, ShowLegend = s.ShowInLegend, X = Objects(s.X), Y = Objects(s.Y), TextArray = s.Labels?.ToList(),
+                    Mode = (Plotly.Blazor.Traces.ScatterGlLib.ModeFlag)(int)mode,
+                    Line = new Plotly.Blazor.Traces.ScatterGlLib.Line { Color = ChartPalette.Solid(s.Color), Width = 1.5m },
+                    Marker = new Plotly.Blazor.Traces.ScatterGlLib.Marker { Color = ChartPalette.Solid(s.Color), Size = 6 },
+                }
+                : new Scatter
+                {
+                    Name = s.Name, ShowLegend = s.ShowInLegend, X = Objects(s.X), Y = Objects(s.Y), TextArray = s.Labels?.ToList(),
+                    Mode = mode, Line = line, Marker = marker,
+                });
+        }
+        return traces;
+    }
+
+    private static IList<object> Objects(IReadOnlyList<double> values) => values.Cast<object>().ToList();
+}
