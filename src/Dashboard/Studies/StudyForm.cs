@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ScaleLab.Dashboard.Studies;
+
+public enum StudyKind { IsoFlop, Ablation, Grid }
+
+/// <summary>
+/// The new-study form's model: the common study kinds as a few fields each, turned into the same spec a researcher
+/// would write by hand (the API validates and previews that spec; the form shows its messages next to the fields).
+/// Lists are typed as comma-separated text ("1e12, 3e12"); each item becomes a JSON number when it is one.
+/// </summary>
+public sealed class StudyForm
+{
+    public StudyKind Kind { get; set; } = StudyKind.IsoFlop;
+    public string Name { get; set; } = "my-study";
+    public string Task { get; set; } = "lm";
+    public string Mixer { get; set; } = "softmax";
+    public int SeqLen { get; set; } = 64;
+    public int BatchSize { get; set; } = 8;
+    public double LearningRate { get; set; } = 0.003;
+    public int DModel { get; set; } = 64;
+    public int NLayers { get; set; } = 2;
+    public int NHeads { get; set; } = 4;
+    public long Tokens { get; set; } = 200_000;
+
+    // IsoFLOP
+    public string Budgets { get; set; } = "3e11, 1e12, 3e12";
+    public int SizesPerBudget { get; set; } = 5;
+    public double Spread { get; set; } = 4;
+
+    // Ablation
+    public string VariedField { get; set; } = "mixer";
+    public string VariedValues { get; set; } = "linear, gla, mamba";
+    public string LearningRates { get; set; } = "";
+
+    // Grid (and repeats for every kind)
+    public string AxisField { get; set; } = "dModel";
+    public string AxisValues { get; set; } = "32, 64";
+    public string Seeds { get; set; } = "";
+
+    public string ToSpecJson()
+    {
+        var baseConfig = new JsonObject
+        {
+            ["task"] = Task, ["mixer"] = Mixer, ["seqLen"] = SeqLen, ["batchSize"] = BatchSize, ["learningRate"] = LearningRate,
+            ["logInterval"] = 10, ["evalInterval"] = 50, ["evalBatches"] = 4,
+        };
+        if (Kind != StudyKind.IsoFlop)
+        {
+            baseConfig["dModel"] = DModel;
+            baseConfig["nLayers"] = NLayers;
+            baseConfig["nHeads"] = NHeads;
+            baseConfig["tokens"] = Tokens;
+        }
+        var spec = new JsonObject { ["name"] = Name, ["kind"] = Kind.ToString().ToLowerInvariant(), ["base"] = baseConfig };
+        var axes = new JsonObject();
+        switch (Kind)
+        {
+            case StudyKind.IsoFlop:
+                spec["isoflop"] = new JsonObject { ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread };
+                break;
+            case StudyKind.Ablation:
+                var ablation = new JsonObject { ["variations"] = new JsonObject { [VariedField.Trim()] = List(VariedValues) } };
+                if (!string.IsNullOrWhiteSpace(LearningRates)) ablation["learningRates"] = List(LearningRates);
+                spec["ablation"] = ablation;
+                break;
+            case StudyKind.Grid:
+                axes[AxisField.Trim()] = List(AxisValues);
+                break;
+        }
+        if (!string.IsNullOrWhiteSpace(Seeds)) axes["seed"] = List(Seeds);
+        if (axes.Count > 0) spec["axes"] = axes;
+        return spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// Which form field shows an error the API reported for the spec ("isoflop.budgets[1]" → "budgets", "base.seqLen" →
+    /// "seqLen"); null for errors that belong to no single field (they are listed above the form).
+    /// </summary>
+    public static string? FieldFor(string errorKey)
+    {
+        var key = errorKey.Split('[')[0];
+        if (key.StartsWith("isoflop.", StringComparison.Ordinal)) return key["isoflop.".Length..].Split('.')[0];
+        if (key.StartsWith("ablation.variations", StringComparison.Ordinal)) return "variedValues";
+        if (key == "ablation.learningRates") return "learningRates";
+        if (key == "axes.seed") return "seeds";
+        if (key.StartsWith("axes", StringComparison.Ordinal)) return "axisValues";
+        if (key.StartsWith("base.", StringComparison.Ordinal)) return key["base.".Length..];
+        return key is "name" or "kind" ? key : null;
+    }
+
+    private static JsonArray List(string text) =>
+        new(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(item => !double.TryParse(item, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? JsonValue.Create(item)
+                : number == Math.Floor(number) && Math.Abs(number) < 1e15 ? JsonValue.Create((long)number)
+                : (JsonNode)JsonValue.Create(number))
+            .ToArray());
+}
