@@ -29,6 +29,7 @@ export ConnectionStrings__Blobs="$(infra/local/azurite.sh connection-string)"
 export ScaleLab__ApiKeyHashes__0="$(tr -d '\n' < "$KEYFILE" | sha256sum | cut -d' ' -f1)"
 export Training__CacheDirectory="$ROOT/.data/corpus"
 export SCALELAB_API="http://127.0.0.1:$API_PORT/"
+export ScaleLab__ApiUrl="$SCALELAB_API"   # where the dashboard sends mutations and links downloads
 export SCALELAB_API_KEY="$(cat "$KEYFILE")"
 BIN=Release/net10.0
 

@@ -35,9 +35,9 @@ ChinchillaFitter.Fit(points.Take(20).ToList(), starts: ChinchillaFitter.DefaultS
     var clock = Stopwatch.StartNew();
     var options = new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = bootstrap, Seed = 1, MaxThreads = threads };
     var full = new ChinchillaLawFit(start) { FittedPoints = points };
-    var replicates = Bootstrap.Run(full, options, 1e21);
+    var replicates = Bootstrap.Run(full, options);
     var seconds = clock.Elapsed.TotalSeconds;
-    var alphas = replicates.Select(r => r["alpha"]).Order().ToArray();
+    var alphas = replicates.Select(r => r.Parameters["alpha"]).Order().ToArray();
     return (seconds, Estimate.Percentile(alphas, 0.025), Estimate.Percentile(alphas, 0.975));
 }
 

@@ -72,6 +72,7 @@ public class ClusterFixture : IAsyncLifetime
             ["Training__CacheDirectory"] = Path.Combine(Root, ".data", "test-corpus"),
             ["Training__CorpusBytes"] = (1 << 20).ToString(),
             ["Logging__LogLevel__Default"] = "Information",
+            ["ScaleLab__ApiUrl"] = $"http://127.0.0.1:{ApiPort}/",
         };
         _orchestratorEnv = new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() };
         await StartOrchestratorAsync();

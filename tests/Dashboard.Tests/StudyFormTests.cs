@@ -1,0 +1,56 @@
+using System.Text.Json;
+using ScaleLab.Dashboard.Studies;
+using ScaleLab.Sweeps;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Dashboard.Tests;
+
+public class StudyFormTests
+{
+    [Fact]
+    public void IsoFlop_form_writes_a_spec_the_parser_expands_into_every_budget_and_size()
+    {
+        var form = new StudyForm { Kind = StudyKind.IsoFlop, Name = "iso", Budgets = "1e12, 3e12", SizesPerBudget = 3, Seeds = "1, 2" };
+
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(form.ToSpecJson(), errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal([1e12, 3e12], spec!.IsoFlop!.Budgets);
+        Assert.Equal(2 * 3 * 2, runs!.Count); // budgets × sizes × seeds
+    }
+
+    [Fact]
+    public void Ablation_form_varies_one_field_and_sweeps_learning_rates_per_arm()
+    {
+        var form = new StudyForm { Kind = StudyKind.Ablation, VariedField = "mixer", VariedValues = "linear, gla", LearningRates = "0.001, 0.01" };
+
+        var json = JsonDocument.Parse(form.ToSpecJson()).RootElement;
+
+        Assert.Equal("ablation", json.GetProperty("kind").GetString());
+        Assert.Equal(["linear", "gla"], json.GetProperty("ablation").GetProperty("variations").GetProperty("mixer").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal([0.001, 0.01], json.GetProperty("ablation").GetProperty("learningRates").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(64, json.GetProperty("base").GetProperty("dModel").GetInt32());
+    }
+
+    [Fact]
+    public void Grid_values_that_are_whole_numbers_stay_integers()
+    {
+        var json = JsonDocument.Parse(new StudyForm { Kind = StudyKind.Grid, AxisField = "dModel", AxisValues = "32, 64" }.ToSpecJson()).RootElement;
+
+        Assert.Equal(["32", "64"], json.GetProperty("axes").GetProperty("dModel").EnumerateArray().Select(v => v.GetRawText()));
+    }
+
+    [Theory]
+    [InlineData("isoflop.budgets[1]", "budgets")]
+    [InlineData("isoflop.sizesPerBudget", "sizesPerBudget")]
+    [InlineData("base.seqLen", "seqLen")]
+    [InlineData("ablation.variations.mixer[0]", "variedValues")]
+    [InlineData("axes.seed[0]", "seeds")]
+    [InlineData("axes.dModel[1]", "axisValues")]
+    [InlineData("name", "name")]
+    [InlineData("body", null)]
+    public void Api_error_keys_land_on_the_form_field_that_wrote_them(string errorKey, string? field) =>
+        Assert.Equal(field, StudyForm.FieldFor(errorKey));
+}
