@@ -29,6 +29,8 @@ public sealed class StudyForm
     public string Budgets { get; set; } = "3e11, 1e12, 3e12";
     public int SizesPerBudget { get; set; } = 5;
     public double Spread { get; set; } = 4;
+    public int AspectRatio { get; set; } = 64;
+    public int HeadDim { get; set; } = 32;
 
     // Ablation
     public string VariedField { get; set; } = "mixer";
@@ -59,7 +61,9 @@ public sealed class StudyForm
         switch (Kind)
         {
             case StudyKind.IsoFlop:
-                spec["isoflop"] = new JsonObject { ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread };
+                spec["isoflop"] = new JsonObject { ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread,
+                    ["aspectRatio"] = AspectRatio, ["headDim"] = HeadDim,
+                };
                 break;
             case StudyKind.Ablation:
                 var ablation = new JsonObject { ["variations"] = new JsonObject { [VariedField.Trim()] = List(VariedValues) } };

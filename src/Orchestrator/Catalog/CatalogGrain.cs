@@ -12,8 +12,8 @@ namespace ScaleLab.Orchestrator.Catalog;
 [StatelessWorker]
 public sealed class CatalogGrain(CatalogQueries queries, SweepPoints sweepPoints) : Grain, ICatalogGrain
 {
-    public Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search) =>
-        queries.ListSweepsAsync(Math.Max(1, pageNumber), Math.Clamp(pageSize, 1, 200), search);
+    public Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, ScaleLab.Sweeps.SweepStatus? status) =>
+        queries.ListSweepsAsync(Math.Max(1, pageNumber), Math.Clamp(pageSize, 1, 200), search, status: status);
 
     public Task<SweepDetail?> GetSweepAsync(Guid sweepId) => queries.GetSweepAsync(sweepId);
 

@@ -24,7 +24,13 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(s => s.CreatedAt)
             .Skip((pageNumber - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new Page<SweepSummary>(rows.Select(ToSummary).ToList(), total, pageNumber, pageSize);
+        var ids = rows.Select(s => s.Id).ToList();
+        // Compute spent: each run's planned FLOPs times the fraction of its steps done.
+        var used = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.SweepId) && r.TotalSteps > 0)
+            .GroupBy(r => r.SweepId)
+            .Select(g => new { g.Key, Flops = g.Sum(r => r.PlannedFlops * r.StepsDone / r.TotalSteps) })
+            .ToDictionaryAsync(g => g.Key, g => g.Flops, ct);
+        return new Page<SweepSummary>(rows.Select(s => ToSummary(s) with { UsedFlops = used.GetValueOrDefault(s.Id) }).ToList(), total, pageNumber, pageSize);
     }
 
     public async Task<SweepDetail?> GetSweepAsync(Guid sweepId, CancellationToken ct = default)

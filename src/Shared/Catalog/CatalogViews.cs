@@ -3,7 +3,7 @@ using ScaleLab.Sweeps;
 
 namespace ScaleLab.Catalog;
 
-/// <summary>A sweep as listed: what it is and how far along.</summary>
+/// <summary>A sweep as listed: what it is and how far along; <see cref="UsedFlops"/> is the training compute spent so far.</summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepSummary")]
 public sealed record SweepSummary(
     [property: Id(0)] Guid Id,
@@ -15,7 +15,8 @@ public sealed record SweepSummary(
     [property: Id(6)] int RunsFailed,
     [property: Id(7)] double PlannedFlops,
     [property: Id(8)] DateTimeOffset CreatedAt,
-    [property: Id(9)] DateTimeOffset? FinishedAt);
+    [property: Id(9)] DateTimeOffset? FinishedAt,
+    [property: Id(10)] double UsedFlops = 0);
 
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepDetail")]
 public sealed record SweepDetail(

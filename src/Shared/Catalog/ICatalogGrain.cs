@@ -3,7 +3,7 @@ namespace ScaleLab.Catalog;
 /// <summary>Read-only queries over the stored history (PostgreSQL), for the dashboard and other Orleans clients.</summary>
 public interface ICatalogGrain : IGrainWithIntegerKey
 {
-    Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search);
+    Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, Sweeps.SweepStatus? status = null);
 
     Task<SweepDetail?> GetSweepAsync(Guid sweepId);
 
