@@ -157,6 +157,21 @@ public class ScalingAnalysisTests
         Assert.Equal("steep", crossing.BetterAtHighCompute);
     }
 
+    [Fact]
+    public void Curves_that_cross_twice_report_both_and_the_last_decides_the_winner_at_high_compute()
+    {
+        // With x = C^-0.1: L1 - L2 = -(100x² - 10x + 0.2), zero at x = (10 ± √20) / 200, i.e. C ≈ 2.5e11 and 3.9e15.
+        LawFit Law(double e, double a, double alpha) => new ComputeLawFit(new ComputeLaw(e, a, alpha)) { FittedPoints = [] };
+
+        var crossing = FrontierCrossings.Find("one", Law(1.0, 10, 0.1), "two", Law(1.2, 100, 0.2), 1e8, 1e20);
+
+        double Root(double x) => Math.Pow(x, -10);
+        Assert.Equal(2, crossing.All.Count);
+        Assert.Equal(Root((10 + Math.Sqrt(20)) / 200), crossing.All[0], crossing.All[0] * 1e-6);
+        Assert.Equal(Root((10 - Math.Sqrt(20)) / 200), crossing.Compute!.Value, crossing.Compute.Value * 1e-6);
+        Assert.Equal("one", crossing.BetterAtHighCompute); // L1 → 1.0 < L2 → 1.2
+    }
+
     public static TheoryData<string, ScalingPoint[], FitOptions> Degenerate => new()
     {
         { "points", [new(1e7, 1e9, 3), new(1e8, 1e10, 2.5), new(1e9, 1e11, 2.2)], new FitOptions { Law = FitLaw.Chinchilla } },

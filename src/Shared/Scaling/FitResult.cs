@@ -28,7 +28,10 @@ public sealed record GroupFit(
     [property: Id(5)] int BootstrapUsed,
     [property: Id(6)] IReadOnlyList<FrontierPoint> Frontier);
 
-/// <summary>Where two groups' predicted loss-vs-compute curves cross (null when they do not within the searched range).</summary>
+/// <summary>
+/// Where two groups' predicted loss-vs-compute curves cross: <see cref="Compute"/> is the last crossing in the searched
+/// range (null when they do not cross), beyond which <see cref="BetterAtHighCompute"/> is ahead; <see cref="All"/> lists every crossing.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.FrontierCrossing")]
 public sealed record FrontierCrossing(
     [property: Id(0)] string GroupA,
@@ -36,4 +39,5 @@ public sealed record FrontierCrossing(
     [property: Id(2)] double? Compute,
     [property: Id(3)] string BetterAtHighCompute,
     [property: Id(4)] double SearchedFrom,
-    [property: Id(5)] double SearchedTo);
+    [property: Id(5)] double SearchedTo,
+    [property: Id(6)] IReadOnlyList<double> All);

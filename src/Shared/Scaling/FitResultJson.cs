@@ -32,6 +32,7 @@ public static class FitResultJson
         {
             ["groups"] = new JsonArray(c.GroupA, c.GroupB),
             ["compute"] = c.Compute,
+            ["all"] = new JsonArray(c.All.Select(x => (JsonNode)x).ToArray()),
             ["betterAtHighCompute"] = c.BetterAtHighCompute,
             ["searchedFrom"] = c.SearchedFrom,
             ["searchedTo"] = c.SearchedTo,

@@ -1,0 +1,79 @@
+using Microsoft.Playwright;
+
+namespace ScaleLab.IntegrationTests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (no browser download), one page at 1400×1000 that records console errors
+/// and failed responses, and saves screenshots to TestResults/screenshots.
+/// </summary>
+public sealed class DashboardBrowser : IAsyncDisposable
+{
+    private static readonly string[] ChromiumFlags =
+        ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+    private readonly string _shots;
+
+    private DashboardBrowser(IPlaywright playwright, IBrowser browser, IPage page, Uri home, string shots)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Page = page;
+        Home = home;
+        _shots = shots;
+    }
+
+    public IPage Page { get; }
+    public Uri Home { get; }
+    public List<string> Console { get; } = [];
+
+    public static async Task<DashboardBrowser> OpenAsync(ClusterFixture cluster)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumFlags });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+        var shots = Path.Combine(cluster.Root, "TestResults", "screenshots");
+        Directory.CreateDirectory(shots);
+        var result = new DashboardBrowser(playwright, browser, page, cluster.Dashboard.BaseAddress!, shots);
+        page.Console += (_, message) => { if (message.Type is "error" or "warning") result.Console.Add($"{message.Type}: {message.Text}"); };
+        page.PageError += (_, error) => result.Console.Add($"page error: {error}");
+        page.Response += (_, r) => { if (r.Status >= 400) result.Console.Add($"{r.Status} {r.Url}"); };
+        return result;
+    }
+
+    /// <summary>Goes to a dashboard address (by address, not by click: a click while the Blazor circuit attaches can be lost).</summary>
+    public Task GoAsync(string relative) => Page.GotoAsync(new Uri(Home, relative).ToString());
+
+    /// <summary>Logs in through the dashboard's form with an API key.</summary>
+    public async Task LogInAsync(string apiKey)
+    {
+        await GoAsync("login");
+        await Page.FillAsync("input[name=apiKey]", apiKey);
+        await Page.ClickAsync("form.login button[type=submit]");
+        await Page.WaitForSelectorAsync("header form[action='/account/logout']");
+    }
+
+    /// <summary>Waits for a selector; on timeout saves a screenshot named after the step and fails with the browser's console.</summary>
+    public async Task WaitForAsync(string selector, string step, int timeoutMs = 30_000)
+    {
+        try
+        {
+            await Page.WaitForSelectorAsync(selector, new() { Timeout = timeoutMs });
+        }
+        catch (TimeoutException)
+        {
+            await ScreenshotAsync(step + "-failed");
+            Assert.Fail($"{step}: '{selector}' did not appear within {timeoutMs} ms\nbrowser console:\n{string.Join("\n", Console)}");
+        }
+    }
+
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new() { Path = Path.Combine(_shots, name + ".png"), FullPage = true });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
