@@ -63,3 +63,36 @@ public class ScalingChartsTests
         Assert.Equal(Plotly.Blazor.Traces.ScatterLib.FillEnum.ToNextY, ((Plotly.Blazor.Traces.Scatter)traces[1]).Fill);
     }
 }
+
+public class DegenerateFitTests
+{
+    private static FitResult Degenerate() => new(FitLaw.Chinchilla, 6, 200, 1, 0.95, 3e9,
+    [
+        new GroupFit("all", 6,
+            new Dictionary<string, Estimate> { ["E"] = new(1e-89), ["alpha"] = new(-39.2, -39.3, -33.9), ["beta"] = new(0.097) },
+            new Dictionary<string, Estimate> { ["N_opt"] = new(double.NaN), ["a"] = new(-0.002) },
+            [], 60, [new FrontierPoint(1e9, new Estimate(double.NaN), null, null), new FrontierPoint(2e9, new Estimate(2.5), null, null)]),
+    ], []);
+
+    [Fact]
+    public void A_degenerate_fit_is_flagged_in_words()
+    {
+        var warnings = FitWarnings.For(Degenerate());
+
+        Assert.Equal(3, warnings.Count);
+        Assert.StartsWith("alpha = -39.2 is not positive: in these runs loss does not fall with model size", warnings[0]);
+        Assert.StartsWith("N_opt cannot be derived", warnings[1]);
+        Assert.StartsWith("only 60 of 200 bootstrap refits succeeded", warnings[2]);
+    }
+
+    [Fact]
+    public void Non_finite_values_become_gaps_in_charts_and_nulls_in_json()
+    {
+        var trace = (Plotly.Blazor.Traces.Scatter)ChartTraces.Build([new ChartSeries("f", [1e9, 2e9], [double.NaN, 2.5])]).Single();
+        Assert.Equal([null, 2.5], trace.Y);
+
+        var json = FitResultJson.Write(Degenerate()).ToJsonString();
+        Assert.Contains("\"N_opt\":null", json);
+        Assert.Contains("\"loss\":null", json);
+    }
+}

@@ -51,20 +51,31 @@ public sealed class DashboardBrowser : IAsyncDisposable
         await GoAsync("login");
         await Page.FillAsync("input[name=apiKey]", apiKey);
         await Page.ClickAsync("form.login button[type=submit]");
-        await Page.WaitForSelectorAsync("header form[action='/account/logout']");
+        await WaitForAsync("header form[action='/account/logout']", "login");
+    }
+
+    /// <summary>
+    /// Goes to an interactive page and waits until its Blazor circuit has attached (the layout then renders
+    /// #interactive): typing into the prerendered page before that would be lost when the interactive render replaces it.
+    /// </summary>
+    public async Task GoInteractiveAsync(string relative)
+    {
+        await GoAsync(relative);
+        await WaitForAsync("#interactive", "circuit for " + relative, visible: false);
     }
 
     /// <summary>Waits for a selector; on timeout saves a screenshot named after the step and fails with the browser's console.</summary>
-    public async Task WaitForAsync(string selector, string step, int timeoutMs = 30_000)
+    public async Task WaitForAsync(string selector, string step, int timeoutMs = 30_000, bool visible = true)
     {
         try
         {
-            await Page.WaitForSelectorAsync(selector, new() { Timeout = timeoutMs });
+            await Page.WaitForSelectorAsync(selector, new() { Timeout = timeoutMs, State = visible ? WaitForSelectorState.Visible : WaitForSelectorState.Attached });
         }
         catch (TimeoutException)
         {
             await ScreenshotAsync(step + "-failed");
-            Assert.Fail($"{step}: '{selector}' did not appear within {timeoutMs} ms\nbrowser console:\n{string.Join("\n", Console)}");
+            var body = (await Page.InnerTextAsync("body")).ReplaceLineEndings(" ");
+            Assert.Fail($"{step}: '{selector}' did not appear within {timeoutMs} ms at {Page.Url}\npage: {body[..Math.Min(600, body.Length)]}\nbrowser console:\n{string.Join("\n", Console)}");
         }
     }
 

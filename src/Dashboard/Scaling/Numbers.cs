@@ -12,7 +12,8 @@ public static class Numbers
         : value.ToString("G4", CultureInfo.InvariantCulture);
 
     public static string Format(Estimate? e) =>
-        e is null ? "–" : e.Low is null ? Format(e.Value) : $"{Format(e.Value)} [{Format(e.Low.Value)}, {Format(e.High!.Value)}]";
+        e is null || !double.IsFinite(e.Value) ? "–" // no estimate: an interval from the few resamples that had one would mislead
+        : e.Low is null ? Format(e.Value) : $"{Format(e.Value)} [{Format(e.Low.Value)}, {Format(e.High!.Value)}]";
 
     /// <summary>Reads "1e21", "3.5E+20" or "1000000"; null when empty or not a positive number.</summary>
     public static double? ParsePositive(string? text) =>

@@ -9,7 +9,30 @@ namespace ScaleLab.Scaling;
 /// </summary>
 public static class FitResultJson
 {
-    public static JsonObject Write(FitResult result)
+    public static JsonObject Write(FitResult result) => (JsonObject)WithoutNonFinite(WriteRaw(result))!;
+
+    /// <summary>
+    /// JSON has no NaN or infinity, and a degenerate fit (a negative exponent, an optimum that does not exist) can
+    /// derive them: they are written as null, which says "no value" to every client, instead of failing the response.
+    /// </summary>
+    private static JsonNode? WithoutNonFinite(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Select(kv => kv.Key).ToList()) o[key] = WithoutNonFinite(o[key]?.DeepClone());
+                return o;
+            case JsonArray a:
+                for (var i = 0; i < a.Count; i++) a[i] = WithoutNonFinite(a[i]?.DeepClone());
+                return a;
+            case JsonValue v when v.TryGetValue<double>(out var d) && !double.IsFinite(d):
+                return null;
+            default:
+                return node;
+        }
+    }
+
+    private static JsonObject WriteRaw(FitResult result)
     {
         var root = new JsonObject
         {

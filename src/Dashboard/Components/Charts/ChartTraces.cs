@@ -52,5 +52,6 @@ public static class ChartTraces
         return traces;
     }
 
-    private static IList<object> Objects(IReadOnlyList<double> values) => values.Cast<object>().ToList();
+    /// <summary>Non-finite values (a degenerate fit's NaN) become gaps: JSON and Plotly have no NaN.</summary>
+    private static IList<object> Objects(IReadOnlyList<double> values) => values.Select(v => double.IsFinite(v) ? (object)v : null!).ToList();
 }
