@@ -80,7 +80,7 @@ public sealed class DashboardBrowser : IAsyncDisposable
     }
 
     public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new() { Path = Path.Combine(_shots, name + ".png"), FullPage = true });
+        Page.ScreenshotAsync(new() { Path = Path.Combine(_shots, string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-')) + ".png"), FullPage = true });
 
     public async ValueTask DisposeAsync()
     {

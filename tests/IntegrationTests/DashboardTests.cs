@@ -28,8 +28,7 @@ public class DashboardTests(ClusterFixture cluster)
         Assert.Contains("dModel=16", detail);
         Assert.Contains("dModel=32", detail);
         Assert.Contains("Succeeded", detail);
-        Assert.Contains("Training loss", detail);                                   // the overlaid curves of all runs
-        Assert.Contains("id=\"sweep-loss\"", detail);
+        // The overlaid curves are drawn once the page is interactive: DashboardBrowserTests checks them in a browser.
 
         // A run's page: its curves, its log and its checkpoint to download.
         var runId = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("runs")[0].GetProperty("id").GetGuid();

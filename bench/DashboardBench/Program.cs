@@ -1,0 +1,99 @@
+// Dashboard responsiveness with 1,000 runs in a sweep: seeds finished sweeps straight into PostgreSQL, then measures
+// (1) fetching every run's curve through the catalog grain, one call per run (the old page) against one batched call,
+// (2) a real browser (Debian's Chromium) opening the sweep page until all curves are drawn, and
+// (3) Plotly redrawing those curves as WebGL (what the page uses above 2,000 points) against SVG.
+// usage: dashboard-bench <dashboard url> <postgres connection string> [runs=1000]
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+using Npgsql;
+using ScaleLab.Bench;
+using ScaleLab.Catalog;
+
+var dashboard = new Uri(args[0]);
+var postgres = args[1];
+var runs = args.Length > 2 ? int.Parse(args[2]) : 1000;
+const int Reps = 3;
+
+await using var db = NpgsqlDataSource.Create(postgres);
+var stamp = DateTime.UtcNow.ToString("HHmmss");
+var sweeps = new List<(string Label, Guid Id, int Stored)>();
+foreach (var points in new[] { 10, 1000 })
+{
+    var clock = Stopwatch.StartNew();
+    sweeps.Add(($"{runs} runs × {points} points", await Seeder.SeedAsync(db, $"bench-{runs}x{points}-{stamp}", runs, points), runs * points));
+    Console.Error.WriteLine($"seeded {runs} × {points} in {clock.Elapsed.TotalSeconds:F1} s");
+}
+
+using var host = Host.CreateDefaultBuilder().UseOrleansClient(client =>
+{
+    client.Configure<Orleans.Configuration.ClusterOptions>(o => { o.ClusterId = "scalelab"; o.ServiceId = "scalelab"; });
+    client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres; });
+}).Build();
+await host.StartAsync();
+var catalog = host.Services.GetRequiredService<IClusterClient>().GetGrain<ICatalogGrain>(0);
+
+static async Task<double> MedianMs(Func<Task> action, int reps = Reps)
+{
+    var times = new List<double>();
+    for (var i = 0; i < reps; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await action();
+        times.Add(clock.Elapsed.TotalMilliseconds);
+    }
+    return times.Order().ElementAt(times.Count / 2);
+}
+
+var rows = new List<string[]>();
+using var playwright = await Playwright.CreateAsync();
+await using var browser = await playwright.Chromium.LaunchAsync(new()
+{
+    ExecutablePath = "/usr/bin/chromium", Headless = true,
+    Args = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+foreach (var (label, sweepId, stored) in sweeps)
+{
+    var detail = (await catalog.GetSweepAsync(sweepId))!;
+    var ids = detail.Runs.Select(r => r.Id).ToList();
+    var perCurve = Math.Clamp(20_000 / ids.Count, 20, 300); // the sweep page's budget
+    await catalog.GetMetricsAsync(ids, "loss", perCurve);   // warm the grain and the connection pool
+    var perRun = await MedianMs(() => Task.WhenAll(ids.Select(id => catalog.GetMetricAsync(id, "loss", perCurve))));
+    var batched = await MedianMs(() => catalog.GetMetricsAsync(ids, "loss", perCurve));
+    var drawnPoints = (await catalog.GetMetricsAsync(ids, "loss", perCurve)).Sum(s => s.Steps.Count);
+    var sweepMs = await MedianMs(() => catalog.GetSweepAsync(sweepId));
+
+    var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+    var open = await MedianMs(async () =>
+    {
+        await page.GotoAsync(new Uri(dashboard, $"sweeps/{sweepId}").ToString());
+        // WebGL traces draw on a canvas (no SVG .trace elements): wait for Plotly's own record of the drawn traces.
+        await page.WaitForFunctionAsync($"(document.getElementById('sweep-loss')?._fullData?.length ?? 0) >= {ids.Count}", null, new() { Timeout = 120_000 });
+    });
+    var react = await page.EvaluateAsync<double[]>("""
+        async () => {
+          const el = document.getElementById('sweep-loss');
+          const as = type => el.data.map(t => ({ ...t, type }));
+          const time = async data => { const s = performance.now(); await Plotly.react(el, data, el.layout); return performance.now() - s; };
+          const median = async data => { const t = []; for (let i = 0; i < 3; i++) t.push(await time(data)); return t.sort((a, b) => a - b)[1]; };
+          const gl = await median(as('scattergl')), svg = await median(as('scatter'));
+          const s = performance.now();
+          Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 3 }]);
+          const hover = performance.now() - s;
+          const webgl = !!document.createElement('canvas').getContext('webgl');
+          return [gl, svg, hover, webgl ? 1 : 0];
+        }
+        """);
+    await page.ScreenshotAsync(new() { Path = $"/tmp/dashboard-bench-{stored}.png" });
+    await page.CloseAsync();
+    rows.Add([label, stored.ToString("N0"), drawnPoints.ToString("N0"), $"{perRun:F0}", $"{batched:F0}", $"{perRun / batched:F1}x",
+        $"{sweepMs:F0}", $"{open:F0}", $"{react[0]:F0}", $"{react[1]:F0}", $"{react[1] / react[0]:F1}x", $"{react[2]:F1}", react[3] == 1 ? "yes" : "no"]);
+}
+await host.StopAsync();
+
+Console.WriteLine($"| sweep | metric rows stored | points drawn | curves: one call per run (ms) | curves: one batched call (ms) | per-run / batched | sweep detail (ms) | page open until all curves drawn (ms) | redraw, WebGL (ms) | redraw, SVG (ms) | SVG / WebGL | hover (ms) | WebGL available |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+Console.WriteLine();
+Console.WriteLine($"Medians of {Reps}. Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}.");
