@@ -68,9 +68,12 @@ foreach (var (label, sweepId, stored) in sweeps)
     var open = await MedianMs(async () =>
     {
         await page.GotoAsync(new Uri(dashboard, $"sweeps/{sweepId}").ToString());
-        // WebGL traces draw on a canvas (no SVG .trace elements): wait for Plotly's own record of the drawn traces.
-        await page.WaitForFunctionAsync($"(document.getElementById('sweep-loss')?._fullData?.length ?? 0) >= {ids.Count}", null, new() { Timeout = 120_000 });
+        // WebGL traces draw on a canvas (no SVG .trace elements): wait for Plotly's own record of the points drawn.
+        await page.WaitForFunctionAsync(
+            $"(document.getElementById('sweep-loss')?._fullData ?? []).reduce((n, t) => n + (t.x?.filter(v => v !== null).length ?? 0), 0) >= {drawnPoints}",
+            null, new() { Timeout = 120_000 });
     });
+    var traces = await page.EvaluateAsync<int>("document.getElementById('sweep-loss')._fullData.length");
     var react = await page.EvaluateAsync<double[]>("""
         async () => {
           const el = document.getElementById('sweep-loss');
@@ -87,7 +90,7 @@ foreach (var (label, sweepId, stored) in sweeps)
         """);
     await page.ScreenshotAsync(new() { Path = $"/tmp/dashboard-bench-{stored}.png" });
     await page.CloseAsync();
-    rows.Add([label, stored.ToString("N0"), drawnPoints.ToString("N0"), $"{perRun:F0}", $"{batched:F0}", $"{perRun / batched:F1}x",
+    rows.Add([label, stored.ToString("N0"), $"{drawnPoints:N0} in {traces} traces", $"{perRun:F0}", $"{batched:F0}", $"{perRun / batched:F1}x",
         $"{sweepMs:F0}", $"{open:F0}", $"{react[0]:F0}", $"{react[1]:F0}", $"{react[1] / react[0]:F1}x", $"{react[2]:F1}", react[3] == 1 ? "yes" : "no"]);
 }
 await host.StopAsync();

@@ -96,3 +96,33 @@ public class DegenerateFitTests
         Assert.Contains("\"loss\":null", json);
     }
 }
+
+public class ManyRunsTests
+{
+    [Fact]
+    public void A_thousand_run_curves_become_one_trace_per_colour_with_gaps_and_named_points()
+    {
+        var runs = Enumerable.Range(0, 1000)
+            .Select(i => new ChartSeries($"run-{i}", [10, 20], [3.0, 2.5]) { Color = i }).ToList();
+
+        var traces = ChartTraces.Build(runs);
+
+        Assert.Equal(ChartPalette.Count, traces.Count);
+        var first = (Plotly.Blazor.Traces.ScatterGl)traces[0];
+        Assert.Equal(100 * 3, first.X.Count);            // 100 runs of this colour, two points and a gap each
+        Assert.Null(first.X[2]);                         // the gap
+        Assert.Equal("run-0", first.TextArray[0]);
+        Assert.Equal("run-10", first.TextArray[3]);      // the next run of the same colour
+    }
+
+    [Fact]
+    public void Csv_export_keeps_one_series_per_run_even_when_drawn_merged()
+    {
+        var runs = Enumerable.Range(0, 60).Select(i => new ChartSeries($"run-{i}", [10], [3.0]) { Color = i }).ToList();
+
+        var csv = ChartCsv.Write(runs, "step", "loss");
+
+        Assert.Equal(61, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("run-59,10,3,,", csv);
+    }
+}

@@ -9,6 +9,8 @@ public static class ChartPalette
         (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207),
     ];
 
+    public static int Count => Colors.Length;
+
     public static string Solid(int index) => Rgba(index, 1);
 
     public static string Translucent(int index) => Rgba(index, 0.2);

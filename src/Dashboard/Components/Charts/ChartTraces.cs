@@ -10,8 +10,15 @@ public static class ChartTraces
     /// <summary>Above this many points in a chart, lines and markers are drawn with WebGL (scattergl).</summary>
     public const int WebGlThreshold = 2000;
 
+    /// <summary>
+    /// Above this many line series (a 1,000-run sweep), lines of the same colour are drawn as one trace with gaps:
+    /// Plotly's cost is per trace (measured: 1,000 traces take seconds to send and draw, ten take a fraction).
+    /// </summary>
+    public const int MergeAbove = 50;
+
     public static IList<ITrace> Build(IReadOnlyList<ChartSeries> series)
     {
+        if (series.Count > MergeAbove && series.All(s => s.Kind == SeriesKind.Line)) series = MergeByColour(series);
         var webGl = series.Sum(s => s.X.Count) > WebGlThreshold;
         var traces = new List<ITrace>();
         foreach (var s in series)
@@ -51,6 +58,24 @@ public static class ChartTraces
         }
         return traces;
     }
+
+    /// <summary>One series per palette colour, each run separated from the next by a gap; hover still names the run.</summary>
+    public static IReadOnlyList<ChartSeries> MergeByColour(IReadOnlyList<ChartSeries> series) =>
+        series.GroupBy(s => s.Color % ChartPalette.Count).Select(g =>
+        {
+            List<double> x = [], y = [];
+            List<string> labels = [];
+            foreach (var s in g)
+            {
+                x.AddRange(s.X);
+                y.AddRange(s.Y);
+                labels.AddRange(s.Labels ?? Enumerable.Repeat(s.Name, s.X.Count));
+                x.Add(double.NaN); // the gap between this run and the next
+                y.Add(double.NaN);
+                labels.Add("");
+            }
+            return new ChartSeries($"{g.Count()} runs", x, y) { Color = g.Key, Labels = labels, ShowInLegend = false };
+        }).ToList();
 
     /// <summary>Non-finite values (a degenerate fit's NaN) become gaps: JSON and Plotly have no NaN.</summary>
     private static IList<object> Objects(IReadOnlyList<double> values) => values.Select(v => double.IsFinite(v) ? (object)v : null!).ToList();
