@@ -81,22 +81,30 @@ foreach (var (label, sweepId, stored) in sweeps)
           const time = async data => { const s = performance.now(); await Plotly.react(el, data, el.layout); return performance.now() - s; };
           const median = async data => { const t = []; for (let i = 0; i < 3; i++) t.push(await time(data)); return t.sort((a, b) => a - b)[1]; };
           const gl = await median(as('scattergl')), svg = await median(as('scatter'));
+          // The same curves as one trace per run (what the page drew before merging by colour).
+          const perRun = [];
+          for (const t of el.data) {
+            let x = [], y = [];
+            t.x.forEach((v, i) => { if (v === null) { perRun.push({ ...t, x, y, text: undefined }); x = []; y = []; } else { x.push(v); y.push(t.y[i]); } });
+          }
+          const split = await median(perRun);
+          await Plotly.react(el, as('scattergl'), el.layout);
           const s = performance.now();
           Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 3 }]);
           const hover = performance.now() - s;
           const webgl = !!document.createElement('canvas').getContext('webgl');
-          return [gl, svg, hover, webgl ? 1 : 0];
+          return [gl, svg, hover, webgl ? 1 : 0, split, perRun.length];
         }
         """);
     await page.ScreenshotAsync(new() { Path = $"/tmp/dashboard-bench-{stored}.png" });
     await page.CloseAsync();
     rows.Add([label, stored.ToString("N0"), $"{drawnPoints:N0} in {traces} traces", $"{perRun:F0}", $"{batched:F0}", $"{perRun / batched:F1}x",
-        $"{sweepMs:F0}", $"{open:F0}", $"{react[0]:F0}", $"{react[1]:F0}", $"{react[1] / react[0]:F1}x", $"{react[2]:F1}", react[3] == 1 ? "yes" : "no"]);
+        $"{sweepMs:F0}", $"{open:F0}", $"{react[0]:F0}", $"{react[1]:F0}", $"{react[1] / react[0]:F1}x", $"{react[2]:F1}", $"{react[4]:F0}", $"{react[4] / react[0]:F0}x", react[3] == 1 ? "yes" : "no"]);
 }
 await host.StopAsync();
 
-Console.WriteLine($"| sweep | metric rows stored | points drawn | curves: one call per run (ms) | curves: one batched call (ms) | per-run / batched | sweep detail (ms) | page open until all curves drawn (ms) | redraw, WebGL (ms) | redraw, SVG (ms) | SVG / WebGL | hover (ms) | WebGL available |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+Console.WriteLine($"| sweep | metric rows stored | points drawn | curves: one call per run (ms) | curves: one batched call (ms) | per-run / batched | sweep detail (ms) | page open until all curves drawn (ms) | redraw, WebGL (ms) | redraw, SVG (ms) | SVG / WebGL | hover (ms) | redraw, one trace per run (ms) | per run / merged | WebGL available |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
 Console.WriteLine();
 Console.WriteLine($"Medians of {Reps}. Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}.");
