@@ -47,6 +47,10 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         await page.ClickAsync("#submit-study");
         await page.WaitForURLAsync(new Regex("/sweeps/[0-9a-f-]{36}$"), new() { Timeout = 30_000 });
         var sweepId = Guid.Parse(page.Url[^36..]);
+        // Submitted under the logged-in user's key: the sweep records which key (by the first digits of its hash).
+        var owner = "key " + ScaleLab.Orchestrator.Infrastructure.ApiKeys.KeyId(ClusterFixture.ApiKey);
+        Assert.Equal(owner, (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("sweep").GetProperty("owner").GetString());
+        await browser.WaitForAsync($"text=submitted by {owner}", "owner on the sweep page");
 
         // The sweep page updates live until every run has finished.
         await browser.WaitForAsync("h1 .status.succeeded", "watching the study", timeoutMs: 240_000);
@@ -82,6 +86,12 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         var banded = result.GetProperty("frontier").EnumerateArray().All(f => f.TryGetProperty("lossInterval", out var i) && i[0].ValueKind == JsonValueKind.Number);
         Assert.Equal(banded ? 4 : 2, await page.Locator("#scaling-frontier .scatterlayer .trace").CountAsync());
         Assert.Equal("log", await page.EvaluateAsync<string>("document.getElementById('scaling-frontier').layout.yaxis.type"));
+
+        // The Ablations page compares groups at matched compute (one group here: the study itself).
+        await browser.GoInteractiveAsync($"ablations?sweeps={sweepId}&groupBy=sweep&law=chinchilla");
+        await browser.WaitForAsync($"#ablation-table tr[data-group='{name}']", "ablations", timeoutMs: 60_000);
+        await browser.WaitForAsync("#ablation-frontiers .main-svg", "ablations chart");
+        await browser.ScreenshotAsync("ablations");
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     internal static SweepSummary ToSummary(SweepRecord s) => new(
-        s.Id, s.Name, s.Kind, s.Status, s.RunCount, s.RunsFinished, s.RunsFailed, s.PlannedFlops, s.CreatedAt, s.FinishedAt);
+        s.Id, s.Name, s.Kind, s.Status, s.RunCount, s.RunsFinished, s.RunsFailed, s.PlannedFlops, s.CreatedAt, s.FinishedAt, Owner: s.Owner);
 
     internal static RunSummary ToSummary(RunRecord r) => new(
         r.Id, r.SweepId, r.Name, r.Status, r.NonEmbeddingParameters, r.TotalParameters, r.PlannedTokens, r.PlannedFlops,

@@ -20,7 +20,7 @@ public sealed class SweepGrain(
 
     private Guid SweepId => this.GetPrimaryKey();
 
-    public async Task<SweepAccepted> SubmitAsync(string specJson)
+    public async Task<SweepAccepted> SubmitAsync(string specJson, string owner)
     {
         if (state.State.Accepted) return new SweepAccepted(SweepId, state.State.RunCount);
 
@@ -29,7 +29,7 @@ public sealed class SweepGrain(
         var runs = spec is null ? null : SweepExpander.Expand(SweepId, spec, limits, errors);
         if (spec is null || runs is null) throw new ArgumentException($"Invalid sweep spec: {errors}");
 
-        await store.CreateAsync(SweepId, spec, specJson, runs);
+        await store.CreateAsync(SweepId, spec, specJson, runs, owner);
         // The reminder goes in before the runs are queued: if we die right after, it queues them.
         await this.RegisterOrUpdateReminder(EnsureQueuedReminder, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2));
         state.State = new SweepState

@@ -12,6 +12,8 @@ public sealed class SweepRecord
     public int Priority { get; set; }
     /// <summary>The spec exactly as submitted (jsonb), so a sweep can be re-expanded or shown.</summary>
     public required string SpecJson { get; set; }
+    /// <summary>Who submitted it: "key " and the first 8 hex digits of the API key's hash, or "schedule NAME".</summary>
+    public string Owner { get; set; } = "";
     public int RunCount { get; set; }
     public int RunsFinished { get; set; }
     public int RunsFailed { get; set; }

@@ -12,7 +12,7 @@ namespace ScaleLab.Orchestrator.Sweeps;
 public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock)
 {
     /// <summary>Stores the sweep and all its runs in one transaction: either everything is accepted or nothing is.</summary>
-    public async Task CreateAsync(Guid sweepId, SweepSpec spec, string specJson, IReadOnlyList<PlannedRun> runs, CancellationToken ct = default)
+    public async Task CreateAsync(Guid sweepId, SweepSpec spec, string specJson, IReadOnlyList<PlannedRun> runs, string owner, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
@@ -29,6 +29,7 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
                 Status = SweepStatus.Queued,
                 Priority = spec.Priority,
                 SpecJson = specJson,
+                Owner = owner,
                 RunCount = runs.Count,
                 PlannedFlops = runs.Sum(r => r.Flops),
                 CreatedAt = now,

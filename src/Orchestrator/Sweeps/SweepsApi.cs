@@ -45,7 +45,7 @@ public static class SweepsApi
         if (spec is not null) SweepExpander.Expand(sweepId, spec, limits, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
 
-        var accepted = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body),
+        var accepted = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, ApiKeys.OwnerOf(request.HttpContext.User)),
             loggers.CreateLogger(nameof(SweepsApi)), $"Submitting sweep {sweepId}");
         return TypedResults.Created($"/api/sweeps/{sweepId}", accepted);
     }

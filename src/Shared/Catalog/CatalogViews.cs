@@ -3,7 +3,10 @@ using ScaleLab.Sweeps;
 
 namespace ScaleLab.Catalog;
 
-/// <summary>A sweep as listed: what it is and how far along; <see cref="UsedFlops"/> is the training compute spent so far.</summary>
+/// <summary>
+/// A sweep as listed: what it is and how far along; <see cref="UsedFlops"/> is the training compute spent so far,
+/// <see cref="Owner"/> who submitted it ("key 1a2b3c4d", "schedule NAME").
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepSummary")]
 public sealed record SweepSummary(
     [property: Id(0)] Guid Id,
@@ -16,7 +19,8 @@ public sealed record SweepSummary(
     [property: Id(7)] double PlannedFlops,
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
-    [property: Id(10)] double UsedFlops = 0);
+    [property: Id(10)] double UsedFlops = 0,
+    [property: Id(11)] string Owner = "");
 
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepDetail")]
 public sealed record SweepDetail(

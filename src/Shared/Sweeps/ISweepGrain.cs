@@ -3,8 +3,11 @@ namespace ScaleLab.Sweeps;
 /// <summary>One study: expands its spec into runs, hands them to the scheduler, and knows when they have all finished.</summary>
 public interface ISweepGrain : IGrainWithGuidKey
 {
-    /// <summary>Stores the sweep and its runs and queues them. Idempotent for the same sweep id.</summary>
-    Task<SweepAccepted> SubmitAsync(string specJson);
+    /// <summary>
+    /// Stores the sweep and its runs and queues them. Idempotent for the same sweep id. <paramref name="owner"/> says
+    /// who submitted it (an API key's id, or "schedule NAME").
+    /// </summary>
+    Task<SweepAccepted> SubmitAsync(string specJson, string owner);
 
     Task RunFinishedAsync(Guid runId, Runs.RunStatus status);
 

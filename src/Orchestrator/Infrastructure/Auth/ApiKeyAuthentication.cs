@@ -21,7 +21,7 @@ public sealed class ApiKeyAuthentication(
         var presented = Request.Headers[Header].ToString();
         if (presented.Length == 0) return Task.FromResult(AuthenticateResult.NoResult());
         if (!ApiKeys.IsValid(configuration, presented)) return Task.FromResult(AuthenticateResult.Fail("unknown API key"));
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key")], SchemeName);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "key " + ApiKeys.KeyId(presented)), new Claim(ApiKeys.KeyIdClaim, ApiKeys.KeyId(presented))], SchemeName);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
     }
 

@@ -16,6 +16,7 @@ internal sealed class SweepRecordConfiguration : IEntityTypeConfiguration<SweepR
         b.Property(s => s.Status).HasColumnName("status").HasConversion<string>().HasMaxLength(32);
         b.Property(s => s.Priority).HasColumnName("priority");
         b.Property(s => s.SpecJson).HasColumnName("spec").HasColumnType("jsonb");
+        b.Property(s => s.Owner).HasColumnName("owner").HasMaxLength(200).HasDefaultValue("");
         b.Property(s => s.RunCount).HasColumnName("run_count");
         b.Property(s => s.RunsFinished).HasColumnName("runs_finished");
         b.Property(s => s.RunsFailed).HasColumnName("runs_failed");

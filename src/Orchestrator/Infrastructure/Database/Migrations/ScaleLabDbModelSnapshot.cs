@@ -381,6 +381,14 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(120)")
                         .HasColumnName("name");
 
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("")
+                        .HasColumnName("owner");
+
                     b.Property<double>("PlannedFlops")
                         .HasColumnType("double precision")
                         .HasColumnName("planned_flops");
