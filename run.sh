@@ -67,7 +67,7 @@ dotnet "src/Cli/bin/$BIN/scalelab.dll" submit examples/sweeps/demo.json --watch
 
 echo
 echo "API:        http://127.0.0.1:$API_PORT/api/sweeps   (reference: /reference; API key in .data/secrets/api-key)"
-echo "Dashboard:  http://127.0.0.1:$DASHBOARD_PORT/"
+echo "Dashboard:  http://127.0.0.1:$DASHBOARD_PORT/   (Log in there with the API key to submit, cancel or schedule)"
 echo "Logs:       $LOGS"
 [ "$ONCE" = 1 ] && exit 0
 echo "Serving until Ctrl-C."

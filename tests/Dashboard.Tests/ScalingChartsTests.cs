@@ -91,6 +91,14 @@ public class DegenerateFitTests
         var trace = (Plotly.Blazor.Traces.Scatter)ChartTraces.Build([new ChartSeries("f", [1e9, 2e9], [double.NaN, 2.5])]).Single();
         Assert.Equal([null, 2.5], trace.Y);
 
+        var view = new ScaleLab.Catalog.ScalingView([new ScalingPoint(1e3, 1e6, 3.0, 1e9)], Degenerate() with
+        {
+            Groups = [Degenerate().Groups[0] with { Frontier = [new FrontierPoint(1e9, new Estimate(double.NaN, 2.0, 3.0), null, null), new FrontierPoint(2e9, new Estimate(2.5, 2.4, 2.6), null, null)] }],
+        }, new Dictionary<string, string[]>());
+        var band = ScalingCharts.LossVersusCompute(view).Single(s => s.Kind == SeriesKind.Band);
+        Assert.True(double.IsNaN(band.Y[0]) && double.IsNaN(band.Upper![0]));   // no band where the fit has no value
+        Assert.Equal(2.4, band.Y[1]);
+
         var json = FitResultJson.Write(Degenerate()).ToJsonString();
         Assert.Contains("\"N_opt\":null", json);
         Assert.Contains("\"loss\":null", json);

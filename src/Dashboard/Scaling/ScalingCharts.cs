@@ -24,9 +24,9 @@ public static class ScalingCharts
             if (g.Frontier.Count == 0) continue;
             var compute = g.Frontier.Select(f => f.Compute).ToList();
             if (g.Frontier.All(f => f.Loss.Low is not null))
-                series.Add(new ChartSeries(label + "band", compute, g.Frontier.Select(f => f.Loss.Low!.Value).ToList(), SeriesKind.Band)
+                series.Add(new ChartSeries(label + "band", compute, g.Frontier.Select(f => Edge(f.Loss, f.Loss.Low!.Value)).ToList(), SeriesKind.Band)
                 {
-                    Color = i, Upper = g.Frontier.Select(f => f.Loss.High!.Value).ToList(), ShowInLegend = false,
+                    Color = i, Upper = g.Frontier.Select(f => Edge(f.Loss, f.Loss.High!.Value)).ToList(), ShowInLegend = false,
                 });
             series.Add(new ChartSeries(label + "frontier", compute, g.Frontier.Select(f => f.Loss.Value).ToList()) { Color = i });
         }
@@ -73,9 +73,9 @@ public static class ScalingCharts
         void Add(string name, int color, Func<FrontierPoint, Estimate> pick, Func<IsoFlopProfile, double> minimum)
         {
             if (frontier.All(f => pick(f).Low is not null))
-                series.Add(new ChartSeries(name + " band", compute, frontier.Select(f => pick(f).Low!.Value).ToList(), SeriesKind.Band)
+                series.Add(new ChartSeries(name + " band", compute, frontier.Select(f => Edge(pick(f), pick(f).Low!.Value)).ToList(), SeriesKind.Band)
                 {
-                    Color = color, Upper = frontier.Select(f => pick(f).High!.Value).ToList(), ShowInLegend = false,
+                    Color = color, Upper = frontier.Select(f => Edge(pick(f), pick(f).High!.Value)).ToList(), ShowInLegend = false,
                 });
             series.Add(new ChartSeries(name, compute, frontier.Select(f => pick(f).Value).ToList()) { Color = color });
             if (group.Profiles.Count > 0)
@@ -88,6 +88,9 @@ public static class ScalingCharts
         Add("D_opt", 1, f => f.DOpt!, p => p.DOpt);
         return series;
     }
+
+    /// <summary>A band edge where the fit has a value; a gap where it has none (a band around nothing would mislead).</summary>
+    private static double Edge(Estimate estimate, double edge) => double.IsFinite(estimate.Value) ? edge : double.NaN;
 
     public static IReadOnlyList<ScalingPoint> PointsOf(ScalingView view, string group) =>
         view.Points.Where(p => (p.Group ?? "all") == group).ToList();
