@@ -37,6 +37,7 @@ public class DashboardBrowserTests(ClusterFixture cluster)
         await browser.WaitForAsync("#run-loss .main-svg", "run");
         await browser.WaitForAsync("#run-val_loss .main-svg", "run");
         Assert.Contains("assigned to slot", await page.InnerTextAsync("table.log"));
+        Assert.Contains("succeeded after", await page.InnerTextAsync("table.attempts tr[data-attempt='1']")); // the attempt history
         await browser.ScreenshotAsync("run");
 
         await browser.GoAsync("overview");
