@@ -15,8 +15,9 @@ LOGS=$ROOT/.data/logs
 mkdir -p "$LOGS" "$ROOT/.data/secrets"
 
 infra/local/prerequisites.sh
+build/restore.sh
 echo "Building..."
-dotnet build Orchestrator.sln -c Release -v quiet -nologo -clp:ErrorsOnly >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; exit 1; }
+dotnet build Orchestrator.sln -c Release --no-restore -v quiet -nologo -clp:ErrorsOnly >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; exit 1; }
 
 infra/local/postgres.sh start
 infra/local/azurite.sh start

@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 infra/local/prerequisites.sh
-dotnet build Orchestrator.sln -c Debug -v quiet -nologo -clp:ErrorsOnly
+build/restore.sh
+dotnet build Orchestrator.sln -c Debug --no-restore -v quiet -nologo -clp:ErrorsOnly
 dotnet test Orchestrator.sln -c Debug --no-build
