@@ -4,6 +4,7 @@
 # usage: infra/local/azurite.sh start|stop|status|connection-string
 # env:   SCALELAB_AZURITE_PORT (10100), SCALELAB_AZURITE_DATA (.data/azurite)
 set -euo pipefail
+umask 077   # the data, the secrets and the log are for this user only
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PORT=${SCALELAB_AZURITE_PORT:-10100}

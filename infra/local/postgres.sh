@@ -1,17 +1,34 @@
 #!/usr/bin/env bash
-# Project-local PostgreSQL: data in .data/, loopback only, a non-default port, password auth with a generated secret.
-# usage: infra/local/postgres.sh start|stop|status|connection-string
+# Project-local PostgreSQL: loopback only, a non-default port, password auth with a generated secret.
+# usage: infra/local/postgres.sh start|stop|status|connection-string|where|destroy
 # env:   SCALELAB_PG_PORT (55432), SCALELAB_PG_DATA (.data/postgres), SCALELAB_PG_DB (scalelab)
 # Safe to re-run: start on a running cluster is a no-op; start after a crash recovers (PostgreSQL replays its WAL).
+# The data is kept between runs; `destroy` stops the server and deletes it.
+#
+# Where the data lives: as an ordinary user, in SCALELAB_PG_DATA. As root it cannot: PostgreSQL refuses to run as
+# root, so it runs as the system user scalelab-pg, and that user cannot reach a checkout under a private directory
+# (/root is mode 700, and so is every `mktemp -d`). So a root-run cluster lives in /var/lib/scalelab-pg/HASH/
+# (owned by scalelab-pg, mode 700), HASH derived from the SCALELAB_PG_DATA path, so two checkouts (or the tests'
+# cluster and the demo's) never share one; the password stays in the checkout's .data/secrets. `where` prints it.
 set -euo pipefail
+umask 077   # the data, the secrets and the log are for this user only
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PORT=${SCALELAB_PG_PORT:-55432}
-DATA=${SCALELAB_PG_DATA:-$ROOT/.data/postgres}
+REQUESTED=$(realpath -m "${SCALELAB_PG_DATA:-$ROOT/.data/postgres}")
 DB=${SCALELAB_PG_DB:-scalelab}
-SECRETS=$(dirname "$DATA")/secrets
-PWFILE=$SECRETS/postgres-$(basename "$DATA").password
-LOG=$(dirname "$DATA")/$(basename "$DATA").log
-OS_USER=scalelab-pg   # PostgreSQL refuses to run as root; when we are root we run it as this system user.
+SECRETS=$(dirname "$REQUESTED")/secrets
+PWFILE=$SECRETS/postgres-$(basename "$REQUESTED").password
+OS_USER=scalelab-pg
+if [ "$(id -u)" = 0 ]; then
+  SERVER_HOME=/var/lib/scalelab-pg
+  CLUSTER=$SERVER_HOME/$(printf %s "$REQUESTED" | sha256sum | cut -c1-16)
+  DATA=$CLUSTER/data
+  LOG=$CLUSTER/postgres.log
+else
+  CLUSTER=""
+  DATA=$REQUESTED
+  LOG=$(dirname "$REQUESTED")/$(basename "$REQUESTED").log
+fi
 
 bin() {
   if command -v "$1" >/dev/null 2>&1; then command -v "$1"; return; fi
@@ -21,12 +38,16 @@ bin() {
 }
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u "$OS_USER" -- "$@"; else "$@"; fi
+  # From a folder the server's user can enter: pg_ctl and initdb change back to the caller's directory.
+  if [ "$(id -u)" = 0 ]; then (cd "$CLUSTER" && runuser -u "$OS_USER" -- "$@"); else "$@"; fi
 }
 
 ensure_owner() {
   [ "$(id -u)" = 0 ] || return 0
   id -u "$OS_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$OS_USER"
+  install -d -m 700 -o "$OS_USER" "$SERVER_HOME" "$CLUSTER"
+  # Which checkout this cluster belongs to, for whoever finds it in /var/lib.
+  printf '%s\n' "$REQUESTED" > "$CLUSTER/requested-by"
 }
 
 password() { cat "$PWFILE"; }
@@ -46,7 +67,7 @@ start() {
   if [ ! -f "$DATA/PG_VERSION" ]; then
     [ -f "$PWFILE" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$PWFILE")
     rm -rf "$DATA" && mkdir -p "$DATA"
-    local pw; pw=$(mktemp); cp "$PWFILE" "$pw"
+    local pw; pw=$(mktemp -p "${CLUSTER:-${TMPDIR:-/tmp}}"); cp "$PWFILE" "$pw"
     if [ "$(id -u)" = 0 ]; then chown "$OS_USER" "$DATA" "$pw"; fi
     as_owner "$(bin initdb)" -D "$DATA" -U scalelab --pwfile="$pw" --auth=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
     rm -f "$pw"
@@ -72,10 +93,19 @@ stop() {
   echo "PostgreSQL on port $PORT stopped"
 }
 
+destroy() {
+  stop >/dev/null
+  rm -rf "$DATA" "$LOG"
+  [ -z "$CLUSTER" ] || rm -rf "$CLUSTER"
+  echo "PostgreSQL data $DATA deleted"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if running; then echo running; else echo stopped; exit 3; fi ;;
   connection-string) connection_string ;;
-  *) echo "usage: $0 start|stop|status|connection-string" >&2; exit 2 ;;
+  where) echo "$DATA" ;;
+  destroy) destroy ;;
+  *) echo "usage: $0 start|stop|status|connection-string|where|destroy" >&2; exit 2 ;;
 esac

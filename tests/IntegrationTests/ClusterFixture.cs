@@ -200,22 +200,10 @@ public class ClusterFixture : IAsyncLifetime
         return process;
     }
 
-    private async Task<string> Script(string script, string verb, Dictionary<string, string> env)
-    {
-        var info = new ProcessStartInfo("bash", $"{script} {verb}")
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root,
-        };
-        foreach (var (k, v) in env) info.Environment[k] = v;
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"{script} {verb} failed: {error}");
-        return output;
-    }
+    private Task<string> Script(string script, string verb, Dictionary<string, string> env) =>
+        StackScripts.RunAsync(Root, script, verb, env);
 
-    private static string FindRoot()
+    public static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln"))) return dir.FullName;
