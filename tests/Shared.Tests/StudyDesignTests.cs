@@ -30,6 +30,42 @@ public class StudyDesignTests
         Assert.Equal(shaped.DModel / 32, shaped.NHeads);
     }
 
+    [Theory]
+    [InlineData("softmax", 64, 32)]
+    [InlineData("softmax", 1024, 8)]
+    [InlineData("mamba", 16, 64)]
+    [InlineData("hybrid", 128, 16)]
+    [InlineData("linear", 1, 8)]
+    public void Shape_search_picks_what_trying_every_shape_would(string mixer, int aspectRatio, int headDim)
+    {
+        var template = new RunConfig { Mixer = mixer };
+        for (var target = 2e3; target < 3e10; target *= 1.9)
+        {
+            var fast = ModelSizing.ForParameters(template, target, aspectRatio, headDim);
+            var exhaustive = EveryShape(template, target, aspectRatio, headDim);
+            Assert.True((fast.DModel, fast.NLayers) == (exhaustive.DModel, exhaustive.NLayers),
+                $"target {target:E2}: search chose d={fast.DModel}, L={fast.NLayers}; trying every shape gives d={exhaustive.DModel}, L={exhaustive.NLayers}");
+        }
+    }
+
+    /// <summary>The reference: every depth and every whole-head width in range, scored the same way.</summary>
+    private static RunConfig EveryShape(RunConfig template, double target, int aspectRatio, int headDim)
+    {
+        RunConfig? best = null;
+        var bestScore = double.PositiveInfinity;
+        for (var layers = 1; layers <= ModelSizing.MaxLayers; layers++)
+        {
+            var (lowest, highest) = ModelSizing.HeadRange(layers, aspectRatio, headDim);
+            for (var heads = lowest; heads <= highest; heads++)
+            {
+                var candidate = template with { DModel = heads * headDim, NLayers = layers, NHeads = heads };
+                var score = ModelSizing.Score(candidate, target, aspectRatio);
+                if (score < bestScore) (best, bestScore) = (candidate, score);
+            }
+        }
+        return best!;
+    }
+
     [Fact]
     public void IsoFlop_design_trains_every_size_on_exactly_its_budget()
     {

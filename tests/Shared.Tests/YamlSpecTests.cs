@@ -45,7 +45,7 @@ public class YamlSpecTests
     }
 
     [Theory]
-    [InlineData("name: x\nname: y\n", "Duplicate key")]
+    [InlineData("name: x\nname: y\n", "has the key 'name' twice")]
     [InlineData("name: [unclosed\n", "not valid YAML")]
     [InlineData("a: 1\n---\nb: 2\n", "one YAML document")]
     public void Bad_yaml_is_refused_with_a_reason(string yaml, string reason)
@@ -61,5 +61,68 @@ public class YamlSpecTests
         var errors = new ValidationErrors();
         Assert.Equal("""{"a":"1e3","b":1000,"c":true,"d":null,"e":"text","f":0.5}""",
             YamlSpec.ToJson("a: \"1e3\"\nb: 1e3\nc: true\nd: ~\ne: text\nf: .5\n", errors));
+    }
+
+    [Theory]
+    [InlineData("[", "]")]          // flow sequences: 60 KB
+    [InlineData("{a: ", "}")]       // flow mappings
+    public void Thirty_thousand_nested_flow_levels_are_refused_at_the_depth_limit(string open, string close)
+    {
+        var yaml = "name: " + string.Concat(Enumerable.Repeat(open, 30_000)) + string.Concat(Enumerable.Repeat(close, 30_000));
+        var errors = new ValidationErrors();
+        Assert.Null(YamlSpec.ToJson(yaml, errors));
+        Assert.Contains($"nests deeper than {YamlSpec.MaxDepth} levels", errors.ToString());
+    }
+
+    [Fact]
+    public void Thirty_thousand_nested_block_sequences_are_refused_at_the_depth_limit()
+    {
+        var errors = new ValidationErrors();
+        Assert.Null(YamlSpec.ToJson(string.Concat(Enumerable.Repeat("- ", 30_000)) + "x\n", errors));
+        Assert.Contains("nests deeper", errors.ToString());
+    }
+
+    [Fact]
+    public void A_billion_laughs_is_refused_before_it_expands()
+    {
+        // Nine levels of ten aliases each: 10^9 leaves from a body of a few hundred bytes.
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 9).Select(i =>
+            $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n"));
+        Assert.True(yaml.Length < 1024, $"{yaml.Length} bytes");
+        var errors = new ValidationErrors();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(YamlSpec.ToJson(yaml, errors));
+        Assert.Contains($"more than {YamlSpec.MaxNodes:N0} values", errors.ToString());
+        Assert.True(clock.ElapsedMilliseconds < 1000, $"{clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void An_alias_copies_its_anchor_within_the_limits()
+    {
+        var errors = new ValidationErrors();
+        Assert.Equal("""{"base":{"seqLen":64,"batchSize":8},"copy":{"seqLen":64,"batchSize":8},"keys":["k"],"k":1}""",
+            YamlSpec.ToJson("base: &b {seqLen: 64, batchSize: 8}\ncopy: *b\nkeys: [&k k]\n*k : 1\n", errors));
+        Assert.True(errors.IsEmpty, errors.ToString());
+    }
+
+    [Fact]
+    public void An_alias_that_would_nest_too_deep_is_refused()
+    {
+        var deep = new string('[', 20) + new string(']', 20);
+        var errors = new ValidationErrors();
+        Assert.Null(YamlSpec.ToJson($"a: &a {deep}\nb: [[[[[[[[[[[[[[*a]]]]]]]]]]]]]]\n", errors));
+        Assert.Contains("nests deeper", errors.ToString());
+    }
+
+    [Theory]
+    [InlineData("a: &a [*a]\n", "before its anchor is complete")]
+    [InlineData("? [a, b]\n: 1\n", "not a plain name")]
+    [InlineData("1e3: x\n", null)]
+    public void Keys_and_anchors_that_specs_cannot_use_are_refused(string yaml, string? reason)
+    {
+        var errors = new ValidationErrors();
+        var json = YamlSpec.ToJson(yaml, errors);
+        if (reason is null) Assert.Equal("""{"1e3":"x"}""", json);
+        else Assert.Contains(reason, errors.ToString());
     }
 }

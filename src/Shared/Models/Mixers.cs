@@ -26,6 +26,15 @@ public static class Mixers
         return Enumerable.Range(0, c.NLayers).Select(i => pattern[i % pattern.Length]).ToList();
     }
 
+    /// <summary>How many layers have each mixer: the accounting sums per mixer, so its cost does not grow with depth.</summary>
+    public static IEnumerable<(string Mixer, int Layers)> LayerCounts(RunConfig c)
+    {
+        if (c.Mixer != Hybrid) return [(c.Mixer, c.NLayers)];
+        var pattern = c.HybridPattern.Split(',', StringSplitOptions.TrimEntries);
+        return pattern.Select((mixer, i) => (mixer, Layers: c.NLayers / pattern.Length + (i < c.NLayers % pattern.Length ? 1 : 0)))
+            .Where(x => x.Layers > 0).GroupBy(x => x.mixer).Select(g => (g.Key, g.Sum(x => x.Layers)));
+    }
+
     /// <summary>Linear attention's feature size per head after the map: f for elu+1 and relu, 1 + f + f² for the Taylor map.</summary>
     public static int FeatureSize(RunConfig c) => c.FeatureMap == "taylor" ? 1 + c.FeatureDim + c.FeatureDim * c.FeatureDim : c.FeatureDim;
 

@@ -21,7 +21,7 @@ public static class TransformerShape
     }
 
     /// <summary>Non-embedding parameters N (Kaplan et al. 2020): what scaling laws are fitted against.</summary>
-    public static long NonEmbeddingParameters(RunConfig c) => Mixers.PerLayer(c).Sum(m => BlockParameters(m, c)) + c.DModel;
+    public static long NonEmbeddingParameters(RunConfig c) => Mixers.LayerCounts(c).Sum(m => m.Layers * BlockParameters(m.Mixer, c)) + c.DModel;
 
     /// <summary>Token embedding, learned positions if any, and the LM head when it is not tied (it is a vocabulary matrix too).</summary>
     public static long EmbeddingParameters(RunConfig c) =>
@@ -42,5 +42,5 @@ public static class TransformerShape
     }
 
     /// <summary>Total training compute C for the run's token budget (the tokens actually seen: whole steps).</summary>
-    public static double TrainingFlops(RunConfig c) => TrainingFlopsPerToken(c) * c.Steps * c.TokensPerStep;
+    public static double TrainingFlops(RunConfig c) => TrainingFlopsPerToken(c) * c.StepCount * c.TokensPerStep;
 }

@@ -117,5 +117,8 @@ public sealed record RunConfig
 
     [JsonIgnore] public long TokensPerStep => (long)BatchSize * SeqLen;
 
-    [JsonIgnore] public int Steps => (int)((Tokens + TokensPerStep - 1) / TokensPerStep);
+    /// <summary>Whole optimizer steps that cover <see cref="Tokens"/>; the validator keeps it within <see cref="RunConfigValidator.MaxSteps"/>.</summary>
+    [JsonIgnore] public long StepCount => TokensPerStep < 1 ? 0 : (Tokens + TokensPerStep - 1) / TokensPerStep;
+
+    [JsonIgnore] public int Steps => (int)Math.Min(int.MaxValue, StepCount);
 }

@@ -5,6 +5,9 @@ namespace ScaleLab.Runs;
 /// <summary>Checks that a run can actually be trained; <paramref name="fieldName"/> maps a JSON field to where the user wrote it.</summary>
 public static class RunConfigValidator
 {
+    /// <summary>Optimizer steps a run may take: far beyond any real run, and well within the engine's int step counter.</summary>
+    public const long MaxSteps = 100_000_000;
+
     public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "lm", "mqar" };
 
     private static readonly string[] FeatureMaps = ["elu+1", "relu", "taylor"];
@@ -34,7 +37,10 @@ public static class RunConfigValidator
         Check(c.BatchSize is >= 1 and <= 4096, "batchSize", "must be between 1 and 4096");
         Check(c.Tokens is >= 1 and <= 100_000_000_000_000, "tokens", "must be between 1 and 1e14");
         if (c.BatchSize >= 1 && c.SeqLen >= 1)
+        {
             Check(c.Tokens >= c.TokensPerStep, "tokens", $"must cover at least one step of batchSize x seqLen = {c.TokensPerStep} tokens");
+            Check(c.StepCount <= MaxSteps, "tokens", $"needs {c.StepCount:N0} steps of batchSize x seqLen = {c.TokensPerStep} tokens; at most {MaxSteps:N0} are allowed");
+        }
         Check(double.IsFinite(c.LearningRate) && c.LearningRate > 0 && c.LearningRate <= 1, "learningRate", "must be a finite number in (0, 1]");
         Check(c.WarmupSteps is >= 0 and <= 10_000_000, "warmupSteps", "must be between 0 and 1e7");
         Check(double.IsFinite(c.WeightDecay) && c.WeightDecay is >= 0 and <= 1, "weightDecay", "must be a finite number in [0, 1]");

@@ -12,22 +12,26 @@ namespace ScaleLab.Sweeps;
 /// </summary>
 public static class SweepExpander
 {
-    /// <summary>A point of the study's design before the axes: the fields it sets, where the user wrote them, its budget.</summary>
     /// <summary>An IsoFLOP run may miss its budget by this fraction through whole-step rounding, no more.</summary>
     public const double MaxBudgetMiss = 0.1;
 
+    /// <summary>A point of the study's design before the axes: the fields it sets, where the user wrote them, its budget.</summary>
     private sealed record DesignPoint(string Name, JsonObject Overrides, IReadOnlyDictionary<string, string> Origins, double? Budget);
 
     public static IReadOnlyList<PlannedRun>? Expand(Guid sweepId, SweepSpec spec, SweepLimits limits, ValidationErrors errors)
     {
-        var design = DesignPoints(spec).ToList();
-        // Count before enumerating, so a grid of a billion runs costs nothing to refuse.
-        var runCount = spec.Axes.Aggregate((double)design.Count, (n, axis) => n * axis.Values.Count);
-        if (runCount > limits.MaxRuns)
+        // Counted before anything is made, so a design of a billion runs costs nothing to refuse.
+        var (designSize, what) = DesignSize(spec);
+        var axesSize = spec.Axes.Aggregate(1.0, (n, axis) => n * axis.Values.Count);
+        if (designSize * axesSize > limits.MaxRuns)
         {
-            errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep expands to {runCount:G4} runs; the limit is {limits.MaxRuns}");
+            var field = designSize > limits.MaxRuns || spec.Axes.Count == 0 ? spec.Kind : "axes";
+            var expansion = spec.Axes.Count == 0 ? what : $"{what} x {axesSize:G4} axis combinations";
+            errors.Add(field, $"the sweep expands to {designSize * axesSize:G4} runs ({expansion}); the limit is {limits.MaxRuns}");
             return null;
         }
+        var design = DesignPoints(spec).ToList();
+        var runCount = design.Count * axesSize;
 
         var baseNode = JsonSerializer.SerializeToNode(spec.Base, SpecJson.Options)!.AsObject();
         var axisValues = spec.Axes.Select(a => a.Values.Select(v => JsonNode.Parse(v)).ToArray()).ToArray();
@@ -86,6 +90,26 @@ public static class SweepExpander
     /// <summary>A run's id is derived from its sweep and hyper-parameters, so expanding twice names the same runs.</summary>
     public static Guid RunIdFor(Guid sweepId, RunConfig config) =>
         DeterministicGuid.From(sweepId.ToString("N") + JsonSerializer.Serialize(config, SpecJson.Options));
+
+    /// <summary>How many design points the kind makes, by arithmetic (IsoFLOP: before shapes that round alike are merged).</summary>
+    private static (double Size, string What) DesignSize(SweepSpec spec)
+    {
+        switch (spec.Kind)
+        {
+            case "isoflop":
+                var d = spec.IsoFlop!;
+                var sizes = d.Sizes?.Count ?? d.SizesPerBudget;
+                return ((double)d.Budgets.Count * sizes, $"{d.Budgets.Count} budgets x {sizes} sizes");
+            case "ablation":
+                var arms = 1.0 + spec.Ablation!.Variations.Sum(v => (double)v.Values.Count);
+                var rates = spec.Ablation.LearningRates?.Count ?? 1;
+                return (arms * rates, $"{arms:G4} arms x {rates} learning rates");
+            case "random":
+                return (spec.Random!.Runs, $"{spec.Random.Runs} samples");
+            default:
+                return (1, "the base run");
+        }
+    }
 
     private static IEnumerable<DesignPoint> DesignPoints(SweepSpec spec) => spec.Kind switch
     {

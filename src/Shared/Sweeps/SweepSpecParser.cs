@@ -39,11 +39,17 @@ public static partial class SweepSpecParser
             errors.Add("body", $"not valid JSON: {ex.Message}");
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            errors.Add("body", JsonInput.InvalidName);
+            return null;
+        }
         if (root is not JsonObject obj)
         {
             errors.Add("body", "must be a JSON object");
             return null;
         }
+        if (!JsonInput.Check(obj, errors)) return null;
 
         foreach (var (key, _) in obj)
             if (!TopLevelFields.Contains(key)) errors.Add(key, $"unknown field; expected one of: {string.Join(", ", TopLevelFields)}");

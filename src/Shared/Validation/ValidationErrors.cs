@@ -19,14 +19,26 @@ public sealed class ValidationErrors
     public void Add(string field, string message)
     {
         if (IsFull) return;
+        // Messages echo what the user sent; an unpaired surrogate in it would make the problem-details writer throw.
+        (field, message) = (WellFormed(field), WellFormed(message));
         if (!_byField.TryGetValue(field, out var messages)) _byField[field] = messages = [];
         if (messages.Contains(message)) return;
         messages.Add(message);
         _count++;
     }
 
+    public void AddAll(ValidationErrors other, string prefix = "")
+    {
+        foreach (var (field, messages) in other._byField)
+        foreach (var message in messages) Add(prefix + field, message);
+    }
+
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>
         _byField.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+
+    /// <summary>A UTF-8 round trip keeps surrogate pairs and turns each unpaired surrogate into U+FFFD.</summary>
+    private static string WellFormed(string text) =>
+        text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text)) : text;
 
     public override string ToString() =>
         string.Join("; ", _byField.SelectMany(kv => kv.Value.Select(m => $"{kv.Key}: {m}")));
