@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
+umask 077   # logs, secrets and data are for this user only
 ONCE=0
 case "${1:-}" in --once) ONCE=1 ;; "") ;; *) echo "usage: ./run.sh [--once]" >&2; exit 2 ;; esac
 

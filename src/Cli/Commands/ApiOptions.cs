@@ -12,12 +12,17 @@ public static class ApiOptions
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SCALELAB_API") ?? "http://127.0.0.1:5080/"),
     };
 
+    /// <summary>
+    /// No default value factory: help prints an option's default, and the key must never be printed. The environment
+    /// is read when the command runs (<see cref="KeyOf"/>).
+    /// </summary>
     public static readonly Option<string?> ApiKey = new("--api-key")
     {
-        Description = "API key for submitting (env SCALELAB_API_KEY)",
+        Description = "API key for submitting (default: the environment variable SCALELAB_API_KEY)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SCALELAB_API_KEY"),
     };
+
+    public static string? KeyOf(ParseResult parse) => parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("SCALELAB_API_KEY");
 
     public static async Task<int> WithApiAsync(ParseResult parse, Func<ApiClient, Task<int>> action)
     {
@@ -25,7 +30,7 @@ public static class ApiOptions
         using var http = new HttpClient { BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"), Timeout = TimeSpan.FromSeconds(30) };
         try
         {
-            return await action(new ApiClient(http, parse.GetValue(ApiKey)));
+            return await action(new ApiClient(http, KeyOf(parse)));
         }
         catch (ApiException ex)
         {

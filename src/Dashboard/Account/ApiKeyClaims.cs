@@ -5,9 +5,9 @@ namespace ScaleLab.Dashboard.Account;
 
 public static class ApiKeyClaims
 {
-    /// <summary>The logged-in user's API key, or null when nobody is logged in.</summary>
-    public static string? ApiKey(this ClaimsPrincipal user) => user.FindFirst(DashboardLogin.ApiKeyClaim)?.Value;
+    /// <summary>The logged-in user's API key, or null when nobody is logged in or the session was revoked.</summary>
+    public static string? ApiKey(this ClaimsPrincipal user, DashboardSessions sessions) => sessions.ApiKeyOf(user.FindFirst(DashboardSessions.Claim)?.Value);
 
-    public static async Task<string?> ApiKeyAsync(this Task<AuthenticationState>? state) =>
-        state is null ? null : (await state).User.ApiKey();
+    public static async Task<string?> ApiKeyAsync(this Task<AuthenticationState>? state, DashboardSessions sessions) =>
+        state is null ? null : (await state).User.ApiKey(sessions);
 }

@@ -10,7 +10,7 @@ namespace ScaleLab.Orchestrator.Catalog;
 
 /// <summary>Lets Orleans clients (the dashboard) read history without a database connection of their own.</summary>
 [StatelessWorker]
-public sealed class CatalogGrain(CatalogQueries queries, SweepPoints sweepPoints) : Grain, ICatalogGrain
+public sealed class CatalogGrain(CatalogQueries queries, SweepPoints sweepPoints, FitRunner fitter) : Grain, ICatalogGrain
 {
     public Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, ScaleLab.Sweeps.SweepStatus? status) =>
         queries.ListSweepsAsync(Math.Max(1, pageNumber), Math.Clamp(pageSize, 1, 200), search, status: status);
@@ -42,8 +42,9 @@ public sealed class CatalogGrain(CatalogQueries queries, SweepPoints sweepPoints
         {
             Law = query.Law, Bootstrap = query.Bootstrap, TargetCompute = query.TargetCompute, Confidence = query.Confidence,
         };
-        // Fitting is CPU work of up to seconds: off the grain's scheduler, so other dashboard reads are not held up.
-        var result = errors.IsEmpty ? await Task.Run(() => ScalingAnalysis.Run(points, options, errors)) : null;
+        // The dashboard's fits need no key, so they share the bounded fitter with the API's (which also keeps the CPU
+        // work off the grain's scheduler).
+        var result = errors.IsEmpty ? (await fitter.RunAsync(points, options, errors, CancellationToken.None)).Result : null;
         return new ScalingView(points, result, errors.ToDictionary());
     }
 

@@ -77,9 +77,11 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null) return null;
         var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.CreatedAt)
-            .Select(a => new ArtifactView(a.Kind, a.Name, a.Uri, a.Bytes, a.CreatedAt)).ToListAsync(ct);
+            .Select(a => new { a.Kind, a.Name, a.Bytes, a.CreatedAt }).ToListAsync(ct);
         var names = await db.Metrics.AsNoTracking().Where(m => m.RunId == runId).Select(m => m.Name).Distinct().OrderBy(n => n).ToListAsync(ct);
-        return new RunDetail(ToSummary(run), JsonSerializer.Deserialize<RunConfig>(run.ConfigJson, SpecJson.Options)!, artifacts, names);
+        return new RunDetail(ToSummary(run), JsonSerializer.Deserialize<RunConfig>(run.ConfigJson, SpecJson.Options)!,
+            artifacts.Select(a => new ArtifactView(a.Kind, a.Name, $"api/runs/{runId}/artifacts/{Uri.EscapeDataString(a.Name)}", a.Bytes, a.CreatedAt)).ToList(),
+            names);
     }
 
     /// <summary>One metric's curve, thinned to at most <paramref name="maxPoints"/> evenly spaced points (the last point always kept).</summary>

@@ -19,6 +19,9 @@ public static class ServiceRegistration
     {
         var connectionString = builder.Configuration.PostgresConnectionString();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+        // The request log's Information lines carry the full URL, query string included: a key pasted into a query
+        // would land in the log. Warnings and errors still come through.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5)));
@@ -37,8 +40,13 @@ public static class ServiceRegistration
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthentication.MutationsPolicy, p => p.RequireAuthenticatedUser());
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddApiKeyScheme());
+        // Registering antiforgery switches on the Hangfire dashboard's own CSRF check (a token in every page, required
+        // on its POSTs): the dashboard accepts Basic authentication, which browsers resend on cross-site requests.
+        services.AddAntiforgery();
         services.AddHealthChecks();
+        services.AddScaleLabRateLimits(builder.Configuration);
+        services.AddSingleton<Scaling.FitRunner>();
         services.AddScaleLabHangfire(connectionString);
         services.AddTransient<Schedules.ScheduledStudyJob>();
         services.AddHostedService<Schedules.ScheduleJobs.Reconciler>();

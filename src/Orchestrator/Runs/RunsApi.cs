@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Catalog;
 using ScaleLab.Orchestrator.Catalog;
@@ -37,13 +38,13 @@ public static partial class RunsApi
         await queries.GetRunAsync(id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<MetricSeries>, ValidationProblem>> GetMetric(
-        Guid id, string name, int? maxPoints, CatalogQueries queries, CancellationToken ct)
+        Guid id, string name, string? maxPoints, CatalogQueries queries, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (!MetricName().IsMatch(name)) errors.Add("name", "must be a metric name such as loss or val_loss");
-        if (maxPoints is < 2 or > 10_000) errors.Add("maxPoints", "must be between 2 and 10000");
+        var points = QueryParameters.Int(maxPoints, "maxPoints", 2, 10_000, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.GetMetricAsync(id, name, maxPoints ?? 1000, ct));
+        return TypedResults.Ok(await queries.GetMetricAsync(id, name, points ?? 1000, ct));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunLogLine>>, NotFound>> GetLogs(Guid id, CatalogQueries queries, CancellationToken ct) =>

@@ -26,13 +26,14 @@ public static class FitsApi
         var api = app.MapGroup("api/fits").WithTags("Scaling laws");
         api.MapPost("/", CreateFit).WithName("CreateFit")
             .WithSummary("Fit a scaling law to points or to the finished runs of sweeps; the fit is stored with its inputs")
-            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<FitRequest>("application/json", "text/csv");
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).RequireRateLimiting(RateLimits.Fits)
+            .Accepts<FitRequest>("application/json", "text/csv");
         api.MapGet("/{id:guid}", GetFit).WithName("GetFit").WithSummary("A stored fit with its inputs");
         return api;
     }
 
-    public static async Task<Results<Created<JsonObject>, ValidationProblem>> CreateFit(
-        HttpRequest http, SweepPoints sweepPoints, IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<JsonObject>, ValidationProblem, ProblemHttpResult>> CreateFit(
+        HttpRequest http, SweepPoints sweepPoints, FitRunner fitter, IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(http, MaxBodyBytes, errors, ct);
@@ -63,8 +64,9 @@ public static class FitsApi
             Law = request.Law, Bootstrap = request.Bootstrap, Seed = request.Seed, TargetCompute = request.TargetCompute,
             Confidence = request.Confidence, Delta = request.Delta, IrreducibleLoss = request.IrreducibleLoss, FrontierOnly = request.FrontierOnly,
         };
-        var result = errors.IsEmpty ? await Task.Run(() => ScalingAnalysis.Run(points, options, errors), ct) : null;
-        if (result is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "These points cannot be fitted");
+        var outcome = errors.IsEmpty ? await fitter.RunAsync(points, options, errors, ct) : null;
+        if (outcome is { Busy: true }) return RateLimits.TooManyRequests(http.HttpContext, errors.ToString(), fitter.QueueWait);
+        if (outcome?.Result is not { } result) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "These points cannot be fitted");
 
         var record = new FitRecord
         {
@@ -131,7 +133,14 @@ public static class FitsApi
     {
         try
         {
-            return JsonSerializer.Deserialize<FitRequest>(body, Json) ?? throw new JsonException("null body");
+            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
+            if (!JsonInput.Check(node, errors)) return null;
+            return node.Deserialize<FitRequest>(Json) ?? throw new JsonException("null body");
+        }
+        catch (InvalidOperationException)
+        {
+            errors.Add("body", JsonInput.InvalidName);
+            return null;
         }
         catch (JsonException ex)
         {

@@ -29,8 +29,21 @@ public static class ScheduleJobs
         {
             await using var db = await dbs.CreateDbContextAsync(stoppingToken);
             var schedules = await db.Schedules.AsNoTracking().ToListAsync(stoppingToken);
-            foreach (var schedule in schedules.Where(s => !s.Paused)) Register(jobs, schedule);
-            var wanted = schedules.Where(s => !s.Paused).Select(s => JobId(s.Id)).ToHashSet();
+            var wanted = new HashSet<string>();
+            foreach (var schedule in schedules.Where(s => !s.Paused))
+            {
+                // A row this version would refuse (stored by an older one, or edited by hand) must not stop the
+                // orchestrator: it stays without a job, and the log says which and why.
+                var problems = new ScaleLab.Validation.ValidationErrors();
+                if (ScaleLab.Schedules.CronSchedule.Parse(schedule.Cron, schedule.TimeZone, problems, out _) is null || schedule.TimeZone.Length == 0)
+                {
+                    logger.LogError("Schedule {ScheduleId} '{Name}' is not registered: {Problems}", schedule.Id, schedule.Name,
+                        problems.IsEmpty ? "it has no time zone" : problems.ToString());
+                    continue;
+                }
+                Register(jobs, schedule);
+                wanted.Add(JobId(schedule.Id));
+            }
             using var connection = storage.GetConnection();
             foreach (var job in connection.GetRecurringJobs().Where(j => j.Id.StartsWith("schedule-", StringComparison.Ordinal) && !wanted.Contains(j.Id)))
                 jobs.RemoveIfExists(job.Id);

@@ -38,7 +38,7 @@ public sealed class ScheduledStudyJob(
         await RecordFiringAsync(scheduleId, scheduledFor.Value, sweepId, ct);
         var spec = JsonNode.Parse(schedule.SpecJson)!.AsObject();
         spec["name"] = CronSchedule.StudyName(schedule.Name, scheduledFor.Value);
-        var accepted = await grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(spec.ToJsonString(), "schedule " + schedule.Name);
+        var accepted = (await grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(spec.ToJsonString(), "schedule " + schedule.Name)).Sweep;
         logger.LogInformation("Schedule {ScheduleId} fired for {ScheduledFor:O}: sweep {SweepId} with {Runs} runs",
             scheduleId, scheduledFor, sweepId, accepted.RunCount);
     }

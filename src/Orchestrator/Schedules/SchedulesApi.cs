@@ -78,11 +78,13 @@ public static class SchedulesApi
         Guid id, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, TimeProvider clock, CancellationToken ct) =>
         SetPausedAsync(id, paused: false, dbs, jobs, clock, ct);
 
-    public static async Task<Results<Accepted, NotFound, Conflict<string>>> TriggerSchedule(
+    public static async Task<Results<Accepted, NotFound, ProblemHttpResult>> TriggerSchedule(
         Guid id, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, CancellationToken ct)
     {
         if (await FindAsync(dbs, id, ct) is not { } schedule) return TypedResults.NotFound();
-        if (schedule.Paused) return TypedResults.Conflict("the schedule is paused");
+        if (schedule.Paused)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The schedule is paused",
+                detail: $"resume it first (POST /api/schedules/{id}/resume)");
         jobs.Trigger(ScheduleJobs.JobId(id));
         return TypedResults.Accepted($"/api/schedules/{id}");
     }
@@ -123,6 +125,7 @@ public static class SchedulesApi
         if (name is not null && !SweepSpecParser.IsValidName(name)) errors.Add("name", SweepSpecParser.NameRule);
         var cron = String(obj, "cron", errors);
         var timeZone = obj["timeZone"] is null ? "UTC" : String(obj, "timeZone", errors);
+        if (timeZone is { Length: 0 }) errors.Add("timeZone", "must name a time zone (an IANA id such as Europe/Berlin, or UTC), or be left out for UTC");
         CronSchedule.Parse(cron, timeZone, errors, out _);
 
         if (obj["spec"] is not JsonObject spec)

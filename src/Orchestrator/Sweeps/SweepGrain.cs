@@ -20,9 +20,12 @@ public sealed class SweepGrain(
 
     private Guid SweepId => this.GetPrimaryKey();
 
-    public async Task<SweepAccepted> SubmitAsync(string specJson, string owner)
+    public async Task<SweepSubmission> SubmitAsync(string specJson, string owner)
     {
-        if (state.State.Accepted) return new SweepAccepted(SweepId, state.State.RunCount);
+        var specSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(specJson)));
+        if (state.State.Accepted)
+            return new SweepSubmission(new SweepAccepted(SweepId, state.State.RunCount),
+                ConflictingSpec: state.State.SpecSha256 is { } accepted && accepted != specSha256);
 
         var errors = new ValidationErrors();
         var spec = SweepSpecParser.Parse(specJson, errors);
@@ -35,13 +38,13 @@ public sealed class SweepGrain(
         state.State = new SweepState
         {
             Accepted = true, Priority = spec.Priority, RunCount = runs.Count, Unfinished = runs.Select(r => r.RunId).ToHashSet(),
-            EarlyStopping = spec.EarlyStopping,
+            EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256,
         };
         await state.WriteStateAsync();
 
         await QueueUnfinishedAsync();
         logger.LogInformation("Sweep {SweepId} '{Name}' accepted with {Runs} runs", SweepId, spec.Name, runs.Count);
-        return new SweepAccepted(SweepId, runs.Count);
+        return new SweepSubmission(new SweepAccepted(SweepId, runs.Count), ConflictingSpec: false);
     }
 
     public async Task RunFinishedAsync(Guid runId, RunStatus status)

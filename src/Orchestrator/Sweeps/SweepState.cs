@@ -20,4 +20,6 @@ public sealed class SweepState
     /// <summary>The highest rung each run has been judged at.</summary>
     [Id(9)] public Dictionary<Guid, int> JudgedThrough { get; set; } = [];
     [Id(10)] public int Stopped { get; set; }
+    /// <summary>SHA-256 of the accepted spec, so a repeated submission can tell a replay from a different spec (null for sweeps accepted before it was kept).</summary>
+    [Id(11)] public string? SpecSha256 { get; set; }
 }

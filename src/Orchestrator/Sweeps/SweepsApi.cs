@@ -19,7 +19,7 @@ public static class SweepsApi
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<object>("application/json", "application/yaml", "text/yaml");
         api.MapPost("/preview", PreviewSweep).WithName("PreviewSweep")
             .WithSummary("Expand a spec without running it: every run with parameters, tokens, FLOPs and estimated device time, and totals")
-            .Accepts<object>("application/json", "application/yaml", "text/yaml");
+            .RequireRateLimiting(RateLimits.Previews).Accepts<object>("application/json", "application/yaml", "text/yaml");
         api.MapPost("/{id:guid}/cancel", CancelSweep).WithName("CancelSweep")
             .WithSummary("Cancel a sweep at once: queued runs never start, running ones stop within a step")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy);
@@ -30,7 +30,7 @@ public static class SweepsApi
         return api;
     }
 
-    public static async Task<Results<Created<SweepAccepted>, ValidationProblem>> CreateSweep(
+    public static async Task<Results<Created<SweepAccepted>, ValidationProblem, ProblemHttpResult>> CreateSweep(
         HttpRequest request, IGrainFactory grains, SweepLimits limits, ILoggerFactory loggers, CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -40,14 +40,19 @@ public static class SweepsApi
         if (idempotencyKey.Length > 200) errors.Add("Idempotency-Key", "must be at most 200 characters");
         if (body is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
 
-        var sweepId = idempotencyKey.Length > 0 ? SweepIdFor(idempotencyKey) : Guid.CreateVersion7();
+        var owner = ApiKeys.OwnerOf(request.HttpContext.User);
+        var sweepId = idempotencyKey.Length > 0 ? SweepIdFor(owner, idempotencyKey) : Guid.CreateVersion7();
         var spec = SweepSpecParser.Parse(body, errors);
         if (spec is not null) SweepExpander.Expand(sweepId, spec, limits, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
 
-        var accepted = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, ApiKeys.OwnerOf(request.HttpContext.User)),
+        var submission = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, owner),
             loggers.CreateLogger(nameof(SweepsApi)), $"Submitting sweep {sweepId}");
-        return TypedResults.Created($"/api/sweeps/{sweepId}", accepted);
+        if (submission.ConflictingSpec)
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different spec",
+                detail: $"this Idempotency-Key already submitted sweep {sweepId} with another spec; send a new key for a new study",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["Idempotency-Key"] = ["was already used with a different spec"] } });
+        return TypedResults.Created($"/api/sweeps/{sweepId}", submission.Sweep);
     }
 
     public static async Task<Results<Ok<SweepPreview>, ValidationProblem>> PreviewSweep(
@@ -74,9 +79,11 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(
-        CatalogQueries queries, int? page, int? pageSize, string? search, string? status, string? kind, CancellationToken ct)
+        CatalogQueries queries, string? page, string? pageSize, string? search, string? status, string? kind, CancellationToken ct)
     {
         var errors = new ValidationErrors();
+        var pageNumber = QueryParameters.Int(page, "page", 1, 1_000_000, errors);
+        var size = QueryParameters.Int(pageSize, "pageSize", 1, 200, errors);
         SweepStatus? statusFilter = null;
         if (status is not null)
         {
@@ -84,12 +91,10 @@ public static class SweepsApi
             else errors.Add("status", $"must be one of: {string.Join(", ", Enum.GetNames<SweepStatus>())}");
         }
         if (kind is not null && !SweepSpecParser.Kinds.Contains(kind)) errors.Add("kind", $"must be one of: {string.Join(", ", SweepSpecParser.Kinds)}");
-        if (page is < 1 or > 1_000_000) errors.Add("page", "must be between 1 and 1000000");
-        if (pageSize is < 1 or > 200) errors.Add("pageSize", "must be between 1 and 200");
         if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
         if (search is not null && search.Any(char.IsControl)) errors.Add("search", "must not contain control characters");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.ListSweepsAsync(page ?? 1, pageSize ?? 20, search, ct, statusFilter, kind));
+        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind));
     }
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>
@@ -98,6 +103,9 @@ public static class SweepsApi
     public static async Task<Results<Ok<IReadOnlyList<Analysis.ArmResult>>, NotFound>> GetArms(Guid id, CatalogQueries queries, CancellationToken ct) =>
         await queries.GetScoredRunsAsync(id, ct) is { } runs ? TypedResults.Ok(Analysis.ArmComparison.BestPerArm(runs)) : TypedResults.NotFound();
 
-    /// <summary>The same Idempotency-Key always names the same sweep, so a retried POST cannot create a second one.</summary>
-    private static Guid SweepIdFor(string idempotencyKey) => DeterministicGuid.From("sweep:" + idempotencyKey);
+    /// <summary>
+    /// The same Idempotency-Key from the same owner always names the same sweep, so a retried POST cannot create a
+    /// second one; keys are scoped to the owner, so two clients' keys never meet.
+    /// </summary>
+    private static Guid SweepIdFor(string owner, string idempotencyKey) => DeterministicGuid.From($"sweep:{owner}:{idempotencyKey}");
 }

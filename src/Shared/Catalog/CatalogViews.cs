@@ -56,11 +56,12 @@ public sealed record RunDetail(
     [property: Id(2)] IReadOnlyList<ArtifactView> Artifacts,
     [property: Id(3)] IReadOnlyList<string> MetricNames);
 
+/// <summary>An artifact of a run; <see cref="Download"/> is the API path that serves it (the blob's own address stays internal).</summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.ArtifactView")]
 public sealed record ArtifactView(
     [property: Id(0)] string Kind,
     [property: Id(1)] string Name,
-    [property: Id(2)] string Uri,
+    [property: Id(2)] string Download,
     [property: Id(3)] long Bytes,
     [property: Id(4)] DateTimeOffset CreatedAt);
 

@@ -16,7 +16,7 @@ internal static class Bootstrap
         var strata = options.Law == FitLaw.IsoFlop
             ? IsoFlopAnalysis.GroupByBudget(full.FittedPoints)
             : [full.FittedPoints];
-        Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxThreads) }, k =>
+        Parallel.For(0, seeds.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxThreads), CancellationToken = options.Cancellation }, k =>
         {
             var random = new Random(seeds[k]);
             var resample = strata.SelectMany(stratum => Enumerable.Range(0, stratum.Count).Select(_ => stratum[random.Next(stratum.Count)])).ToList();

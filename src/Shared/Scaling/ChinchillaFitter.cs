@@ -16,18 +16,19 @@ public static class ChinchillaFitter
         LbfgsFromStarts.Range(0, 2, 0.5), LbfgsFromStarts.Range(0, 2, 0.5)).ToList();
 
     public static (ChinchillaLaw Law, double Objective) Fit(IReadOnlyList<ScalingPoint> points, double delta = DefaultDelta,
-        IEnumerable<double[]>? starts = null, int maxThreads = 1)
+        IEnumerable<double[]>? starts = null, int maxThreads = 1, CancellationToken cancellation = default)
     {
         var problem = new Standardized(points);
-        var (phi, value) = LbfgsFromStarts.Minimize(problem.Objective(delta), (starts ?? DefaultStarts).Select(problem.ToPhi), maxThreads);
+        var (phi, value) = LbfgsFromStarts.Minimize(problem.Objective(delta), (starts ?? DefaultStarts).Select(problem.ToPhi), maxThreads, cancellation);
         return (problem.ToLaw(phi), value);
     }
 
     /// <summary>One L-BFGS run from a known law: how bootstrap refits start (from the full-data optimum).</summary>
-    public static ChinchillaLaw Refit(IReadOnlyList<ScalingPoint> points, ChinchillaLaw start, double delta = DefaultDelta)
+    public static ChinchillaLaw Refit(IReadOnlyList<ScalingPoint> points, ChinchillaLaw start, double delta = DefaultDelta,
+        CancellationToken cancellation = default)
     {
         var problem = new Standardized(points);
-        return problem.ToLaw(LbfgsFromStarts.MinimizeFrom(problem.Objective(delta), problem.ToPhi(ToTheta(start))).Theta);
+        return problem.ToLaw(LbfgsFromStarts.MinimizeFrom(problem.Objective(delta), problem.ToPhi(ToTheta(start)), cancellation).Theta);
     }
 
     internal static LbfgsFromStarts.Objective Objective(IReadOnlyList<ScalingPoint> points, double delta)

@@ -12,15 +12,17 @@ public static class ComputeLawFitter
     public static IReadOnlyList<double[]> DefaultStarts { get; } = LbfgsFromStarts.Grid(
         LbfgsFromStarts.Range(0, 25, 5), LbfgsFromStarts.Range(-1, 1, 0.5), [0.05, 0.1, 0.2, 0.5, 1.0]).ToList();
 
-    public static ComputeLaw Fit(IReadOnlyList<ScalingPoint> points, bool withIrreducible, double delta = ChinchillaFitter.DefaultDelta) =>
+    public static ComputeLaw Fit(IReadOnlyList<ScalingPoint> points, bool withIrreducible, double delta = ChinchillaFitter.DefaultDelta,
+        CancellationToken cancellation = default) =>
         withIrreducible
-            ? ToLaw(LbfgsFromStarts.Minimize(Objective(points, delta), DefaultStarts).Theta)
+            ? ToLaw(LbfgsFromStarts.Minimize(Objective(points, delta), DefaultStarts, cancellation: cancellation).Theta)
             : FitPowerLaw(points);
 
-    public static ComputeLaw Refit(IReadOnlyList<ScalingPoint> points, ComputeLaw start, double delta = ChinchillaFitter.DefaultDelta) =>
+    public static ComputeLaw Refit(IReadOnlyList<ScalingPoint> points, ComputeLaw start, double delta = ChinchillaFitter.DefaultDelta,
+        CancellationToken cancellation = default) =>
         start.E == 0
             ? FitPowerLaw(points)
-            : ToLaw(LbfgsFromStarts.MinimizeFrom(Objective(points, delta), [Math.Log(start.A), Math.Log(start.E), start.Alpha]).Theta);
+            : ToLaw(LbfgsFromStarts.MinimizeFrom(Objective(points, delta), [Math.Log(start.A), Math.Log(start.E), start.Alpha], cancellation).Theta);
 
     /// <summary>
     /// The compute-efficient frontier: walking up in compute, a point stays only if its loss is below every point

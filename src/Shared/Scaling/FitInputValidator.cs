@@ -23,6 +23,7 @@ public static class FitInputValidator
         if (options.TargetCompute is { } t && !(double.IsFinite(t) && t > 0)) errors.Add("targetCompute", "must be a positive number of FLOPs");
         if (!(options.Confidence is > 0 and < 1)) errors.Add("confidence", "must be between 0 and 1");
         if (points.Count > MaxPoints) { errors.Add("points", $"has {points.Count} points; at most {MaxPoints} are accepted"); return; }
+        if (points.Count == 0) { errors.Add("points", "there is nothing to fit: no points (a sweep contributes its finished runs with a validation loss)"); return; }
 
         for (var i = 0; i < points.Count && !errors.IsFull; i++)
         {

@@ -29,4 +29,7 @@ public sealed record FitOptions
     [Id(7)] public bool FrontierOnly { get; init; } = true;
     /// <summary>Threads for independent starts and bootstrap refits; results do not depend on it.</summary>
     [Id(8)] public int MaxThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Stops the fit between objective evaluations (a service bounds each fit's time with it); never serialized.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    [field: NonSerialized] public CancellationToken Cancellation { get; init; }
 }

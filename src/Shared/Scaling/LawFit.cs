@@ -23,7 +23,7 @@ internal abstract record LawFit
 
     public static LawFit For(IReadOnlyList<ScalingPoint> points, FitOptions options) => options.Law switch
     {
-        FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads).Law) { FittedPoints = points },
+        FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads, cancellation: options.Cancellation).Law) { FittedPoints = points },
         FitLaw.Compute => ComputeLawFit.FitTo(points, options),
         FitLaw.IsoFlop => IsoFlopLawFit.Create(points) ?? throw new ArgumentException("no IsoFLOP budget has a minimum"),
         _ => throw new ArgumentOutOfRangeException(nameof(options)),
@@ -56,7 +56,7 @@ internal sealed record ChinchillaLawFit(ChinchillaLaw Law) : LawFit
     }
 
     public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
-        new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta)) { FittedPoints = resample };
+        new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta, options.Cancellation)) { FittedPoints = resample };
 }
 
 internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
@@ -64,7 +64,7 @@ internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
     public static ComputeLawFit FitTo(IReadOnlyList<ScalingPoint> points, FitOptions options)
     {
         var used = options.FrontierOnly ? ComputeLawFitter.Frontier(points) : points;
-        return new ComputeLawFit(ComputeLawFitter.Fit(used, options.IrreducibleLoss, options.Delta)) { FittedPoints = used };
+        return new ComputeLawFit(ComputeLawFitter.Fit(used, options.IrreducibleLoss, options.Delta, options.Cancellation)) { FittedPoints = used };
     }
 
     public override IReadOnlyDictionary<string, double> Parameters => Law.E == 0
@@ -77,7 +77,7 @@ internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
     public override double LossAtCompute(double compute) => Law.Predict(compute);
 
     public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
-        new ComputeLawFit(ComputeLawFitter.Refit(resample, Law, options.Delta)) { FittedPoints = resample };
+        new ComputeLawFit(ComputeLawFitter.Refit(resample, Law, options.Delta, options.Cancellation)) { FittedPoints = resample };
 }
 
 internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, PowerLaw NOpt, PowerLaw DOpt, ComputeLaw Frontier) : LawFit

@@ -31,20 +31,21 @@ internal static class LbfgsFromStarts
     /// lowest value and, on ties, the earliest start, so the answer does not depend on the thread count.
     /// The objective must be safe to call from several threads (ours are pure).
     /// </summary>
-    public static (double[] Theta, double Value) Minimize(Objective objective, IEnumerable<double[]> starts, int maxThreads = 1)
+    public static (double[] Theta, double Value) Minimize(Objective objective, IEnumerable<double[]> starts, int maxThreads = 1,
+        CancellationToken cancellation = default)
     {
         var list = starts as IReadOnlyList<double[]> ?? starts.ToList();
         if (list.Count == 0) throw new InvalidOperationException("no starting point");
         var results = new (double[] Theta, double Value)[list.Count];
-        Parallel.For(0, list.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads) },
-            i => results[i] = MinimizeFrom(objective, list[i]));
+        Parallel.For(0, list.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxThreads), CancellationToken = cancellation },
+            i => results[i] = MinimizeFrom(objective, list[i], cancellation));
         var best = 0;
         for (var i = 1; i < results.Length; i++)
             if (results[i].Value < results[best].Value) best = i;
         return results[best];
     }
 
-    public static (double[] Theta, double Value) MinimizeFrom(Objective objective, double[] start)
+    public static (double[] Theta, double Value) MinimizeFrom(Objective objective, double[] start, CancellationToken cancellation = default)
     {
         var n = start.Length;
         var bestTheta = (double[])start.Clone();
@@ -52,6 +53,7 @@ internal static class LbfgsFromStarts
         var gradient = new double[n];
         var function = ObjectiveFunction.Gradient(v =>
         {
+            cancellation.ThrowIfCancellationRequested();
             Evaluations++;
             var theta = v.ToArray();
             var value = objective(theta, gradient);

@@ -23,6 +23,7 @@ public static class ScalingAnalysis
         var fits = new List<(string Name, LawFit Fit, GroupFit Result)>();
         foreach (var group in groups)
         {
+            options.Cancellation.ThrowIfCancellationRequested();
             var groupPoints = group.ToList();
             var fit = LawFit.For(groupPoints, options);
             var refits = Bootstrap.Run(fit, options);

@@ -4,10 +4,11 @@ namespace ScaleLab.Sweeps;
 public interface ISweepGrain : IGrainWithGuidKey
 {
     /// <summary>
-    /// Stores the sweep and its runs and queues them. Idempotent for the same sweep id. <paramref name="owner"/> says
-    /// who submitted it (an API key's id, or "schedule NAME").
+    /// Stores the sweep and its runs and queues them. Idempotent for the same sweep id and spec; the same id with
+    /// another spec is refused (<see cref="SweepSubmission.ConflictingSpec"/>), never silently answered with the first
+    /// sweep. <paramref name="owner"/> says who submitted it (an API key's id, or "schedule NAME").
     /// </summary>
-    Task<SweepAccepted> SubmitAsync(string specJson, string owner);
+    Task<SweepSubmission> SubmitAsync(string specJson, string owner);
 
     Task RunFinishedAsync(Guid runId, Runs.RunStatus status);
 
@@ -20,6 +21,10 @@ public interface ISweepGrain : IGrainWithGuidKey
     /// <summary>Stops the sweep at once: queued runs never start, running ones stop within a step. Idempotent; a finished sweep is left as it is.</summary>
     Task CancelAsync();
 }
+
+/// <summary>The sweep a submission names; <see cref="ConflictingSpec"/> when that sweep exists with a different spec.</summary>
+[GenerateSerializer, Immutable, Alias("ScaleLab.Sweeps.SweepSubmission")]
+public sealed record SweepSubmission([property: Id(0)] SweepAccepted Sweep, [property: Id(1)] bool ConflictingSpec);
 
 [GenerateSerializer, Immutable, Alias("ScaleLab.Sweeps.SweepAccepted")]
 public sealed record SweepAccepted([property: Id(0)] Guid SweepId, [property: Id(1)] int RunCount);

@@ -1,0 +1,60 @@
+using ScaleLab.Scaling;
+using ScaleLab.Validation;
+
+namespace ScaleLab.Orchestrator.Scaling;
+
+/// <summary>
+/// Every fit this process runs (POST /api/fits, and the dashboard's fits through the catalog grain, which need no
+/// key) goes through here. A fit is CPU work that grows with points x bootstrap resamples, so: at most
+/// <see cref="Concurrency"/> run at once, one thread each (default: half the cores, at least one), a fit waits at
+/// most <see cref="QueueWait"/> for its turn and is then refused as busy, and a running fit is stopped after
+/// <see cref="TimeLimit"/>. Whatever is sent, fits cannot take more than that share of the machine that also
+/// schedules every run.
+/// </summary>
+public sealed class FitRunner(IConfiguration configuration)
+{
+    public int Concurrency { get; } = Math.Max(1, configuration.GetValue("ScaleLab:Fits:Concurrency", Environment.ProcessorCount / 2));
+    public TimeSpan TimeLimit { get; } = TimeSpan.FromSeconds(configuration.GetValue("ScaleLab:Fits:TimeLimitSeconds", 30.0));
+    public TimeSpan QueueWait { get; } = TimeSpan.FromSeconds(configuration.GetValue("ScaleLab:Fits:QueueWaitSeconds", 5.0));
+
+    private SemaphoreSlim? _slots;
+    private SemaphoreSlim Slots => LazyInitializer.EnsureInitialized(ref _slots, () => new SemaphoreSlim(Concurrency, Concurrency));
+
+    public sealed record Outcome(FitResult? Result, bool Busy);
+
+    /// <summary>The fit, or null with the reasons in <paramref name="errors"/>; Busy when no slot freed up in time.</summary>
+    public async Task<Outcome> RunAsync(IReadOnlyList<ScalingPoint> points, FitOptions options, ValidationErrors errors, CancellationToken ct)
+    {
+        FitInputValidator.Validate(points, options, errors); // before queueing: refusals cost no slot
+        if (!errors.IsEmpty) return new Outcome(null, Busy: false);
+        if (!await Slots.WaitAsync(QueueWait, ct))
+        {
+            errors.Add("fit", $"{Concurrency} fit(s) are already running; try again in a few seconds");
+            return new Outcome(null, Busy: true);
+        }
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(TimeLimit);
+            var bounded = options with { MaxThreads = 1, Cancellation = deadline.Token };
+            try
+            {
+                return new Outcome(await Task.Run(() => ScalingAnalysis.Run(points, bounded, errors), CancellationToken.None), Busy: false);
+            }
+            catch (Exception ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested && IsCancellation(ex))
+            {
+                errors.Add(options.Bootstrap > 0 ? "bootstrap" : "points",
+                    $"this fit of {points.Count} points with {options.Bootstrap} bootstrap resamples needs more than the service's " +
+                    $"{TimeLimit.TotalSeconds:0} s; fit fewer points or resamples here, or any size with `scalelab fit` on your own machine");
+                return new Outcome(null, Busy: false);
+            }
+        }
+        finally
+        {
+            Slots.Release();
+        }
+    }
+
+    private static bool IsCancellation(Exception ex) =>
+        ex is OperationCanceledException || ex is AggregateException agg && agg.Flatten().InnerExceptions.All(e => e is OperationCanceledException);
+}
