@@ -142,6 +142,13 @@ public class ClusterFixture : IAsyncLifetime
 
     public BlobServiceClient Blobs => new(BlobConnectionString);
 
+    /// <summary>What a process of the cluster has logged so far (stdout and stderr, every start of it).</summary>
+    public async Task<string> ReadLogAsync(string name)
+    {
+        await using var file = new FileStream(Path.Combine(_logs, $"{name}.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return await new StreamReader(file).ReadToEndAsync();
+    }
+
     public async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(PostgresConnectionString);
@@ -191,7 +198,11 @@ public class ClusterFixture : IAsyncLifetime
         };
         foreach (var (k, v) in env) info.Environment[k] = v;
         var process = Process.Start(info)!;
-        var log = new StreamWriter(Path.Combine(_logs, $"{name}.log"), append: true) { AutoFlush = true };
+        var log = new StreamWriter(new FileStream(Path.Combine(_logs, $"{name}.log"), new FileStreamOptions
+        {
+            Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite, // logs are private, like ./run.sh's
+        })) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();

@@ -8,7 +8,6 @@ namespace ScaleLab.IntegrationTests;
 /// The local stack from a checkout under a private directory (mode 700, as /root and every mktemp -d are): PostgreSQL's
 /// own user must not need to enter it, and the scripts must not loosen its permissions.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class PrivateCheckoutTests : IDisposable
 {
     private readonly DirectoryInfo _private = Directory.CreateTempSubdirectory("scalelab-private-");

@@ -86,7 +86,7 @@ public static class DashboardLogin
         {
             return await antiforgery.IsRequestValidAsync(http) ? await http.Request.ReadFormAsync() : null;
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException or AntiforgeryValidationException)
         {
             return null;
         }

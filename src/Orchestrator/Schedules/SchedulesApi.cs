@@ -117,7 +117,9 @@ public static class SchedulesApi
         JsonObject? obj;
         try { obj = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false }) as JsonObject; }
         catch (JsonException ex) { errors.Add("body", $"not valid JSON: {ex.Message}"); return null; }
+        catch (InvalidOperationException) { errors.Add("body", JsonInput.InvalidName); return null; }
         if (obj is null) { errors.Add("body", "must be a JSON object"); return null; }
+        if (!JsonInput.Check(obj, errors)) return null;
         foreach (var (key, _) in obj)
             if (!Fields.Contains(key)) errors.Add(key, $"unknown field; expected one of: {string.Join(", ", Fields)}");
 
