@@ -14,6 +14,7 @@ API_PORT=${SCALELAB_API_PORT:-5080}
 DASHBOARD_PORT=${SCALELAB_DASHBOARD_PORT:-5081}
 LOGS=$ROOT/.data/logs
 mkdir -p "$LOGS" "$ROOT/.data/secrets"
+chmod -R go-rwx "$LOGS" "$ROOT/.data/secrets"   # also logs written before umask 077 was set
 
 infra/local/prerequisites.sh
 build/restore.sh

@@ -8,8 +8,9 @@
 # Where the data lives: as an ordinary user, in SCALELAB_PG_DATA. As root it cannot: PostgreSQL refuses to run as
 # root, so it runs as the system user scalelab-pg, and that user cannot reach a checkout under a private directory
 # (/root is mode 700, and so is every `mktemp -d`). So a root-run cluster lives in /var/lib/scalelab-pg/HASH/
-# (owned by scalelab-pg, mode 700), HASH derived from the SCALELAB_PG_DATA path, so two checkouts (or the tests'
-# cluster and the demo's) never share one; the password stays in the checkout's .data/secrets. `where` prints it.
+# (owned by scalelab-pg, mode 700), HASH derived from the SCALELAB_PG_DATA path, so two checkout paths (or the tests'
+# cluster and the demo's) never share one. Its password is kept beside it, so deleting the checkout's .data (or
+# cloning again to the same path) finds the same database; `destroy` removes both. `where` prints the folder.
 set -euo pipefail
 umask 077   # the data, the secrets and the log are for this user only
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -24,6 +25,7 @@ if [ "$(id -u)" = 0 ]; then
   CLUSTER=$SERVER_HOME/$(printf %s "$REQUESTED" | sha256sum | cut -c1-16)
   DATA=$CLUSTER/data
   LOG=$CLUSTER/postgres.log
+  PWFILE=$CLUSTER/password
 else
   CLUSTER=""
   DATA=$REQUESTED
@@ -50,7 +52,11 @@ ensure_owner() {
   printf '%s\n' "$REQUESTED" > "$CLUSTER/requested-by"
 }
 
-password() { cat "$PWFILE"; }
+password() {
+  [ -f "$PWFILE" ] && { cat "$PWFILE"; return; }
+  echo "error: the password of the PostgreSQL cluster in $DATA is missing ($PWFILE); start afresh with: $0 destroy" >&2
+  exit 1
+}
 
 connection_string() {
   echo "Host=127.0.0.1;Port=$PORT;Database=$DB;Username=scalelab;Password=$(password)"
@@ -64,6 +70,9 @@ running_port() { sed -n 4p "$DATA/postmaster.pid" 2>/dev/null; }
 start() {
   ensure_owner
   mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
+  # A root-run cluster made before its password moved beside it: bring the checkout's copy over.
+  local legacy=$SECRETS/postgres-$(basename "$REQUESTED").password
+  if [ -n "$CLUSTER" ] && [ ! -f "$PWFILE" ] && [ -f "$legacy" ]; then cp "$legacy" "$PWFILE"; fi
   if [ ! -f "$DATA/PG_VERSION" ]; then
     [ -f "$PWFILE" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$PWFILE")
     rm -rf "$DATA" && mkdir -p "$DATA"

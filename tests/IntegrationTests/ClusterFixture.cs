@@ -109,15 +109,24 @@ public class ClusterFixture : IAsyncLifetime
         NpgsqlConnection.ClearAllPools(); // this test process's own idle connections died with the server
     }
 
-    /// <summary>A POST to the API, with the test API key unless told otherwise.</summary>
+    /// <summary>
+    /// A POST to the API, with the test API key unless told otherwise. Like a well-behaved client it waits as told
+    /// when rate-limited (429 with Retry-After) and sends again, unless <paramref name="honourRateLimits"/> is false.
+    /// </summary>
     public async Task<HttpResponseMessage> PostAsync(string path, string? body = null, string contentType = "application/json",
-        string? apiKey = ApiKey, string? idempotencyKey = null)
+        string? apiKey = ApiKey, string? idempotencyKey = null, bool honourRateLimits = true)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
-        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
-        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
-        return await Api.SendAsync(request);
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path);
+            if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+            if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            var response = await Api.SendAsync(request);
+            if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || !honourRateLimits) return response;
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+            response.Dispose();
+        }
     }
 
     /// <summary>Takes the blob emulator away (connections refused) for a while, then brings it back with its data.</summary>

@@ -12,6 +12,9 @@ public sealed record HostilePayload(string Class, HttpMethod Method, string Path
 {
     public static IReadOnlyList<HostilePayload> All { get; } = Build();
 
+    private static string AliasBomb(string leaf) => $"a0: &a0 {leaf}\n" + string.Concat(Enumerable.Range(1, 9)
+        .Select(i => $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n"));
+
     private static List<HostilePayload> Build()
     {
         const string yaml = "application/yaml", json = "application/json";
@@ -25,8 +28,8 @@ public sealed record HostilePayload(string Class, HttpMethod Method, string Path
             new("deep YAML nesting", HttpMethod.Post, "api/sweeps/preview", "name: " + new string('[', 30_000) + new string(']', 30_000), yaml, "body"),
             new("deep YAML nesting", HttpMethod.Post, "api/sweeps/preview", string.Concat(Enumerable.Repeat("- ", 30_000)) + "x\n", yaml, "body"),
             // A billion laughs: nine levels of ten aliases, 10^9 nodes from under 1 KB.
-            new("YAML alias bomb", HttpMethod.Post, "api/sweeps/preview", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + string.Concat(Enumerable.Range(1, 9)
-                .Select(i => $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n")), yaml, "body"),
+            new("YAML alias bomb", HttpMethod.Post, "api/sweeps/preview", AliasBomb("[x, x, x, x, x, x, x, x, x, x]"), yaml, "body"),
+            new("YAML alias bomb", HttpMethod.Post, "api/sweeps/preview", AliasBomb("[]"), yaml, "body"), // empty leaves count too
             // Size amplifiers: designs that were materialised before the run limit was checked, and an IsoFLOP design at
             // the run limit whose shape search once scanned ~400,000 shapes per size (about 10 minutes of CPU).
             new("size amplifier", HttpMethod.Post, "api/sweeps/preview",
@@ -35,6 +38,11 @@ public sealed record HostilePayload(string Class, HttpMethod Method, string Path
                 $$$"""{"name":"x","kind":"ablation","ablation":{"variations":{"seed":[{{{values}}}],"warmupSteps":[{{{values}}}]},"learningRates":[{{{rates}}}]}}""", json, "ablation"),
             new("size amplifier", HttpMethod.Post, "api/sweeps/preview",
                 $$$"""{"name":"x","kind":"isoflop","isoflop":{"budgets":[{{{budgets}}}],"sizesPerBudget":50,"aspectRatio":1024,"headDim":8}}""", json, null),
+            // A base whose layers cannot be counted reached the parameter accounting, which threw.
+            new("unknown mixer", HttpMethod.Post, "api/sweeps/preview",
+                """{"name":"x","kind":"isoflop","base":{"mixer":"nope"},"isoflop":{"budgets":[1e12]}}""", json, "base.mixer"),
+            new("unknown mixer", HttpMethod.Post, "api/sweeps/preview", """{"name":"x","base":{"mixer":"hybrid","hybridPattern":"gla,""" +
+                string.Concat(Enumerable.Repeat("gla,", 60_000)) + """softmax"},"kind":"isoflop","isoflop":{"budgets":[1e12]}}""", json, "base.hybridPattern"),
             // Overflows: +∞ from 1e309, and a step count beyond int that made FLOPs negative.
             new("number overflow", HttpMethod.Post, "api/sweeps/preview", """{"name":"x","base":{"learningRate":1e309}}""", json, "base.learningRate"),
             new("number overflow", HttpMethod.Post, "api/sweeps/preview",

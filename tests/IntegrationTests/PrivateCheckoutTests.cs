@@ -39,11 +39,18 @@ public sealed class PrivateCheckoutTests : IDisposable
         await Script("postgres.sh", "start");
         await Script("azurite.sh", "start");
 
-        await using (var connection = new NpgsqlConnection((await Script("postgres.sh", "connection-string")).Trim()))
+        Assert.Equal(42, await QueryAsync("CREATE TABLE probe (v int); INSERT INTO probe VALUES (42); SELECT v FROM probe"));
+        var data = (await Script("postgres.sh", "where")).Trim();
+        if (Environment.UserName == "root")
         {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("CREATE TABLE probe (v int); INSERT INTO probe VALUES (42); SELECT v FROM probe", connection);
-            Assert.Equal(42, await command.ExecuteScalarAsync());
+            // PostgreSQL's own user could not reach the checkout, so the cluster lives where it can, password beside it.
+            Assert.False(data.StartsWith(_private.FullName, StringComparison.Ordinal), $"a root-run cluster inside the private directory: {data}");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(Path.GetDirectoryName(data)!, "password")));
+        }
+        else
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                File.GetUnixFileMode(Path.Combine(_checkout, ".data", "secrets", "postgres-postgres.password")));
         }
         var container = new BlobServiceClient((await Script("azurite.sh", "connection-string")).Trim()).GetBlobContainerClient("probe");
         await container.CreateAsync();
@@ -55,13 +62,32 @@ public sealed class PrivateCheckoutTests : IDisposable
         Assert.Equal(3, (await StackScripts.TryRunAsync(_checkout, "infra/local/postgres.sh", "status", _env)).ExitCode);
         Assert.Equal(3, (await StackScripts.TryRunAsync(_checkout, "infra/local/azurite.sh", "status", _env)).ExitCode);
         Assert.Equal(ownerOnly, File.GetUnixFileMode(_private.FullName));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            File.GetUnixFileMode(Path.Combine(_checkout, ".data", "secrets", "postgres-postgres.password")));
 
-        var data = (await Script("postgres.sh", "where")).Trim();
+        // Kept between runs: started again, the cluster has the data of the first run.
+        await Script("postgres.sh", "start");
+        Assert.Equal(42, await QueryAsync("SELECT v FROM probe"));
+        await Script("postgres.sh", "stop");
+        if (Environment.UserName == "root")
+        {
+            // The checkout's .data deleted (or the checkout cloned again at this path): the same cluster is found.
+            Directory.Delete(Path.Combine(_checkout, ".data"), recursive: true);
+            await Script("postgres.sh", "start");
+            Assert.Equal(42, await QueryAsync("SELECT v FROM probe"));
+            await Script("postgres.sh", "stop");
+        }
+
         Assert.True(File.Exists(Path.Combine(data, "PG_VERSION")), $"no cluster at {data}");
         await Script("postgres.sh", "destroy");
         Assert.False(Directory.Exists(data), $"{data} is still there after destroy");
+    }
+
+    private async Task<object?> QueryAsync(string sql)
+    {
+        // No pool: the server is restarted between queries.
+        await using var connection = new NpgsqlConnection((await Script("postgres.sh", "connection-string")).Trim() + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     private Task<string> Script(string script, string verb) =>

@@ -53,7 +53,7 @@ public partial class SecurityTests(ClusterFixture cluster)
         using var genuine = new HttpRequestMessage(HttpMethod.Post, "hangfire/recurring/trigger") { Content = Form(("jobs[]", "schedule-none")) };
         genuine.Headers.TryAddWithoutValidation("Authorization", basic);
         genuine.Headers.TryAddWithoutValidation(header ?? "RequestVerificationToken", token);
-        using (var response = await client.SendAsync(genuine)) Assert.NotEqual(HttpStatusCode.Forbidden, response.StatusCode);
+        using (var response = await client.SendAsync(genuine)) Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 
     [GeneratedRegex("""<meta name="(?<name>csrf-[a-z]+)" content="(?<value>[^"]*)"\s*/?>""")]
@@ -82,16 +82,16 @@ public partial class SecurityTests(ClusterFixture cluster)
     }
 
     [Theory]
-    [InlineData("integration-test-key\r\nX-Injected: 1")]
-    [InlineData("integration-\ntest-key")]
-    [InlineData("integration\0test-key")]
-    public async Task A_key_with_control_characters_is_refused_by_the_login_form(string key)
+    [InlineData("integration-test-key\r\nX-Injected: 1", "printable ASCII")]
+    [InlineData("integration-\ntest-key", "printable ASCII")]
+    [InlineData("integration\0test-key", "the form was not sent")] // ASP.NET refuses a NUL while reading the form
+    public async Task A_key_with_control_characters_is_refused_by_the_login_form(string key, string reason)
     {
         using var client = CookieClient(cluster.Dashboard.BaseAddress!);
         using var response = await client.PostAsync("account/login", Form(("apiKey", key), ("returnUrl", "/"),
             ("__RequestVerificationToken", await FormTokenAsync(client, "login"))));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains("error=", response.Headers.Location?.OriginalString);
+        Assert.Contains(reason, Uri.UnescapeDataString(response.Headers.Location!.OriginalString));
         Assert.False(await IsLoggedInAsync(client));
     }
 

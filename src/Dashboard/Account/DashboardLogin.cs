@@ -62,6 +62,7 @@ public static class DashboardLogin
             loggers.CreateLogger(nameof(DashboardLogin)).LogInformation("Dashboard login refused: {Reason}", failure);
             return Results.LocalRedirect($"/login?error={Uri.EscapeDataString(failure)}&returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
+        sessions.Revoke(http.User.FindFirst(DashboardSessions.Claim)?.Value); // a new login ends the browser's previous session
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "api-key holder"), new Claim(DashboardSessions.Claim, sessions.Open(key))],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));

@@ -28,12 +28,20 @@ public static class RateLimits
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.AddPolicy(Previews, http => Bucket(http, Previews, section.GetValue("PreviewsPerSecond", 10), section.GetValue("PreviewBurst", 30)));
-            options.AddPolicy(Fits, http => Bucket(http, Fits, section.GetValue("FitsPerMinute", 30) / 60.0, section.GetValue("FitBurst", 5)));
-            // A policy gives one limiter per partition, so the concurrency cap of the same endpoints is the global limiter.
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is { } policy && concurrency.TryGetValue(policy, out var permits)
-                    ? RateLimitPartition.GetConcurrencyLimiter(policy + "|" + Client(http), _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 })
-                    : RateLimitPartition.GetNoLimiter(""));
+            options.AddPolicy(Fits, http => Bucket(http, Fits, section.GetValue("FitsPerMinute", 120) / 60.0, section.GetValue("FitBurst", 20)));
+            // A policy gives one limiter per partition, so the concurrency caps of the same endpoints are the global
+            // limiter: one per client, and one over all clients (as many at once as there are cores), so neither one
+            // client nor many clients together can keep the orchestrator's cores busy with previews.
+            var everyone = Math.Max(1, section.GetValue("TotalConcurrency", Environment.ProcessorCount));
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    Policy(http) is { } policy && concurrency.TryGetValue(policy, out var permits)
+                        ? RateLimitPartition.GetConcurrencyLimiter(policy + "|" + Client(http), _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 })
+                        : RateLimitPartition.GetNoLimiter("")),
+                PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                    Policy(http) is not null
+                        ? RateLimitPartition.GetConcurrencyLimiter("all", _ => new ConcurrencyLimiterOptions { PermitLimit = everyone, QueueLimit = 4 * everyone })
+                        : RateLimitPartition.GetNoLimiter("")));
             options.OnRejected = (context, _) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
@@ -60,6 +68,8 @@ public static class RateLimits
             TokenLimit = Math.Max(1, burst), TokensPerPeriod = Math.Max(1, tokens), ReplenishmentPeriod = period, QueueLimit = 0, AutoReplenishment = true,
         });
     }
+
+    private static string? Policy(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
 
     private static string Client(HttpContext http) =>
         http.User.FindFirst(ApiKeys.KeyIdClaim)?.Value is { Length: > 0 } key ? "key:" + key : "ip:" + http.Connection.RemoteIpAddress;

@@ -14,7 +14,7 @@ namespace ScaleLab.Orchestrator.Scaling;
 public sealed class FitRunner(IConfiguration configuration)
 {
     public int Concurrency { get; } = Math.Max(1, configuration.GetValue("ScaleLab:Fits:Concurrency", Environment.ProcessorCount / 2));
-    public TimeSpan TimeLimit { get; } = TimeSpan.FromSeconds(configuration.GetValue("ScaleLab:Fits:TimeLimitSeconds", 30.0));
+    public TimeSpan TimeLimit { get; } = TimeSpan.FromSeconds(configuration.GetValue("ScaleLab:Fits:TimeLimitSeconds", 10.0));
     public TimeSpan QueueWait { get; } = TimeSpan.FromSeconds(configuration.GetValue("ScaleLab:Fits:QueueWaitSeconds", 5.0));
 
     private SemaphoreSlim? _slots;

@@ -22,7 +22,9 @@ public sealed class SweepGrain(
 
     public async Task<SweepSubmission> SubmitAsync(string specJson, string owner)
     {
-        var specSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(specJson)));
+        // Of the spec as parsed, so a retry that only re-spaces the JSON (or sends the YAML again) is the same submission.
+        var canonical = System.Text.Json.Nodes.JsonNode.Parse(specJson)?.ToJsonString() ?? "";
+        var specSha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(canonical)));
         if (state.State.Accepted)
             return new SweepSubmission(new SweepAccepted(SweepId, state.State.RunCount),
                 ConflictingSpec: state.State.SpecSha256 is { } accepted && accepted != specSha256);

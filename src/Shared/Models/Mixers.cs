@@ -26,6 +26,15 @@ public static class Mixers
         return Enumerable.Range(0, c.NLayers).Select(i => pattern[i % pattern.Length]).ToList();
     }
 
+    /// <summary>Whether the accounting can count this config's layers: a known mixer, and for "hybrid" 1-256 known ones.</summary>
+    public static bool AreKnown(RunConfig c)
+    {
+        if (c.Mixer is null || !All.Contains(c.Mixer)) return false;
+        if (c.Mixer != Hybrid) return true;
+        var pattern = (c.HybridPattern ?? "").Split(',', StringSplitOptions.TrimEntries);
+        return pattern.Length <= 256 && pattern.All(Layer.Contains);
+    }
+
     /// <summary>How many layers have each mixer: the accounting sums per mixer, so its cost does not grow with depth.</summary>
     public static IEnumerable<(string Mixer, int Layers)> LayerCounts(RunConfig c)
     {

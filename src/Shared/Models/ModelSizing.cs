@@ -12,6 +12,7 @@ public static class ModelSizing
 {
     public const int MaxLayers = 64;
 
+    /// <remarks>The template's mixers must be known (<see cref="Mixers.AreKnown"/>): the expander checks before sizing.</remarks>
     public static RunConfig ForParameters(RunConfig template, double targetParameters, int aspectRatio = 64, int headDim = 32)
     {
         RunConfig? best = null;
@@ -20,12 +21,13 @@ public static class ModelSizing
         {
             var (lowest, highest) = HeadRange(layers, aspectRatio, headDim);
             RunConfig Shape(int heads) => template with { DModel = heads * headDim, NLayers = layers, NHeads = heads };
+            var layerCounts = Mixers.LayerCounts(Shape(lowest)).ToList();
             // N grows with the width, and by at least as much as the width does (N is a sum of d and d² terms), so
             // the size miss falls until the target is crossed and rises after it, a hundred times faster than the
             // shape term can change: the best width of this depth is one of the two around the crossing. Finding
             // them by bisection makes sizing ~15 evaluations per depth instead of up to thousands (aspectRatio 1024
             // with headDim 8 spans 64 to 16,384 heads).
-            var above = FirstAtLeast(lowest, highest, heads => TransformerShape.NonEmbeddingParameters(Shape(heads)) >= targetParameters);
+            var above = FirstAtLeast(lowest, highest, heads => TransformerShape.NonEmbeddingParameters(Shape(heads), layerCounts) >= targetParameters);
             for (var heads = Math.Max(lowest, above - 1); heads <= Math.Min(highest, above); heads++)
             {
                 var candidate = Shape(heads);

@@ -21,7 +21,11 @@ public static class TransformerShape
     }
 
     /// <summary>Non-embedding parameters N (Kaplan et al. 2020): what scaling laws are fitted against.</summary>
-    public static long NonEmbeddingParameters(RunConfig c) => Mixers.LayerCounts(c).Sum(m => m.Layers * BlockParameters(m.Mixer, c)) + c.DModel;
+    public static long NonEmbeddingParameters(RunConfig c) => NonEmbeddingParameters(c, Mixers.LayerCounts(c));
+
+    /// <summary>The same, with the layers per mixer already counted (they depend on the depth, not the width).</summary>
+    public static long NonEmbeddingParameters(RunConfig c, IEnumerable<(string Mixer, int Layers)> layerCounts) =>
+        layerCounts.Sum(m => m.Layers * BlockParameters(m.Mixer, c)) + c.DModel;
 
     /// <summary>Token embedding, learned positions if any, and the LM head when it is not tied (it is a vocabulary matrix too).</summary>
     public static long EmbeddingParameters(RunConfig c) =>

@@ -30,6 +30,12 @@ public static class SweepExpander
             errors.Add(field, $"the sweep expands to {designSize * axesSize:G4} runs ({expansion}); the limit is {limits.MaxRuns}");
             return null;
         }
+        if (spec.Kind == "isoflop" && !Mixers.AreKnown(spec.Base))
+        {
+            // Sizing counts the base's layers; say what is wrong with them instead.
+            RunConfigValidator.Validate(spec.Base, errors, field => "base." + field);
+            return null;
+        }
         var design = DesignPoints(spec).ToList();
         var runCount = design.Count * axesSize;
 
@@ -55,10 +61,13 @@ public static class SweepExpander
                     : $"base.{field}";
 
                 var config = SweepSpecParser.DeserializeConfig(node, errors, "axes", FieldName);
-                if (config is not null)
+                var runErrors = new ValidationErrors();
+                if (config is not null && point.Budget is { } budget && Mixers.AreKnown(config))
+                    config = config with { Tokens = ModelSizing.TokensForCompute(config, budget) };
+                if (config is not null) RunConfigValidator.Validate(config, runErrors, FieldName);
+                errors.AddAll(runErrors);
+                if (config is not null && runErrors.IsEmpty) // the accounting needs a trainable config
                 {
-                    if (point.Budget is { } budget) config = config with { Tokens = ModelSizing.TokensForCompute(config, budget) };
-                    RunConfigValidator.Validate(config, errors, FieldName);
                     var total = TransformerShape.TotalParameters(config);
                     if (total > limits.MaxParameters)
                         errors.Add(FieldName("dModel"), $"a run has {total:N0} parameters; the limit is {limits.MaxParameters:N0}");

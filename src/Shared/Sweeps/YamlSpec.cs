@@ -53,7 +53,8 @@ public static class YamlSpec
             public int FirstNode { get; } = firstNode;
             public AnchorName Anchor { get; } = anchor;
             public string? PendingKey { get; set; }
-            public int SubtreeDepth { get; set; }
+            /// <summary>Container levels in this subtree, itself included (an empty list is one level).</summary>
+            public int SubtreeDepth { get; set; } = 1;
         }
 
         private sealed record Anchored(JsonNode? Value, int Nodes, int Depth);
@@ -75,7 +76,8 @@ public static class YamlSpec
                 switch (e)
                 {
                     case Scalar scalar:
-                        done = Place(Count(1, ScalarValue(scalar)), scalar.Anchor, subtreeNodes: 1, subtreeDepth: 0, ref root);
+                        Reserve(1);
+                        done = Place(ScalarValue(scalar), scalar.Anchor, subtreeNodes: 1, subtreeDepth: 0, ref root);
                         break;
                     case MappingStart map:
                         Open(new JsonObject(), map.Anchor);
@@ -91,7 +93,8 @@ public static class YamlSpec
                         if (!_anchors.TryGetValue(alias.Value.Value, out var target))
                             throw new InvalidDataException($"uses the alias *{alias.Value} before its anchor is complete (an anchor may not contain itself)");
                         if (_open.Count + target.Depth > MaxDepth) throw TooDeep();
-                        done = Place(Count(target.Nodes, target.Value?.DeepClone()), AnchorName.Empty, target.Nodes, target.Depth, ref root);
+                        Reserve(target.Nodes); // before the copy is made
+                        done = Place(target.Value?.DeepClone(), AnchorName.Empty, target.Nodes, target.Depth, ref root);
                         break;
                     default:
                         throw new InvalidDataException("has a node YAML specs do not use");
@@ -107,8 +110,8 @@ public static class YamlSpec
             if (_open.TryPeek(out var parent) && parent.Container is JsonObject && parent.PendingKey is null)
                 throw new InvalidDataException("has a mapping key that is not a plain name");
             if (_open.Count >= MaxDepth) throw TooDeep();
-            Count(1, container);
-            _open.Push(new Frame(container, _nodes, anchor));
+            _open.Push(new Frame(container, _nodes, anchor)); // first, so the container counts in its own subtree
+            Reserve(1);
         }
 
         /// <summary>Puts a finished node into its parent (or makes it the root); true when the document is complete.</summary>
@@ -140,11 +143,10 @@ public static class YamlSpec
             return false;
         }
 
-        private T Count<T>(int nodes, T node)
+        private void Reserve(int nodes)
         {
             _nodes += nodes;
             if (_nodes > MaxNodes) throw new InvalidDataException($"has more than {MaxNodes:N0} values (counting each copy an alias makes)");
-            return node;
         }
 
         private static InvalidDataException TooDeep() => new($"nests deeper than {MaxDepth} levels");
