@@ -34,7 +34,7 @@ ChinchillaFitter.Fit(points.Take(20).ToList(), starts: ChinchillaFitter.DefaultS
 {
     var clock = Stopwatch.StartNew();
     var options = new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = bootstrap, Seed = 1, MaxThreads = threads };
-    var full = new ChinchillaLawFit(start) { FittedPoints = points };
+    var full = new ChinchillaLawFit(start, FlopsPerToken.SixN) { FittedPoints = points };
     var replicates = Bootstrap.Run(full, options);
     var seconds = clock.Elapsed.TotalSeconds;
     var alphas = replicates.Select(r => r.Parameters["alpha"]).Order().ToArray();

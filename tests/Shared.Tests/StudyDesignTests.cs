@@ -59,7 +59,7 @@ public class StudyDesignTests
             for (var heads = lowest; heads <= highest; heads++)
             {
                 var candidate = template with { DModel = heads * headDim, NLayers = layers, NHeads = heads };
-                var score = ModelSizing.Score(candidate, target, aspectRatio);
+                var score = ModelSizing.Score(TransformerShape.NonEmbeddingParameters(candidate), candidate, target, aspectRatio);
                 if (score < bestScore) (best, bestScore) = (candidate, score);
             }
         }

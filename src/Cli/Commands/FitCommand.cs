@@ -20,10 +20,16 @@ public static class FitCommand
         var delta = new Option<double>("--delta") { Description = "Huber delta on log residuals", DefaultValueFactory = _ => ChinchillaFitter.DefaultDelta };
         var noIrreducible = new Option<bool>("--no-irreducible") { Description = "compute law: fit L = A·C^-alpha without E" };
         var allPoints = new Option<bool>("--all-points") { Description = "compute law: fit every point, not only the compute-efficient frontier" };
+        var compute = new Option<string>("--compute")
+        {
+            Description = "exact: each point's flops column (allocations read F(N) off the points); 6ND: C = 6·N·D, as most papers report",
+            DefaultValueFactory = _ => "exact",
+        };
+        compute.AcceptOnlyFromAmong([.. FlopAccounting.ComputeNames.Keys]);
         var threads = new Option<int>("--threads") { Description = "threads (results do not depend on it)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("fit", "Fit a scaling law to points in a CSV file")
-            { file, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, threads, json };
+            { file, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, compute, threads, json };
 
         command.SetAction(parse =>
         {
@@ -42,6 +48,7 @@ public static class FitCommand
                 TargetCompute = parse.GetValue(target), Confidence = parse.GetValue(confidence), Delta = parse.GetValue(delta),
                 IrreducibleLoss = !parse.GetValue(noIrreducible), FrontierOnly = !parse.GetValue(allPoints),
                 MaxThreads = Math.Max(1, parse.GetValue(threads)),
+                Compute = FlopAccounting.ComputeNames[parse.GetValue(compute)!],
             };
             var result = errors.IsEmpty ? ScalingAnalysis.Run(points, options, errors) : null;
             if (result is null)

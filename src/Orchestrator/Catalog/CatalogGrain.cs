@@ -36,10 +36,11 @@ public sealed class CatalogGrain(CatalogQueries queries, SweepPoints sweepPoints
         var errors = new ValidationErrors();
         query.Validate(errors);
         if (!errors.IsEmpty) return new ScalingView([], null, errors.ToDictionary());
-        var (points, missing) = await sweepPoints.LoadAsync(query.SweepIds, query.GroupBy, CancellationToken.None);
+        var (points, missing, accounting) = await sweepPoints.LoadAsync(query.SweepIds, query.GroupBy, errors, CancellationToken.None);
         foreach (var id in missing) errors.Add("sweepIds", $"no sweep {id}");
         var options = new FitOptions
         {
+            Compute = accounting.Compute,
             Law = query.Law, Bootstrap = query.Bootstrap, TargetCompute = query.TargetCompute, Confidence = query.Confidence,
         };
         // The dashboard's fits need no key, so they share the bounded fitter with the API's (which also keeps the CPU

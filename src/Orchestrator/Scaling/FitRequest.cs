@@ -13,6 +13,9 @@ public sealed record FitRequest
     public double Delta { get; init; } = ChinchillaFitter.DefaultDelta;
     public bool IrreducibleLoss { get; init; } = true;
     public bool FrontierOnly { get; init; } = true;
+    /// <summary>With points: "exact" (each point's flops, F(N) read off them; 6·N·D where a point has none) or "6ND". Sweeps bring their own.</summary>
+    [System.Text.Json.Serialization.JsonConverter(typeof(ComputeConventionJson))]
+    public ComputeConvention Compute { get; init; } = ComputeConvention.Exact;
     public IReadOnlyList<FitPoint>? Points { get; init; }
     public IReadOnlyList<Guid>? SweepIds { get; init; }
     /// <summary>With sweeps: "sweep" (one group per sweep) or a run-config field such as "dModel"; null for one group.</summary>

@@ -49,18 +49,21 @@ public static class FitsApi
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The fit request is invalid");
 
         IReadOnlyList<ScalingPoint> points;
+        var compute = request.Compute;
         if (request.Points is not null)
         {
             points = request.Points.Select(p => new ScalingPoint(p.N, p.D, p.Loss, p.Flops, p.Group)).ToList();
         }
         else
         {
-            var (loaded, missing) = await sweepPoints.LoadAsync(request.SweepIds!, request.GroupBy, ct);
-            foreach (var id in missing) errors.Add("sweepIds", $"no sweep {id}");
-            points = loaded;
+            var loaded = await sweepPoints.LoadAsync(request.SweepIds!, request.GroupBy, errors, ct);
+            foreach (var id in loaded.Missing) errors.Add("sweepIds", $"no sweep {id}");
+            points = loaded.Points;
+            compute = loaded.Accounting.Compute; // the sweeps' own convention
         }
         var options = new FitOptions
         {
+            Compute = compute,
             Law = request.Law, Bootstrap = request.Bootstrap, Seed = request.Seed, TargetCompute = request.TargetCompute,
             Confidence = request.Confidence, Delta = request.Delta, IrreducibleLoss = request.IrreducibleLoss, FrontierOnly = request.FrontierOnly,
         };
@@ -102,7 +105,7 @@ public static class FitsApi
     private static FitRequest? FromCsv(string body, IQueryCollection query, ValidationErrors errors)
     {
         var points = ScalingCsv.Read(new StringReader(body), errors);
-        var known = new HashSet<string>(["law", "bootstrap", "seed", "targetCompute", "confidence", "delta", "irreducibleLoss", "frontierOnly"], StringComparer.Ordinal);
+        var known = new HashSet<string>(["law", "bootstrap", "seed", "targetCompute", "confidence", "delta", "irreducibleLoss", "frontierOnly", "compute"], StringComparer.Ordinal);
         foreach (var key in query.Keys.Where(k => !known.Contains(k))) errors.Add(key, $"unknown option; known: {string.Join(", ", known)}");
         T Get<T>(string key, T fallback, TryParse<T> parse)
         {
@@ -122,6 +125,7 @@ public static class FitsApi
             Delta = Get("delta", ChinchillaFitter.DefaultDelta, Double),
             IrreducibleLoss = Get("irreducibleLoss", true, bool.TryParse),
             FrontierOnly = Get("frontierOnly", true, bool.TryParse),
+            Compute = Get("compute", ComputeConvention.Exact, (string s, out ComputeConvention v) => FlopAccounting.ComputeNames.TryGetValue(s, out v)),
             Points = points.Select(p => new FitPoint(p.N, p.D, p.Loss, p.Flops, p.Group)).ToList(),
         };
         return errors.IsEmpty ? request : null;

@@ -3,26 +3,37 @@ using Microsoft.EntityFrameworkCore;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Runs;
 using ScaleLab.Scaling;
+using ScaleLab.Sweeps;
+using ScaleLab.Validation;
 
 namespace ScaleLab.Orchestrator.Scaling;
 
 /// <summary>
-/// Turns the succeeded runs of sweeps into scaling points: N = non-embedding parameters, D = tokens trained on,
-/// loss = final validation loss (training loss when a run has none), C = the run's training FLOPs.
+/// Turns the succeeded runs of sweeps into scaling points, counted as their study counts them: N = non-embedding or
+/// total parameters, C = the run's training FLOPs (exact, or 6·N·D), D = tokens trained on, loss = final validation
+/// loss (training loss when a run has none). Sweeps that count differently cannot be fitted together.
 /// </summary>
 public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
 {
-    public async Task<(IReadOnlyList<ScalingPoint> Points, IReadOnlyList<Guid> Missing)> LoadAsync(
-        IReadOnlyList<Guid> sweepIds, string? groupBy, CancellationToken ct)
+    public sealed record Loaded(IReadOnlyList<ScalingPoint> Points, IReadOnlyList<Guid> Missing, FlopAccounting Accounting);
+
+    public async Task<Loaded> LoadAsync(IReadOnlyList<Guid> sweepIds, string? groupBy, ValidationErrors errors, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sweeps = await db.Sweeps.AsNoTracking().Where(s => sweepIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
+        var records = await db.Sweeps.AsNoTracking().Where(s => sweepIds.Contains(s.Id)).Select(s => new { s.Id, s.Name, s.SpecJson }).ToListAsync(ct);
+        var sweeps = records.ToDictionary(s => s.Id, s => s.Name);
+        var accountings = records.Select(s => SweepSpecParser.Parse(s.SpecJson, new ValidationErrors())?.Counting ?? FlopAccounting.Default).Distinct().ToList();
+        if (accountings.Count > 1)
+            errors.Add("sweepIds", "these sweeps count N or compute differently (" + string.Join("; ", accountings.Select(a => $"{a.ParametersName} N, {a.ComputeName} compute")) +
+                "); fit them separately");
+        var accounting = accountings.FirstOrDefault() ?? FlopAccounting.Default;
         var runs = await db.Runs.AsNoTracking()
             .Where(r => sweepIds.Contains(r.SweepId) && r.Status == RunStatus.Succeeded)
             .OrderBy(r => r.CreatedAt).ToListAsync(ct);
         var points = runs
             .Where(r => (r.FinalValLoss ?? r.FinalLoss) is not null)
-            .Select(r => new ScalingPoint(r.NonEmbeddingParameters, r.TokensSeen, (r.FinalValLoss ?? r.FinalLoss)!.Value, r.PlannedFlops,
+            .Select(r => new ScalingPoint(accounting.Parameters == ParameterCount.Total ? r.TotalParameters : r.NonEmbeddingParameters,
+                r.TokensSeen, (r.FinalValLoss ?? r.FinalLoss)!.Value, r.PlannedFlops,
                 groupBy switch
                 {
                     null => null,
@@ -30,7 +41,7 @@ public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
                     _ => GroupValue(r.ConfigJson, groupBy),
                 }))
             .ToList();
-        return (points, sweepIds.Where(id => !sweeps.ContainsKey(id)).ToList());
+        return new Loaded(points, sweepIds.Where(id => !sweeps.ContainsKey(id)).ToList(), accounting);
     }
 
     private static string? GroupValue(string configJson, string field)

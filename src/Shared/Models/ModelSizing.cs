@@ -13,7 +13,8 @@ public static class ModelSizing
     public const int MaxLayers = 64;
 
     /// <remarks>The template's mixers must be known (<see cref="Mixers.AreKnown"/>): the expander checks before sizing.</remarks>
-    public static RunConfig ForParameters(RunConfig template, double targetParameters, int aspectRatio = 64, int headDim = 32)
+    public static RunConfig ForParameters(RunConfig template, double targetParameters, int aspectRatio = 64, int headDim = 32,
+        Scaling.ParameterCount count = Scaling.ParameterCount.NonEmbedding)
     {
         RunConfig? best = null;
         var bestScore = double.PositiveInfinity;
@@ -27,11 +28,13 @@ public static class ModelSizing
             // shape term can change: the best width of this depth is one of the two around the crossing. Finding
             // them by bisection makes sizing ~15 evaluations per depth instead of up to thousands (aspectRatio 1024
             // with headDim 8 spans 64 to 16,384 heads).
-            var above = FirstAtLeast(lowest, highest, heads => TransformerShape.NonEmbeddingParameters(Shape(heads), layerCounts) >= targetParameters);
+            long Count(RunConfig c) => TransformerShape.NonEmbeddingParameters(c, layerCounts)
+                + (count == Scaling.ParameterCount.Total ? TransformerShape.EmbeddingParameters(c) : 0);
+            var above = FirstAtLeast(lowest, highest, heads => Count(Shape(heads)) >= targetParameters);
             for (var heads = Math.Max(lowest, above - 1); heads <= Math.Min(highest, above); heads++)
             {
                 var candidate = Shape(heads);
-                var score = Score(candidate, targetParameters, aspectRatio);
+                var score = Score(Count(candidate), candidate, targetParameters, aspectRatio);
                 if (score < bestScore) (best, bestScore) = (candidate, score);
             }
         }
@@ -46,9 +49,9 @@ public static class ModelSizing
     }
 
     /// <summary>Size first; the distance from the aspect ratio breaks near ties.</summary>
-    internal static double Score(RunConfig candidate, double targetParameters, int aspectRatio)
+    internal static double Score(long parameters, RunConfig candidate, double targetParameters, int aspectRatio)
     {
-        var sizeMiss = Math.Abs(Math.Log(TransformerShape.NonEmbeddingParameters(candidate) / targetParameters));
+        var sizeMiss = Math.Abs(Math.Log(parameters / targetParameters));
         var shapeMiss = Math.Abs(Math.Log((double)candidate.DModel / (aspectRatio * candidate.NLayers)));
         return sizeMiss + 0.01 * shapeMiss;
     }
@@ -72,10 +75,10 @@ public static class ModelSizing
     /// </summary>
     public static double PriorOptimalParameters(double compute) => Math.Sqrt(compute / 120);
 
-    /// <summary>The token budget that spends <paramref name="compute"/> FLOPs on this config, in whole optimizer steps.</summary>
-    public static long TokensForCompute(RunConfig c, double compute)
+    /// <summary>The token budget that spends <paramref name="compute"/> FLOPs (as the study counts them) on this config, in whole optimizer steps.</summary>
+    public static long TokensForCompute(RunConfig c, double compute, Scaling.FlopAccounting? accounting = null)
     {
-        var steps = Math.Max(1, Math.Round(compute / TransformerShape.TrainingFlopsPerToken(c) / c.TokensPerStep));
+        var steps = Math.Max(1, Math.Round(compute / StudyAccounting.FlopsPerToken(c, accounting ?? Scaling.FlopAccounting.Default) / c.TokensPerStep));
         return (long)steps * c.TokensPerStep;
     }
 }

@@ -1,8 +1,8 @@
 namespace ScaleLab.Scaling;
 
 /// <summary>
-/// L(N, D) = E + A / N^α + B / D^β (Hoffmann et al. 2022), and the compute-optimal allocation it implies
-/// under C = 6·N·D.
+/// L(N, D) = E + A / N^α + B / D^β (Hoffmann et al. 2022), and the compute-optimal allocation it implies under a
+/// compute curve F(N) (C = F(N)·D; the paper's C = 6·N·D when F is 6N).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.ChinchillaLaw")]
 public sealed record ChinchillaLaw(
@@ -26,6 +26,24 @@ public sealed record ChinchillaLaw(
         var g = Math.Pow(Alpha * A / (Beta * B), 1 / (Alpha + Beta));
         var n = g * Math.Pow(compute / 6, NOptExponent);
         var d = Math.Pow(compute / 6, DOptExponent) / g;
+        return (n, d, Predict(n, d));
+    }
+
+    /// <summary>
+    /// The same under C = F(N)·D: minimise L(N, C / F(N)) over ln N numerically (MathNet's golden section), around the
+    /// 6ND optimum; L along the budget falls with N until data runs short and rises after, so it has one minimum.
+    /// </summary>
+    public (double N, double D, double Loss) ComputeOptimal(double compute, FlopsPerToken flops)
+    {
+        if (flops.IsSixN) return ComputeOptimal(compute);
+        var start = ComputeOptimal(compute).N;
+        if (!(double.IsFinite(start) && start > 0)) return (double.NaN, double.NaN, double.NaN);
+        double LossAt(double lnN) => Predict(Math.Exp(lnN), flops.Tokens(compute, Math.Exp(lnN)));
+        // F(N) is within a small factor of 6N, so the optimum is within a factor of e^8 of the 6ND one.
+        var best = MathNet.Numerics.Optimization.GoldenSectionMinimizer.Minimum(
+            MathNet.Numerics.Optimization.ObjectiveFunction.ScalarValue(LossAt), Math.Log(start) - 8, Math.Log(start) + 8, xTolerance: 1e-9);
+        var n = Math.Exp(best.MinimizingPoint);
+        var d = flops.Tokens(compute, n);
         return (n, d, Predict(n, d));
     }
 }

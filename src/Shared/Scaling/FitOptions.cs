@@ -29,6 +29,11 @@ public sealed record FitOptions
     [Id(7)] public bool FrontierOnly { get; init; } = true;
     /// <summary>Threads for independent starts and bootstrap refits; results do not depend on it.</summary>
     [Id(8)] public int MaxThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// How compute is counted: <see cref="ComputeConvention.Exact"/> takes each point's FLOPs (and reads F(N) off them
+    /// for allocations); <see cref="ComputeConvention.SixND"/> ignores them and uses C = 6·N·D.
+    /// </summary>
+    [Id(10)] public ComputeConvention Compute { get; init; } = ComputeConvention.Exact;
     /// <summary>Stops the fit between objective evaluations (a service bounds each fit's time with it); never serialized.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     [field: NonSerialized] public CancellationToken Cancellation { get; init; }

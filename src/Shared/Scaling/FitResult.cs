@@ -10,7 +10,8 @@ public sealed record FitResult(
     [property: Id(4)] double Confidence,
     [property: Id(5)] double TargetCompute,
     [property: Id(6)] IReadOnlyList<GroupFit> Groups,
-    [property: Id(7)] IReadOnlyList<FrontierCrossing> Crossings);
+    [property: Id(7)] IReadOnlyList<FrontierCrossing> Crossings,
+    [property: Id(8)] ComputeConvention Compute = ComputeConvention.Exact);
 
 /// <summary>
 /// The fit of one group. <see cref="Parameters"/> are the law's own (E, A, B, alpha, beta; or k_N, a, k_D, b for

@@ -42,6 +42,7 @@ public static class FitResultJson
             ["seed"] = result.Seed,
             ["confidence"] = result.Confidence,
             ["targetCompute"] = result.TargetCompute,
+            ["compute"] = result.Compute == ComputeConvention.SixND ? "6ND" : "exact",
         };
         if (result.Groups.Count == 1 && result.Groups[0].Group == "all")
         {

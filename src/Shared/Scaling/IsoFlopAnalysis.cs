@@ -27,8 +27,8 @@ public sealed record PowerLaw([property: Id(0)] double K, [property: Id(1)] doub
 
 /// <summary>
 /// Hoffmann et al.'s approach 2. Points are grouped into compute budgets (nearly equal C); per budget, loss is
-/// fitted as a parabola in ln N, whose vertex is N_opt(C) and D_opt(C) = C / (6·N_opt); then N_opt(C) = k·C^a
-/// and D_opt(C) = k'·C^b across budgets.
+/// fitted as a parabola in ln N, whose vertex is N_opt(C) and D_opt(C) = C / F(N_opt) under the study's compute
+/// curve F (6N under C = 6ND); then N_opt(C) = k·C^a and D_opt(C) = k'·C^b across budgets.
 /// </summary>
 public static class IsoFlopAnalysis
 {
@@ -49,7 +49,7 @@ public static class IsoFlopAnalysis
     }
 
     /// <summary>The profile of one budget, or null when its points do not bracket a minimum (no upward parabola).</summary>
-    public static IsoFlopProfile? Profile(IReadOnlyList<ScalingPoint> budget)
+    public static IsoFlopProfile? Profile(IReadOnlyList<ScalingPoint> budget, FlopsPerToken? flops = null)
     {
         if (budget.Select(p => p.N).Distinct().Count() < MinPointsPerBudget) return null;
         var lnN = budget.Select(p => Math.Log(p.N)).ToArray();
@@ -58,13 +58,13 @@ public static class IsoFlopAnalysis
         var x = -c[1] / (2 * c[2]);
         var compute = Math.Exp(budget.Average(p => Math.Log(p.Compute)));
         var nOpt = Math.Exp(x);
-        return new IsoFlopProfile(compute, budget.Count, c, nOpt, compute / (6 * nOpt), c[0] + c[1] * x + c[2] * x * x);
+        return new IsoFlopProfile(compute, budget.Count, c, nOpt, (flops ?? FlopsPerToken.SixN).Tokens(compute, nOpt), c[0] + c[1] * x + c[2] * x * x);
     }
 
     /// <summary>Profiles of every budget that has a minimum, and the two allocation laws (null with fewer than two such budgets).</summary>
-    public static (IReadOnlyList<IsoFlopProfile> Profiles, PowerLaw? NOpt, PowerLaw? DOpt) Fit(IReadOnlyList<ScalingPoint> points)
+    public static (IReadOnlyList<IsoFlopProfile> Profiles, PowerLaw? NOpt, PowerLaw? DOpt) Fit(IReadOnlyList<ScalingPoint> points, FlopsPerToken flops)
     {
-        var profiles = GroupByBudget(points).Select(Profile).OfType<IsoFlopProfile>().ToList();
+        var profiles = GroupByBudget(points).Select(b => Profile(b, flops)).OfType<IsoFlopProfile>().ToList();
         if (profiles.Count < 2) return (profiles, null, null);
         var compute = profiles.Select(p => p.Compute).ToList();
         return (profiles, PowerLaw.FitLogLog(compute, profiles.Select(p => p.NOpt).ToList()),

@@ -21,16 +21,23 @@ internal abstract record LawFit
     /// <summary>The points a bootstrap resamples from (the frontier for the compute law).</summary>
     public required IReadOnlyList<ScalingPoint> FittedPoints { get; init; }
 
-    public static LawFit For(IReadOnlyList<ScalingPoint> points, FitOptions options) => options.Law switch
+    /// <summary>Fits the law; allocations use the compute curve F(N) of these points (6N when they carry no FLOPs).</summary>
+    public static LawFit For(IReadOnlyList<ScalingPoint> points, FitOptions options)
     {
-        FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads, cancellation: options.Cancellation).Law) { FittedPoints = points },
-        FitLaw.Compute => ComputeLawFit.FitTo(points, options),
-        FitLaw.IsoFlop => IsoFlopLawFit.Create(points) ?? throw new ArgumentException("no IsoFLOP budget has a minimum"),
-        _ => throw new ArgumentOutOfRangeException(nameof(options)),
-    };
+        var flops = FlopsPerToken.From(points);
+        return options.Law switch
+        {
+            FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads, cancellation: options.Cancellation).Law, flops)
+                { FittedPoints = points },
+            FitLaw.Compute => ComputeLawFit.FitTo(points, options),
+            FitLaw.IsoFlop => IsoFlopLawFit.Create(points, flops) ?? throw new ArgumentException("no IsoFLOP budget has a minimum"),
+            _ => throw new ArgumentOutOfRangeException(nameof(options)),
+        };
+    }
 }
 
-internal sealed record ChinchillaLawFit(ChinchillaLaw Law) : LawFit
+/// <summary>Approach 3; allocations solve the budget under <see cref="Flops"/>, and the 6ND ones are reported beside them.</summary>
+internal sealed record ChinchillaLawFit(ChinchillaLaw Law, FlopsPerToken Flops) : LawFit
 {
     public override IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
     {
@@ -39,24 +46,25 @@ internal sealed record ChinchillaLawFit(ChinchillaLaw Law) : LawFit
 
     public override IReadOnlyDictionary<string, double> Derived(double targetCompute)
     {
-        var (n, d, loss) = Law.ComputeOptimal(targetCompute);
+        var (n, d, loss) = Law.ComputeOptimal(targetCompute, Flops);
+        var (n6, d6, _) = Law.ComputeOptimal(targetCompute);
         return new Dictionary<string, double>
         {
             ["a"] = Law.NOptExponent, ["b"] = Law.DOptExponent, ["N_opt"] = n, ["D_opt"] = d,
-            ["tokens_per_parameter"] = d / n, ["loss_at_target"] = loss,
+            ["tokens_per_parameter"] = d / n, ["loss_at_target"] = loss, ["N_opt_6ND"] = n6, ["D_opt_6ND"] = d6,
         };
     }
 
-    public override double LossAtCompute(double compute) => Law.ComputeOptimal(compute).Loss;
+    public override double LossAtCompute(double compute) => Law.ComputeOptimal(compute, Flops).Loss;
 
     public override (double N, double D)? AllocationAtCompute(double compute)
     {
-        var (n, d, _) = Law.ComputeOptimal(compute);
+        var (n, d, _) = Law.ComputeOptimal(compute, Flops);
         return (n, d);
     }
 
     public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
-        new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta, options.Cancellation)) { FittedPoints = resample };
+        new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta, options.Cancellation), Flops) { FittedPoints = resample };
 }
 
 internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
@@ -80,15 +88,15 @@ internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
         new ComputeLawFit(ComputeLawFitter.Refit(resample, Law, options.Delta, options.Cancellation)) { FittedPoints = resample };
 }
 
-internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, PowerLaw NOpt, PowerLaw DOpt, ComputeLaw Frontier) : LawFit
+internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, PowerLaw NOpt, PowerLaw DOpt, ComputeLaw Frontier, FlopsPerToken Flops) : LawFit
 {
-    public static IsoFlopLawFit? Create(IReadOnlyList<ScalingPoint> points)
+    public static IsoFlopLawFit? Create(IReadOnlyList<ScalingPoint> points, FlopsPerToken flops)
     {
-        var (profiles, nOpt, dOpt) = IsoFlopAnalysis.Fit(points);
+        var (profiles, nOpt, dOpt) = IsoFlopAnalysis.Fit(points, flops);
         if (nOpt is null || dOpt is null) return null;
         // The minima of the parabolas trace the compute-optimal loss; a power law through them compares groups.
         var minima = profiles.Select(p => new ScalingPoint(p.NOpt, p.DOpt, p.LossAtOpt, p.Compute)).ToList();
-        return new IsoFlopLawFit(profiles, nOpt, dOpt, ComputeLawFitter.Fit(minima, withIrreducible: false)) { FittedPoints = points };
+        return new IsoFlopLawFit(profiles, nOpt, dOpt, ComputeLawFitter.Fit(minima, withIrreducible: false), flops) { FittedPoints = points };
     }
 
     public override IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
@@ -98,18 +106,20 @@ internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, Powe
 
     public override IReadOnlyDictionary<string, double> Derived(double targetCompute)
     {
-        double n = NOpt.At(targetCompute), d = DOpt.At(targetCompute);
+        // D_opt is what the budget buys N_opt under the study's compute curve, as in each budget's own profile.
+        var (n, d) = AllocationAtCompute(targetCompute)!.Value;
         return new Dictionary<string, double>
         {
             ["N_opt"] = n, ["D_opt"] = d, ["tokens_per_parameter"] = d / n, ["loss_at_target"] = Frontier.Predict(targetCompute),
+            ["D_opt_6ND"] = targetCompute / (6 * n),
         };
     }
 
     public override double LossAtCompute(double compute) => Frontier.Predict(compute);
 
-    public override (double N, double D)? AllocationAtCompute(double compute) => (NOpt.At(compute), DOpt.At(compute));
+    public override (double N, double D)? AllocationAtCompute(double compute) => (NOpt.At(compute), Flops.Tokens(compute, NOpt.At(compute)));
 
     public override IReadOnlyList<IsoFlopProfile> Profiles => Budgets;
 
-    public override LawFit? Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) => Create(resample);
+    public override LawFit? Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) => Create(resample, Flops);
 }

@@ -16,6 +16,8 @@ public static class ScalingAnalysis
     {
         FitInputValidator.Validate(points, options, errors);
         if (!errors.IsEmpty) return null;
+        // Under C = 6ND the points' own FLOPs play no part: compute, budgets and allocations all follow 6·N·D.
+        if (options.Compute == ComputeConvention.SixND) points = points.Select(p => p with { Flops = null }).ToList();
 
         var target = options.TargetCompute ?? points.Max(p => p.Compute);
         var groups = points.GroupBy(p => p.Group ?? "all").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
@@ -45,6 +47,6 @@ public static class ScalingAnalysis
             crossings.Add(FrontierCrossings.Find(fits[i].Name, fits[i].Fit, fits[j].Name, fits[j].Fit, from, to));
 
         return new FitResult(options.Law, points.Count, options.Bootstrap, options.Seed, options.Confidence, target,
-            fits.Select(f => f.Result).ToList(), crossings);
+            fits.Select(f => f.Result).ToList(), crossings, options.Compute);
     }
 }

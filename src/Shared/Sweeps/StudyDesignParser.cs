@@ -127,6 +127,30 @@ internal static class StudyDesignParser
         return null;
     }
 
+    /// <summary>"accounting": {"parameters": "nonEmbedding"|"total", "compute": "exact"|"6ND"}; either may be left out.</summary>
+    public static Scaling.FlopAccounting? ReadAccounting(JsonNode node, ValidationErrors errors)
+    {
+        if (node is not JsonObject obj)
+        {
+            errors.Add("accounting", "must be an object: {\"parameters\": \"nonEmbedding\" or \"total\", \"compute\": \"exact\" or \"6ND\"}");
+            return null;
+        }
+        foreach (var (key, _) in obj)
+            if (key is not ("parameters" or "compute")) errors.Add($"accounting.{key}", "unknown field; expected parameters, compute");
+        var result = Scaling.FlopAccounting.Default;
+        if (obj["parameters"] is { } p)
+        {
+            if (p is JsonValue v && v.TryGetValue<string>(out var name) && Scaling.FlopAccounting.ParameterNames.TryGetValue(name, out var count)) result = result with { Parameters = count };
+            else errors.Add("accounting.parameters", "must be \"nonEmbedding\" (N without the embeddings, as Kaplan et al.) or \"total\" (as Hoffmann et al.)");
+        }
+        if (obj["compute"] is { } c)
+        {
+            if (c is JsonValue v && v.TryGetValue<string>(out var name) && Scaling.FlopAccounting.ComputeNames.TryGetValue(name, out var convention)) result = result with { Compute = convention };
+            else errors.Add("accounting.compute", "must be \"exact\" (the architecture's FLOPs per token, LM head and attention included) or \"6ND\"");
+        }
+        return result;
+    }
+
     private static readonly string[] EarlyStoppingFields = ["metric", "mode", "reductionFactor", "gracePeriod"];
 
     public static EarlyStopping? ReadEarlyStopping(JsonNode node, ValidationErrors errors)

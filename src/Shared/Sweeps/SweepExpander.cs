@@ -63,7 +63,7 @@ public static class SweepExpander
                 var config = SweepSpecParser.DeserializeConfig(node, errors, "axes", FieldName);
                 var runErrors = new ValidationErrors();
                 if (config is not null && point.Budget is { } budget && Mixers.AreKnown(config))
-                    config = config with { Tokens = ModelSizing.TokensForCompute(config, budget) };
+                    config = config with { Tokens = ModelSizing.TokensForCompute(config, budget, spec.Counting) };
                 if (config is not null) RunConfigValidator.Validate(config, runErrors, FieldName);
                 errors.AddAll(runErrors);
                 if (config is not null && runErrors.IsEmpty) // the accounting needs a trainable config
@@ -71,11 +71,11 @@ public static class SweepExpander
                     var total = TransformerShape.TotalParameters(config);
                     if (total > limits.MaxParameters)
                         errors.Add(FieldName("dModel"), $"a run has {total:N0} parameters; the limit is {limits.MaxParameters:N0}");
-                    var flops = TransformerShape.TrainingFlops(config);
+                    var flops = StudyAccounting.TrainingFlops(config, spec.Counting);
                     totalFlops += flops;
                     if (point.Budget is { } c && Math.Abs(flops / c - 1) > MaxBudgetMiss)
                         errors.Add(FieldName("tokens"), $"a budget of {c:E2} FLOPs cannot be met by {point.Name} in whole steps " +
-                            $"(one step costs {TransformerShape.TrainingFlopsPerToken(config) * config.TokensPerStep:E2}); raise the budget or shrink batchSize x seqLen");
+                            $"(one step costs {StudyAccounting.FlopsPerToken(config, spec.Counting) * config.TokensPerStep:E2}); raise the budget or shrink batchSize x seqLen");
                     var axisName = string.Join(", ", spec.Axes.Select((axis, a) => $"{axis.Parameter}={axis.Values[odometer[a]]}"));
                     var name = string.Join(", ", new[] { point.Name, axisName }.Where(s => s.Length > 0)) is { Length: > 0 } joined ? joined : "base";
                     var runId = RunIdFor(sweepId, config);
@@ -122,14 +122,14 @@ public static class SweepExpander
 
     private static IEnumerable<DesignPoint> DesignPoints(SweepSpec spec) => spec.Kind switch
     {
-        "isoflop" => IsoFlopPoints(spec.Base, spec.IsoFlop!),
+        "isoflop" => IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
         "ablation" => AblationPoints(spec.Ablation!),
         "random" => RandomPoints(spec.Random!),
         _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
     };
 
     /// <summary>Per budget, the sizes (given, or log-spaced around √(C/120)), shaped by <see cref="ModelSizing"/>; shapes that round to the same model are kept once.</summary>
-    private static IEnumerable<DesignPoint> IsoFlopPoints(RunConfig template, IsoFlopDesign design)
+    private static IEnumerable<DesignPoint> IsoFlopPoints(RunConfig template, IsoFlopDesign design, Scaling.FlopAccounting accounting)
     {
         for (var b = 0; b < design.Budgets.Count; b++)
         {
@@ -141,11 +141,11 @@ public static class SweepExpander
             var seen = new HashSet<(int, int)>();
             foreach (var target in targets)
             {
-                var shaped = ModelSizing.ForParameters(template, target, design.AspectRatio, design.HeadDim);
+                var shaped = ModelSizing.ForParameters(template, target, design.AspectRatio, design.HeadDim, accounting.Parameters);
                 if (!seen.Add((shaped.DModel, shaped.NLayers))) continue;
                 var origin = $"isoflop.budgets[{b}]";
                 yield return new DesignPoint(
-                    $"C={budget:0.##E+0}, N={TransformerShape.NonEmbeddingParameters(shaped):0.##E+0} (d={shaped.DModel}, L={shaped.NLayers})",
+                    $"C={budget:0.##E+0}, N={StudyAccounting.Parameters(shaped, accounting):0.##E+0} (d={shaped.DModel}, L={shaped.NLayers})",
                     new JsonObject { ["dModel"] = shaped.DModel, ["nLayers"] = shaped.NLayers, ["nHeads"] = shaped.NHeads },
                     new Dictionary<string, string> { ["dModel"] = origin, ["nLayers"] = origin, ["nHeads"] = origin, ["tokens"] = origin },
                     budget);

@@ -1,11 +1,16 @@
+using ScaleLab.Models;
 using ScaleLab.Runs;
 
 namespace ScaleLab.Sweeps;
 
-/// <summary>What a spec would run, before anything runs: each run's size, tokens, FLOPs and estimated device time.</summary>
+/// <summary>
+/// What a spec would run, before anything runs: each run's size, tokens, FLOPs and estimated device time.
+/// <see cref="TotalFlops"/> and each run's FLOPs are counted as the study counts them (<see cref="Parameters"/>,
+/// <see cref="Compute"/>); device time always follows the architecture's exact FLOPs, which is what the hardware does.
+/// </summary>
 public sealed record SweepPreview(
     string Name, string Kind, int RunCount, double TotalFlops, double DeviceFlopsPerSecond, int Slots,
-    double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRun> Runs)
+    double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRun> Runs, string Parameters, string Compute)
 {
     /// <summary>
     /// Device time is FLOPs over the throughput a slot sustains (measured: about 3e10 FLOP/s for these models on
@@ -14,11 +19,12 @@ public sealed record SweepPreview(
     /// </summary>
     public static SweepPreview Of(SweepSpec spec, IReadOnlyList<PlannedRun> runs, double deviceFlopsPerSecond, int slots)
     {
-        var total = runs.Sum(r => r.Flops);
-        return new SweepPreview(spec.Name, spec.Kind, runs.Count, total, deviceFlopsPerSecond, slots,
-            total / deviceFlopsPerSecond, total / deviceFlopsPerSecond / Math.Max(1, slots),
+        var device = runs.Sum(r => TransformerShape.TrainingFlops(r.Config)) / deviceFlopsPerSecond;
+        return new SweepPreview(spec.Name, spec.Kind, runs.Count, runs.Sum(r => r.Flops), deviceFlopsPerSecond, slots,
+            device, device / Math.Max(1, slots),
             runs.Select(r => new PreviewRun(r.Name, r.NonEmbeddingParameters, r.TotalParameters, r.Config.Tokens, r.Flops,
-                r.Flops / deviceFlopsPerSecond, r.Config)).ToList());
+                TransformerShape.TrainingFlops(r.Config) / deviceFlopsPerSecond, r.Config)).ToList(),
+            spec.Counting.ParametersName, spec.Counting.ComputeName);
     }
 }
 

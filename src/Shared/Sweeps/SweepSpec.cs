@@ -8,7 +8,12 @@ namespace ScaleLab.Sweeps;
 /// </summary>
 public sealed record SweepSpec(
     string Name, string Kind, int Priority, RunConfig Base, IReadOnlyList<SweepAxis> Axes,
-    IsoFlopDesign? IsoFlop = null, AblationDesign? Ablation = null, RandomDesign? Random = null, EarlyStopping? EarlyStopping = null);
+    IsoFlopDesign? IsoFlop = null, AblationDesign? Ablation = null, RandomDesign? Random = null, EarlyStopping? EarlyStopping = null,
+    Scaling.FlopAccounting? Accounting = null)
+{
+    /// <summary>How this study counts N and C: from design to fit (default: non-embedding N, the architecture's exact FLOPs).</summary>
+    public Scaling.FlopAccounting Counting => Accounting ?? Scaling.FlopAccounting.Default;
+}
 
 /// <summary>One varied field (its JSON name, e.g. "dModel") and the JSON text of each value it takes.</summary>
 public sealed record SweepAxis(string Parameter, IReadOnlyList<string> Values);

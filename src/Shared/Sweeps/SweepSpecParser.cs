@@ -11,7 +11,7 @@ public static partial class SweepSpecParser
 {
     public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "grid", "random", "isoflop", "ablation" };
 
-    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes", "isoflop", "ablation", "random", "earlyStopping"];
+    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes", "isoflop", "ablation", "random", "earlyStopping", "accounting"];
 
     /// <summary>JSON names of the run-config fields an axis may vary.</summary>
     public static IReadOnlySet<string> AxisParameters { get; } = typeof(RunConfig).GetProperties()
@@ -70,10 +70,11 @@ public static partial class SweepSpecParser
         var ablation = ReadSection(obj, "ablation", kind, errors, node => StudyDesignParser.ReadAblation(node, errors));
         var random = ReadSection(obj, "random", kind, errors, node => StudyDesignParser.ReadRandom(node, errors));
         var earlyStopping = obj["earlyStopping"] is { } es ? StudyDesignParser.ReadEarlyStopping(es, errors) : null;
+        var accounting = obj["accounting"] is { } acc ? StudyDesignParser.ReadAccounting(acc, errors) : null;
         foreach (var d in random?.Parameters ?? [])
             if (axes.Any(a => a.Parameter == d.Parameter)) errors.Add($"random.parameters.{d.Parameter}", "is also an axis; vary a field one way");
 
-        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes, isoFlop, ablation, random, earlyStopping) : null;
+        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes, isoFlop, ablation, random, earlyStopping, accounting) : null;
     }
 
     private static string? ReadString(JsonObject obj, string field, ValidationErrors errors, bool required)
