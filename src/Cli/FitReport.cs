@@ -23,6 +23,14 @@ public static class FitReport
                 foreach (var p in g.Profiles) profiles.AddRow(p.Compute.ToString("E2"), p.Points.ToString(), Format(p.NOpt), Format(p.DOpt), p.LossAtOpt.ToString("F4"));
                 console.Write(profiles);
             }
+            var residuals = new Table().Title(Markup.Escape($"Residuals · {g.Used.Count} points used, {g.DegreesOfFreedom} degrees of freedom"))
+                .AddColumns("N", "D", "C", "Loss", "Predicted", "ln(obs/pred)");
+            foreach (var r in g.Used)
+                residuals.AddRow(Format(r.Point.N), Format(r.Point.D), r.Point.Compute.ToString("E2"), r.Point.Loss.ToString("F4"), r.Predicted.ToString("F4"), r.LogResidual.ToString("+0.0000;-0.0000"));
+            console.Write(residuals);
+            foreach (var e in g.Excluded)
+                console.MarkupLine(Markup.Escape($"left out: N={Format(e.Point.N)}, D={Format(e.Point.D)}, loss {e.Point.Loss:F4}: {e.Reason}"));
+            foreach (var w in g.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
         }
         foreach (var c in result.Crossings)
             console.MarkupLine(Markup.Escape(c.Compute is { } x

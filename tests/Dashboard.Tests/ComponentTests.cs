@@ -23,6 +23,27 @@ public class ComponentTests : BunitContext
     }
 
     [Fact]
+    public void Fit_points_list_every_residual_the_degrees_of_freedom_and_the_points_left_out()
+    {
+        // Four IsoFLOP budgets' runs and one budget whose single size cannot make a profile.
+        var points = Fits.IsoFlopPoints().Append(new ScaleLab.Scaling.ScalingPoint(1e9, 1e13, 2.2, 6e22)).ToList();
+        var result = Fits.View(points, ScaleLab.Scaling.FitLaw.IsoFlop).Result!;
+        var g = result.Groups.Single();
+
+        var section = Render<FitPoints>(p => p.Add(c => c.Result, result));
+
+        Assert.Equal(20, section.FindAll("table.residuals tbody tr").Count);
+        Assert.Equal((20 - 3 * 4).ToString(), section.Find("[data-key=dof]").TextContent);
+        var excluded = section.Find("ul.excluded li").TextContent;
+        Assert.Contains("has 1 model size(s); a profile needs 3", excluded);
+        var first = g.Used[0];
+        Assert.Contains(first.LogResidual.ToString("+0.0000;-0.0000"), section.Find("table.residuals tbody tr").TextContent);
+
+        var warnings = Render<FitWarningList>(p => p.Add(c => c.Result, result));
+        Assert.Contains("1 of 21 points were left out", warnings.Find("#fit-warnings").TextContent);
+    }
+
+    [Fact]
     public void Crossings_name_the_compute_where_frontiers_cross_and_the_winner_beyond()
     {
         var crossings = Render<Crossings>(p => p.Add(c => c.Items,

@@ -64,6 +64,22 @@ public class ScalingChartsTests
     }
 }
 
+public class ResidualChartTests
+{
+    [Fact]
+    public void The_residual_chart_plots_each_used_point_against_compute_around_a_zero_line()
+    {
+        var result = Fits.View(Fits.IsoFlopPoints(), FitLaw.IsoFlop).Result!;
+        var series = ScalingCharts.Residuals(result);
+
+        var markers = series.Single(s => s.Kind == SeriesKind.Markers);
+        Assert.Equal(result.Groups[0].Used.Select(r => r.Point.Compute), markers.X);
+        Assert.Equal(result.Groups[0].Used.Select(r => r.LogResidual), markers.Y);
+        Assert.All(markers.Y, y => Assert.InRange(Math.Abs(y), 0, 0.05)); // noise-free points on parabolas: small residuals
+        Assert.Equal([0.0, 0.0], series.Single(s => s.Name == "zero").Y);
+    }
+}
+
 public class DegenerateFitTests
 {
     private static FitResult Degenerate() => new(FitLaw.Chinchilla, 6, 200, 1, 0.95, 3e9,
@@ -73,17 +89,6 @@ public class DegenerateFitTests
             new Dictionary<string, Estimate> { ["N_opt"] = new(double.NaN), ["a"] = new(-0.002) },
             [], 60, [new FrontierPoint(1e9, new Estimate(double.NaN), null, null), new FrontierPoint(2e9, new Estimate(2.5), null, null)]),
     ], []);
-
-    [Fact]
-    public void A_degenerate_fit_is_flagged_in_words()
-    {
-        var warnings = FitWarnings.For(Degenerate());
-
-        Assert.Equal(3, warnings.Count);
-        Assert.StartsWith("alpha = -39.2 is not positive: in these runs loss does not fall with model size", warnings[0]);
-        Assert.StartsWith("N_opt cannot be derived", warnings[1]);
-        Assert.StartsWith("only 60 of 200 bootstrap refits succeeded", warnings[2]);
-    }
 
     [Fact]
     public void Non_finite_values_become_gaps_in_charts_and_nulls_in_json()

@@ -89,6 +89,27 @@ public static class ScalingCharts
         return series;
     }
 
+    /// <summary>
+    /// Residuals ln(observed / predicted) of every point the fit used, against compute, one series per group, and
+    /// the zero line: structure here (a trend, a budget off on its own) says the law does not describe the runs.
+    /// </summary>
+    public static IReadOnlyList<ChartSeries> Residuals(FitResult result)
+    {
+        var series = new List<ChartSeries>();
+        for (var i = 0; i < result.Groups.Count; i++)
+        {
+            var g = result.Groups[i];
+            series.Add(new ChartSeries((result.Groups.Count == 1 ? "" : g.Group + " ") + "residuals",
+                g.Used.Select(r => r.Point.Compute).ToList(), g.Used.Select(r => r.LogResidual).ToList(), SeriesKind.Markers)
+            {
+                Color = i, Labels = g.Used.Select(r => $"N={r.Point.N:E2} D={r.Point.D:E2} loss {r.Point.Loss:F4}, predicted {r.Predicted:F4}").ToList(),
+            });
+        }
+        var all = result.Groups.SelectMany(g => g.Used).Select(r => r.Point.Compute).ToList();
+        if (all.Count > 0) series.Add(new ChartSeries("zero", [all.Min(), all.Max()], [0, 0]) { Color = 7, Dashed = true, ShowInLegend = false });
+        return series;
+    }
+
     /// <summary>A band edge where the fit has a value; a gap where it has none (a band around nothing would mislead).</summary>
     private static double Edge(Estimate estimate, double edge) => double.IsFinite(estimate.Value) ? edge : double.NaN;
 

@@ -17,7 +17,8 @@ public sealed record FitResult(
 /// The fit of one group. <see cref="Parameters"/> are the law's own (E, A, B, alpha, beta; or k_N, a, k_D, b for
 /// IsoFLOP); <see cref="Derived"/> are quantities computed from them (exponents of N_opt and D_opt, N_opt, D_opt,
 /// tokens per parameter and loss at the target compute). <see cref="Frontier"/> samples the predicted loss (and
-/// allocation) over compute with bootstrap bands, for drawing.
+/// allocation) over compute with bootstrap bands, for drawing. Residuals, excluded points, degrees of freedom
+/// (points used minus free parameters) and warnings say how far to trust it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Scaling.GroupFit")]
 public sealed record GroupFit(
@@ -27,7 +28,21 @@ public sealed record GroupFit(
     [property: Id(3)] IReadOnlyDictionary<string, Estimate> Derived,
     [property: Id(4)] IReadOnlyList<IsoFlopProfile> Profiles,
     [property: Id(5)] int BootstrapUsed,
-    [property: Id(6)] IReadOnlyList<FrontierPoint> Frontier);
+    [property: Id(6)] IReadOnlyList<FrontierPoint> Frontier,
+    [property: Id(7)] IReadOnlyList<PointResidual>? Residuals = null,
+    [property: Id(8)] IReadOnlyList<ExcludedPoint>? ExcludedPoints = null,
+    [property: Id(9)] int DegreesOfFreedom = 0,
+    [property: Id(10)] IReadOnlyList<string>? WarningList = null)
+{
+    /// <summary>The points the fit used, each with the law's prediction and ln(observed / predicted).</summary>
+    public IReadOnlyList<PointResidual> Used => Residuals ?? [];
+
+    /// <summary>Points of the group the fit left out, with the reason.</summary>
+    public IReadOnlyList<ExcludedPoint> Excluded => ExcludedPoints ?? [];
+
+    /// <summary>What to know before trusting this fit, in words (<see cref="FitWarnings"/>).</summary>
+    public IReadOnlyList<string> Warnings => WarningList ?? [];
+}
 
 /// <summary>
 /// Where two groups' predicted loss-vs-compute curves cross: <see cref="Compute"/> is the last crossing in the searched

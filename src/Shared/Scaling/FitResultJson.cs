@@ -66,7 +66,19 @@ public static class FitResultJson
 
     private static JsonObject WriteGroup(GroupFit g)
     {
-        var o = new JsonObject { ["groupPoints"] = g.Points };
+        var o = new JsonObject
+        {
+            ["groupPoints"] = g.Points, ["degreesOfFreedom"] = g.DegreesOfFreedom,
+            ["warnings"] = new JsonArray(g.Warnings.Select(w => (JsonNode)w).ToArray()),
+            ["residuals"] = new JsonArray(g.Used.Select(r => (JsonNode)new JsonObject
+            {
+                ["n"] = r.Point.N, ["d"] = r.Point.D, ["flops"] = r.Point.Compute, ["loss"] = r.Point.Loss, ["predicted"] = r.Predicted, ["logResidual"] = r.LogResidual,
+            }).ToArray()),
+            ["excluded"] = new JsonArray(g.Excluded.Select(e => (JsonNode)new JsonObject
+            {
+                ["n"] = e.Point.N, ["d"] = e.Point.D, ["flops"] = e.Point.Compute, ["loss"] = e.Point.Loss, ["reason"] = e.Reason,
+            }).ToArray()),
+        };
         foreach (var (key, e) in g.Parameters) o[key] = e.Value;
         if (g.BootstrapUsed > 0)
         {

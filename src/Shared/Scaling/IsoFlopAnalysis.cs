@@ -48,7 +48,7 @@ public static class IsoFlopAnalysis
         return groups;
     }
 
-    /// <summary>The profile of one budget, or null when its points do not bracket a minimum (no upward parabola).</summary>
+    /// <summary>The profile of one budget, or null when its points do not bracket a minimum (no upward parabola, or its vertex outside the sizes tried).</summary>
     public static IsoFlopProfile? Profile(IReadOnlyList<ScalingPoint> budget, FlopsPerToken? flops = null)
     {
         if (budget.Select(p => p.N).Distinct().Count() < MinPointsPerBudget) return null;
@@ -56,9 +56,20 @@ public static class IsoFlopAnalysis
         var c = global::MathNet.Numerics.Fit.Polynomial(lnN, budget.Select(p => p.Loss).ToArray(), 2); // c0 + c1·x + c2·x²
         if (!(c[2] > 0)) return null;
         var x = -c[1] / (2 * c[2]);
+        if (x < lnN.Min() || x > lnN.Max()) return null; // a vertex outside the sizes tried is a guess, not a measured minimum
         var compute = Math.Exp(budget.Average(p => Math.Log(p.Compute)));
         var nOpt = Math.Exp(x);
         return new IsoFlopProfile(compute, budget.Count, c, nOpt, (flops ?? FlopsPerToken.SixN).Tokens(compute, nOpt), c[0] + c[1] * x + c[2] * x * x);
+    }
+
+    /// <summary>Why a budget has no profile, in words for the points it leaves out.</summary>
+    public static string WhyNoProfile(IReadOnlyList<ScalingPoint> budget)
+    {
+        var compute = Math.Exp(budget.Average(p => Math.Log(p.Compute))).ToString("0.##E+0", System.Globalization.CultureInfo.InvariantCulture);
+        var sizes = budget.Select(p => p.N).Distinct().Count();
+        return sizes < MinPointsPerBudget
+            ? $"budget C={compute} has {sizes} model size(s); a profile needs {MinPointsPerBudget}"
+            : $"the losses of budget C={compute} do not bracket a minimum (no upward parabola in ln N with its vertex among the sizes tried)";
     }
 
     /// <summary>Profiles of every budget that has a minimum, and the two allocation laws (null with fewer than two such budgets).</summary>

@@ -21,6 +21,17 @@ internal abstract record LawFit
     /// <summary>The points a bootstrap resamples from (the frontier for the compute law).</summary>
     public required IReadOnlyList<ScalingPoint> FittedPoints { get; init; }
 
+    /// <summary>Free parameters the fit estimated from its points (for degrees of freedom).</summary>
+    public abstract int FreeParameters { get; }
+
+    /// <summary>Each point the fit used, with what the law predicts for it.</summary>
+    public abstract IReadOnlyList<PointResidual> Residuals();
+
+    /// <summary>Points of the group the law did not use, and why.</summary>
+    public virtual IReadOnlyList<ExcludedPoint> Excluded => [];
+
+    protected static PointResidual Residual(ScalingPoint p, double predicted) => new(p, predicted, Math.Log(p.Loss / predicted));
+
     /// <summary>Fits the law; allocations use the compute curve F(N) of these points (6N when they carry no FLOPs).</summary>
     public static LawFit For(IReadOnlyList<ScalingPoint> points, FitOptions options)
     {
@@ -29,7 +40,7 @@ internal abstract record LawFit
         {
             FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads, cancellation: options.Cancellation).Law, flops)
                 { FittedPoints = points },
-            FitLaw.Compute => ComputeLawFit.FitTo(points, options),
+            FitLaw.Compute => ComputeLawFit.FitTo(points, options) with { GroupPoints = points },
             FitLaw.IsoFlop => IsoFlopLawFit.Create(points, flops) ?? throw new ArgumentException("no IsoFLOP budget has a minimum"),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
         };
@@ -65,6 +76,10 @@ internal sealed record ChinchillaLawFit(ChinchillaLaw Law, FlopsPerToken Flops) 
 
     public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
         new ChinchillaLawFit(ChinchillaFitter.Refit(resample, Law, options.Delta, options.Cancellation), Flops) { FittedPoints = resample };
+
+    public override int FreeParameters => 5;
+
+    public override IReadOnlyList<PointResidual> Residuals() => FittedPoints.Select(p => Residual(p, Law.Predict(p.N, p.D))).ToList();
 }
 
 internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
@@ -86,6 +101,16 @@ internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
 
     public override LawFit Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) =>
         new ComputeLawFit(ComputeLawFitter.Refit(resample, Law, options.Delta, options.Cancellation)) { FittedPoints = resample };
+
+    /// <summary>Every point of the group, of which the fit may have used only the frontier.</summary>
+    public IReadOnlyList<ScalingPoint> GroupPoints { get; init; } = [];
+
+    public override int FreeParameters => Law.E == 0 ? 2 : 3;
+
+    public override IReadOnlyList<PointResidual> Residuals() => FittedPoints.Select(p => Residual(p, Law.Predict(p.Compute))).ToList();
+
+    public override IReadOnlyList<ExcludedPoint> Excluded => GroupPoints.Except(FittedPoints)
+        .Select(p => new ExcludedPoint(p, "they lie above the compute-efficient frontier (a run with less compute reached a lower loss)")).ToList();
 }
 
 internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, PowerLaw NOpt, PowerLaw DOpt, ComputeLaw Frontier, FlopsPerToken Flops) : LawFit
@@ -94,10 +119,22 @@ internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, Powe
     {
         var (profiles, nOpt, dOpt) = IsoFlopAnalysis.Fit(points, flops);
         if (nOpt is null || dOpt is null) return null;
-        // The minima of the parabolas trace the compute-optimal loss; a power law through them compares groups.
+        // The minima of the parabolas trace the compute-optimal loss. A parabola has no floor, so neither would a pure
+        // power law through its minima (it fell below the irreducible loss at 1e25): with enough budgets the frontier
+        // is L(C) = E + k·C^−γ; with fewer, loss is not extrapolated beyond the largest budget.
         var minima = profiles.Select(p => new ScalingPoint(p.NOpt, p.DOpt, p.LossAtOpt, p.Compute)).ToList();
-        return new IsoFlopLawFit(profiles, nOpt, dOpt, ComputeLawFitter.Fit(minima, withIrreducible: false), flops) { FittedPoints = points };
+        var floored = profiles.Count >= MinBudgetsForFloor;
+        return new IsoFlopLawFit(profiles, nOpt, dOpt, ComputeLawFitter.Fit(minima, withIrreducible: floored), flops)
+            { FittedPoints = points, ExtrapolatesLoss = floored };
     }
+
+    /// <summary>The floor term makes the frontier a three-parameter law: at least one budget more than that.</summary>
+    public const int MinBudgetsForFloor = 4;
+
+    /// <summary>Whether the frontier has a floor and so may predict loss beyond the largest budget.</summary>
+    public bool ExtrapolatesLoss { get; init; }
+
+    private double LargestBudget => Budgets.Max(b => b.Compute);
 
     public override IReadOnlyDictionary<string, double> Parameters => new Dictionary<string, double>
     {
@@ -110,16 +147,35 @@ internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, Powe
         var (n, d) = AllocationAtCompute(targetCompute)!.Value;
         return new Dictionary<string, double>
         {
-            ["N_opt"] = n, ["D_opt"] = d, ["tokens_per_parameter"] = d / n, ["loss_at_target"] = Frontier.Predict(targetCompute),
+            ["N_opt"] = n, ["D_opt"] = d, ["tokens_per_parameter"] = d / n, ["loss_at_target"] = LossAtCompute(targetCompute),
             ["D_opt_6ND"] = targetCompute / (6 * n),
         };
     }
 
-    public override double LossAtCompute(double compute) => Frontier.Predict(compute);
+    public override double LossAtCompute(double compute) =>
+        ExtrapolatesLoss || compute <= LargestBudget * (1 + 1e-9) ? Frontier.Predict(compute) : double.NaN;
 
     public override (double N, double D)? AllocationAtCompute(double compute) => (NOpt.At(compute), Flops.Tokens(compute, NOpt.At(compute)));
 
     public override IReadOnlyList<IsoFlopProfile> Profiles => Budgets;
 
     public override LawFit? Refit(IReadOnlyList<ScalingPoint> resample, FitOptions options) => Create(resample, Flops);
+
+    /// <summary>Three per parabola; the allocation laws are read off the vertices.</summary>
+    public override int FreeParameters => 3 * Budgets.Count;
+
+    public override IReadOnlyList<PointResidual> Residuals() =>
+        IsoFlopAnalysis.GroupByBudget(FittedPoints).Select(b => (Budget: b, Profile: IsoFlopAnalysis.Profile(b, Flops)))
+            .Where(x => x.Profile is not null)
+            .SelectMany(x => x.Budget.Select(p => Residual(p, Parabola(x.Profile!, p.N)))).ToList();
+
+    public override IReadOnlyList<ExcludedPoint> Excluded =>
+        IsoFlopAnalysis.GroupByBudget(FittedPoints).Where(b => IsoFlopAnalysis.Profile(b, Flops) is null)
+            .SelectMany(b => b.Select(p => new ExcludedPoint(p, IsoFlopAnalysis.WhyNoProfile(b)))).ToList();
+
+    private static double Parabola(IsoFlopProfile profile, double n)
+    {
+        var x = Math.Log(n);
+        return profile.Parabola[0] + profile.Parabola[1] * x + profile.Parabola[2] * x * x;
+    }
 }

@@ -32,10 +32,13 @@ public static class ScalingAnalysis
             var replicates = refits.Select(r => r.Parameters.Concat(r.Derived(target)).ToDictionary(kv => kv.Key, kv => kv.Value)).ToList();
             Estimate Estimate(string key, double value) =>
                 Scaling.Estimate.From(value, replicates.Select(r => r.GetValueOrDefault(key, double.NaN)).ToList(), options.Confidence);
+            var residuals = fit.Residuals();
             var result = new GroupFit(group.Key, groupPoints.Count,
                 fit.Parameters.ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
                 fit.Derived(target).ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
-                fit.Profiles, replicates.Count, FrontierCurve.Sample(fit, refits, grid, options.Confidence));
+                fit.Profiles, replicates.Count, FrontierCurve.Sample(fit, refits, grid, options.Confidence),
+                residuals, fit.Excluded, residuals.Count - fit.FreeParameters);
+            result = result with { WarningList = FitWarnings.For(options.Law, result, target, groupPoints.Max(p => p.Compute), options.Bootstrap) };
             fits.Add((group.Key, fit, result));
         }
 
