@@ -30,6 +30,7 @@ public static class FitReport
             console.Write(residuals);
             foreach (var e in g.Excluded)
                 console.MarkupLine(Markup.Escape($"left out: N={Format(e.Point.N)}, D={Format(e.Point.D)}, loss {e.Point.Loss:F4}: {e.Reason}"));
+            if (g.Rollout is { } rollout) console.MarkupLine(Markup.Escape("rollout: " + RolloutCheckText.Of(rollout)));
             foreach (var w in g.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
         }
         foreach (var c in result.Crossings)

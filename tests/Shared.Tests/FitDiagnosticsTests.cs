@@ -117,4 +117,42 @@ public class FitDiagnosticsTests
         Assert.All(g.Excluded, e => Assert.StartsWith("they lie above the compute-efficient frontier", e.Reason));
         Assert.Equal(g.Used.Count - 3, g.DegreesOfFreedom);
     }
+
+    [Theory]
+    [InlineData(FitLaw.Chinchilla)]
+    [InlineData(FitLaw.IsoFlop)]
+    public void The_rollout_check_predicts_the_held_out_largest_budget_when_the_law_holds(FitLaw law)
+    {
+        var points = Synthetic.IsoFlop(Synthetic.Hoffmann, FiveBudgets, 7, 0.002, 9);
+        var g = Run(points, new FitOptions { Law = law }).Groups.Single();
+
+        var r = g.Rollout!;
+        Assert.Null(r.Unavailable);
+        Assert.StartsWith("the largest budget, C=1E+20 (7 points)", r.HeldOut);
+        Assert.Equal(7, r.HeldOutPoints);
+        Assert.InRange(r.LossError!.Value, 0, 0.01);
+        if (law == FitLaw.IsoFlop) Assert.InRange(Math.Abs(r.NOptError!.Value), 0, 0.15);
+        Assert.DoesNotContain(g.Warnings, w => w.Contains("rollout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_rollout_check_fails_when_the_largest_budget_breaks_the_law()
+    {
+        // The largest budget's runs lose 6 % more than the law says: a regime the smaller budgets cannot foresee.
+        var points = Synthetic.IsoFlop(Synthetic.Hoffmann, FiveBudgets, 7, 0.002, 10)
+            .Select(p => p.Compute > 5e19 ? p with { Loss = p.Loss * 1.06 } : p).ToList();
+        var g = Run(points, new FitOptions { Law = FitLaw.Chinchilla }).Groups.Single();
+
+        Assert.InRange(g.Rollout!.LossError!.Value, 0.03, 0.08);
+        Assert.Contains(g.Warnings, w => w.StartsWith("the rollout check fails: refitted without the largest budget", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_grid_holds_out_its_largest_model()
+    {
+        var points = Synthetic.Grid(Synthetic.Hoffmann, Synthetic.LogSpace(1e7, 1e10, 6), Synthetic.LogSpace(1e9, 1e12, 6), 0.005, 11);
+        var r = Run(points, new FitOptions { Law = FitLaw.Chinchilla }).Groups.Single().Rollout!;
+        Assert.StartsWith("the largest model, N=1E+10 (6 points)", r.HeldOut);
+        Assert.InRange(r.LossError!.Value, 0, 0.02);
+    }
 }

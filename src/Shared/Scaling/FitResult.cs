@@ -32,7 +32,8 @@ public sealed record GroupFit(
     [property: Id(7)] IReadOnlyList<PointResidual>? Residuals = null,
     [property: Id(8)] IReadOnlyList<ExcludedPoint>? ExcludedPoints = null,
     [property: Id(9)] int DegreesOfFreedom = 0,
-    [property: Id(10)] IReadOnlyList<string>? WarningList = null)
+    [property: Id(10)] IReadOnlyList<string>? WarningList = null,
+    [property: Id(11)] RolloutCheck? Rollout = null)
 {
     /// <summary>The points the fit used, each with the law's prediction and ln(observed / predicted).</summary>
     public IReadOnlyList<PointResidual> Used => Residuals ?? [];

@@ -74,6 +74,10 @@ public static class FitResultJson
             {
                 ["n"] = r.Point.N, ["d"] = r.Point.D, ["flops"] = r.Point.Compute, ["loss"] = r.Point.Loss, ["predicted"] = r.Predicted, ["logResidual"] = r.LogResidual,
             }).ToArray()),
+            ["rollout"] = g.Rollout is not { } r ? null : new JsonObject
+            {
+                ["heldOut"] = r.HeldOut, ["heldOutPoints"] = r.HeldOutPoints, ["lossError"] = r.LossError, ["N_optError"] = r.NOptError, ["unavailable"] = r.Unavailable,
+            },
             ["excluded"] = new JsonArray(g.Excluded.Select(e => (JsonNode)new JsonObject
             {
                 ["n"] = e.Point.N, ["d"] = e.Point.D, ["flops"] = e.Point.Compute, ["loss"] = e.Point.Loss, ["reason"] = e.Reason,

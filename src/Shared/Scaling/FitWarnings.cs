@@ -17,6 +17,9 @@ public static class FitWarnings
     /// <summary>Tokens per parameter outside this range is not a real allocation (Chinchilla is ~20).</summary>
     public const double MinTokensPerParameter = 0.1, MaxTokensPerParameter = 1e5;
 
+    /// <summary>A rollout that misses the held-out loss by more than 2 % (mean |ln|), or N_opt by more than 25 %, fails.</summary>
+    public const double MaxRolloutLossError = 0.02, MaxRolloutNOptError = 0.223;
+
     public static IReadOnlyList<string> For(FitLaw law, GroupFit g, double targetCompute, double maxCompute, int bootstrapAsked)
     {
         var warnings = new List<string>();
@@ -53,6 +56,10 @@ public static class FitWarnings
             warnings.Add($"tokens_per_parameter = {F(tpp.Value)} at the target is not a real allocation (Chinchilla's is about 20): the law's optimum lies far outside the data.");
         if (g.Derived.TryGetValue("loss_at_target", out var loss) && g.Parameters.TryGetValue("E", out var floor) && loss.Value < floor.Value)
             warnings.Add($"loss_at_target = {F(loss.Value)} is below the irreducible loss E = {F(floor.Value)}, which no model can reach.");
+        if (g.Rollout is { LossError: > MaxRolloutLossError } r)
+            warnings.Add($"the rollout check fails: refitted without {r.HeldOut}, the law misses its loss by {r.LossError:P1} on average; do not trust extrapolation.");
+        if (g.Rollout is { NOptError: { } nError } r2 && Math.Abs(nError) > MaxRolloutNOptError)
+            warnings.Add($"the rollout check fails: refitted without {r2.HeldOut}, the law puts its N_opt {Math.Exp(nError):0.##}x where that budget's own minimum is.");
         if (bootstrapAsked > 0 && g.BootstrapUsed < bootstrapAsked / 2)
             warnings.Add($"only {g.BootstrapUsed} of {bootstrapAsked} bootstrap refits succeeded; the intervals rest on few resamples.");
         return warnings;

@@ -30,6 +30,9 @@ internal abstract record LawFit
     /// <summary>Points of the group the law did not use, and why.</summary>
     public virtual IReadOnlyList<ExcludedPoint> Excluded => [];
 
+    /// <summary>The loss the law predicts for a run like this one; null for laws that do not predict single runs (IsoFLOP).</summary>
+    public virtual double? PredictLoss(ScalingPoint p) => null;
+
     protected static PointResidual Residual(ScalingPoint p, double predicted) => new(p, predicted, Math.Log(p.Loss / predicted));
 
     /// <summary>Fits the law; allocations use the compute curve F(N) of these points (6N when they carry no FLOPs).</summary>
@@ -79,6 +82,8 @@ internal sealed record ChinchillaLawFit(ChinchillaLaw Law, FlopsPerToken Flops) 
 
     public override int FreeParameters => 5;
 
+    public override double? PredictLoss(ScalingPoint p) => Law.Predict(p.N, p.D);
+
     public override IReadOnlyList<PointResidual> Residuals() => FittedPoints.Select(p => Residual(p, Law.Predict(p.N, p.D))).ToList();
 }
 
@@ -106,6 +111,8 @@ internal sealed record ComputeLawFit(ComputeLaw Law) : LawFit
     public IReadOnlyList<ScalingPoint> GroupPoints { get; init; } = [];
 
     public override int FreeParameters => Law.E == 0 ? 2 : 3;
+
+    public override double? PredictLoss(ScalingPoint p) => Law.Predict(p.Compute);
 
     public override IReadOnlyList<PointResidual> Residuals() => FittedPoints.Select(p => Residual(p, Law.Predict(p.Compute))).ToList();
 

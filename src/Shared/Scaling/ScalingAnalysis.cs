@@ -37,7 +37,7 @@ public static class ScalingAnalysis
                 fit.Parameters.ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
                 fit.Derived(target).ToDictionary(kv => kv.Key, kv => Estimate(kv.Key, kv.Value)),
                 fit.Profiles, replicates.Count, FrontierCurve.Sample(fit, refits, grid, options.Confidence),
-                residuals, fit.Excluded, residuals.Count - fit.FreeParameters);
+                residuals, fit.Excluded, residuals.Count - fit.FreeParameters, Rollout: Scaling.Rollout.Check(fit, fit.FittedPoints, options));
             result = result with { WarningList = FitWarnings.For(options.Law, result, target, groupPoints.Max(p => p.Compute), options.Bootstrap) };
             fits.Add((group.Key, fit, result));
         }
