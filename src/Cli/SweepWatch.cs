@@ -56,7 +56,7 @@ public static class SweepWatch
 
     public static Table ResultsTable(SweepDetail detail)
     {
-        var table = new Table().Title($"Sweep {Markup.Escape(detail.Sweep.Name)}: {detail.Sweep.Status}")
+        var table = new Table().Title($"Sweep {Markup.Escape(detail.Sweep.Name)}: {Markup.Escape(detail.Sweep.StatusText)}")
             .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Final loss", "Val loss", "Status");
         foreach (var r in detail.Runs)
             table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.PlannedTokens.ToString("N0"),

@@ -17,7 +17,7 @@ public static class SweepsCommand
             var table = new Table().Title($"Sweeps (page {result.PageNumber}, {result.Total} in all)")
                 .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)");
             foreach (var s in result.Items)
-                table.AddRow(s.Id.ToString(), Markup.Escape(s.Name), s.Kind, s.Status.ToString(), $"{s.RunsFinished}/{s.RunCount}",
+                table.AddRow(s.Id.ToString(), Markup.Escape(s.Name), s.Kind, s.StatusText, $"{s.RunsFinished}/{s.RunCount}",
                     s.RunsFailed.ToString(), s.PlannedFlops.ToString("E2"), s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"));
             AnsiConsole.Write(table);
             return 0;

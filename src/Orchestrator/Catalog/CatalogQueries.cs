@@ -30,7 +30,10 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
             .GroupBy(r => r.SweepId)
             .Select(g => new { g.Key, Flops = g.Sum(r => r.PlannedFlops * r.StepsDone / r.TotalSteps) })
             .ToDictionaryAsync(g => g.Key, g => g.Flops, ct);
-        return new Page<SweepSummary>(rows.Select(s => ToSummary(s) with { UsedFlops = used.GetValueOrDefault(s.Id) }).ToList(), total, pageNumber, pageSize);
+        var stopped = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.SweepId) && r.Status == RunStatus.Stopped)
+            .GroupBy(r => r.SweepId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        return new Page<SweepSummary>(rows.Select(s => ToSummary(s) with { UsedFlops = used.GetValueOrDefault(s.Id), RunsStopped = stopped.GetValueOrDefault(s.Id) }).ToList(),
+            total, pageNumber, pageSize);
     }
 
     public async Task<SweepDetail?> GetSweepAsync(Guid sweepId, CancellationToken ct = default)
@@ -40,7 +43,7 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         if (sweep is null) return null;
         var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Name).ToListAsync(ct);
-        return new SweepDetail(ToSummary(sweep), sweep.SpecJson, runs.Select(ToSummary).ToList());
+        return new SweepDetail(ToSummary(sweep) with { RunsStopped = runs.Count(r => r.Status == RunStatus.Stopped) }, sweep.SpecJson, runs.Select(ToSummary).ToList());
     }
 
     /// <summary>A sweep's runs with their configs and final validation loss (succeeded runs only are scored), or null.</summary>
@@ -51,7 +54,7 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId).OrderBy(r => r.CreatedAt).ThenBy(r => r.Name)
             .Select(r => new { r.Id, r.ConfigJson, r.Status, r.FinalValLoss }).ToListAsync(ct);
         return runs.Select(r => new Analysis.ScoredRun(r.Id, JsonSerializer.Deserialize<RunConfig>(r.ConfigJson, SpecJson.Options)!,
-            r.Status == RunStatus.Succeeded ? r.FinalValLoss : null)).ToList();
+            r.Status == RunStatus.Succeeded ? r.FinalValLoss : null, r.Status)).ToList();
     }
 
     public async Task<IReadOnlyList<RunSummary>> GetRecentFailuresAsync(int count, CancellationToken ct = default)

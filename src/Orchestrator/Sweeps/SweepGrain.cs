@@ -41,6 +41,10 @@ public sealed class SweepGrain(
         {
             Accepted = true, Priority = spec.Priority, RunCount = runs.Count, Unfinished = runs.Select(r => r.RunId).ToHashSet(),
             EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256,
+            // Early stopping ranks a run only among its own arm's runs, so it can never decide an ablation by itself.
+            ArmOf = spec.Kind == "ablation" && spec.EarlyStopping is not null
+                ? runs.Zip(ScaleLab.Analysis.ArmComparison.ArmLabels(runs.Select(r => r.Config).ToList())).ToDictionary(p => p.First.RunId, p => p.Second)
+                : [],
         };
         await state.WriteStateAsync();
 
@@ -73,23 +77,9 @@ public sealed class SweepGrain(
         var rule = state.State.EarlyStopping;
         if (rule is null || state.State.Cancelled || !state.State.Unfinished.Contains(runId) || !metrics.TryGetValue(rule.Metric, out var value))
             return null;
-        var judged = state.State.JudgedThrough.GetValueOrDefault(runId);
-        // Every rung this run has passed since it was last judged (a resumed run may skip some), judged by this value.
-        var due = rule.Rungs(totalSteps).Where(r => r <= step && r > judged).ToList();
-        if (due.Count == 0) return null;
-        string? verdict = null;
-        foreach (var rung in due)
-        {
-            var recorded = state.State.Rungs.TryGetValue(rung, out var list) ? list : state.State.Rungs[rung] = [];
-            recorded.Add(value);
-            if (rule.ShouldStop(value, recorded))
-            {
-                verdict = $"stopped early at step {step} (rung {rung}): {rule.Metric} {value:G4} is outside the best 1/{rule.ReductionFactor} of the {recorded.Count} runs that reached that rung";
-                break;
-            }
-        }
-        state.State.JudgedThrough[runId] = due[^1];
-        await state.WriteStateAsync();
+        var judgedBefore = state.State.JudgedThrough.GetValueOrDefault(runId);
+        var verdict = new SuccessiveHalving(rule, state.State.RungsByArm, state.State.JudgedThrough, state.State.ArmOf).Judge(runId, step, totalSteps, value);
+        if (state.State.JudgedThrough.GetValueOrDefault(runId) != judgedBefore) await state.WriteStateAsync();
         return verdict;
     }
 

@@ -15,11 +15,15 @@ public sealed class SweepState
     [Id(6)] public bool Cancelled { get; set; }
     /// <summary>The spec's early-stopping rule, if any.</summary>
     [Id(7)] public EarlyStopping? EarlyStopping { get; set; }
-    /// <summary>ASHA's record: the metric values reported at each rung (by rung step).</summary>
+    /// <summary>ASHA's record of sweeps accepted before ranking was per arm (by rung step); kept so their state still reads.</summary>
     [Id(8)] public Dictionary<int, List<double>> Rungs { get; set; } = [];
     /// <summary>The highest rung each run has been judged at.</summary>
     [Id(9)] public Dictionary<Guid, int> JudgedThrough { get; set; } = [];
     [Id(10)] public int Stopped { get; set; }
     /// <summary>SHA-256 of the accepted spec, so a repeated submission can tell a replay from a different spec (null for sweeps accepted before it was kept).</summary>
     [Id(11)] public string? SpecSha256 { get; set; }
+    /// <summary>ASHA's record: the metric values reported at each rung, by "arm@rung" (<see cref="ScaleLab.Sweeps.SuccessiveHalving"/>).</summary>
+    [Id(12)] public Dictionary<string, List<double>> RungsByArm { get; set; } = [];
+    /// <summary>The ablation arm of each run (absent: one arm, the whole sweep).</summary>
+    [Id(13)] public Dictionary<Guid, string> ArmOf { get; set; } = [];
 }

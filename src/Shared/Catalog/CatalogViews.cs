@@ -20,7 +20,12 @@ public sealed record SweepSummary(
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
     [property: Id(10)] double UsedFlops = 0,
-    [property: Id(11)] string Owner = "");
+    [property: Id(11)] string Owner = "",
+    [property: Id(12)] int RunsStopped = 0)
+{
+    /// <summary>The status as people read it: "Succeeded, 24 stopped early" when early stopping ended runs.</summary>
+    public string StatusText => RunsStopped > 0 ? $"{Status}, {RunsStopped} stopped early" : Status.ToString();
+}
 
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.SweepDetail")]
 public sealed record SweepDetail(
