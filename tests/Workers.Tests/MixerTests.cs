@@ -120,21 +120,29 @@ public class MixerTests
         Assert.True(actual.allclose(expected, rtol: 1e-4, atol: 1e-4), $"max error {(actual - expected).abs().max().item<float>()}");
     }
 
-    [Fact]
-    public void Sliding_window_attention_equals_full_attention_under_a_band_mask()
+    /// <summary>
+    /// Every combination that matters: rotated or not (without rotation the heads are a strided view), and T a multiple
+    /// of the window or not (then no padding copies them) — the unrotated multiple once crashed on `.view`.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 80)]
+    [InlineData(false, 80)]
+    [InlineData(true, 72)]
+    [InlineData(false, 72)]
+    public void Sliding_window_attention_equals_full_attention_under_a_band_mask(bool rotary, int length)
     {
         manual_seed(17);
         var config = Tiny("sliding-window", "taylor");
-        using var attention = new SlidingWindowAttention(32, 4, window: 24, rotary: true);
+        using var attention = new SlidingWindowAttention(32, 4, window: 24, rotary: rotary);
         using var _ = no_grad();
-        var x = randn(2, 80, 32);
+        var x = randn(2, length, 32);
         var actual = attention.forward(x);
 
         // The reference: ordinary attention over all T keys, masked to the band i - w < j <= i.
         var qkv = attention.named_children().OfType<(string, nn.Module)>().First(c => c.Item1 == "qkv").Item2 as TorchSharp.Modules.Linear;
-        var (q, kk, v) = AttentionHeads.Project(qkv!, x, 4, rotary: true);
-        var i = arange(80).view(80, 1);
-        var j = arange(80).view(1, 80);
+        var (q, kk, v) = AttentionHeads.Project(qkv!, x, 4, rotary: rotary);
+        var i = arange(length).view(length, 1);
+        var j = arange(length).view(1, length);
         var band = (j <= i).logical_and(j > i - config.Window);
         var expected = attention.OutputProjection.forward(AttentionHeads.Merge(nn.functional.scaled_dot_product_attention(q, kk, v, attn_mask: band)));
 

@@ -34,12 +34,14 @@ public sealed class SlidingWindowAttention : nn.Module<Tensor, Tensor>, IResidua
         var n = (t + w - 1) / w;                                                           // blocks
         var pad = n * w - t;
         var hs = q.shape[3];
-        Tensor Blocks(Tensor z) => nn.functional.pad(z, [0, 0, 0, pad]).view(b, _heads * n, w, hs); // (B, nh·n, w, hs)
+        // reshape, not view: without rotation the heads are a strided view of the projection, and when T is a
+        // multiple of the window the pad is a no-op that returns that view unchanged.
+        Tensor Blocks(Tensor z) => nn.functional.pad(z, [0, 0, 0, pad]).reshape(b, _heads * n, w, hs); // (B, nh·n, w, hs)
         var qb = Blocks(q);
         // Keys and values of the previous block (zeros before the first) followed by this block's: (B, nh·n, 2w, hs).
         Tensor WithPrevious(Tensor z)
         {
-            var blocks = nn.functional.pad(z, [0, 0, 0, pad]).view(b, _heads, n, w, hs);
+            var blocks = nn.functional.pad(z, [0, 0, 0, pad]).reshape(b, _heads, n, w, hs);
             var previous = nn.functional.pad(blocks, [0, 0, 0, 0, 1, 0])[.., .., ..(int)n];
             return cat([previous, blocks], dim: 3).view(b, _heads * n, 2 * w, hs);
         }
