@@ -22,7 +22,7 @@ public class TransformerShapeTests
     [InlineData("softmax", 4 * 64 * 64)]
     [InlineData("sliding-window", 4 * 64 * 64)]
     [InlineData("linear", 2 * 64 * 4 * 16 + 2 * 64 * 64)]                                   // W_q, W_k: d -> H·f; W_v, W_o
-    [InlineData("gla", 5 * 64 * 64 + 2 * 16 * 64 + 64 + 16)]                                // + low-rank gate (+bias) + head-norm gain
+    [InlineData("gla", 2 * 64 * 32 + 3 * 64 * 64 + 16 * (64 + 32) + 32 + 64 / 4)]           // W_q, W_k: d -> d/2; W_v, W_r, W_o; low-rank gate (+bias); head-norm gain
     [InlineData("mamba", 64 * (2 * 128 + 2 * 16 + 4) + 128 * 64 + (128 + 32) * 4 + (128 + 32) + 3 * 4 + 128)]
     public void Each_mixer_has_its_documented_parameter_count(string mixer, long expected)
     {

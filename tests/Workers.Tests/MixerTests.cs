@@ -148,4 +148,31 @@ public class MixerTests
 
         Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-5), $"max error {(actual - expected).abs().max().item<float>()}");
     }
+
+    [Fact]
+    public void Gla_has_the_papers_shape_by_default()
+    {
+        var config = new RunConfig { Mixer = "gla", DModel = 64, NHeads = 8 };
+        Assert.Equal((4, 32), (config.GlaHeads, config.GlaKeyDim));           // 4 heads, d_k = d/2, whatever nHeads says
+        using var gla = (GatedLinearAttention)MixerFactory.Create("gla", config);
+        var shapes = gla.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        Assert.Equal([32L, 64L], shapes["wq.weight"]);
+        Assert.Equal([32L, 64L], shapes["wk.weight"]);
+        Assert.Equal([64L, 64L], shapes["wv.weight"]);
+        Assert.Equal([32L, 16L], shapes["gateUp.weight"]);
+        Assert.Equal([16L], shapes["headNorm.weight"]);                         // d/H of the values
+    }
+
+    [Fact]
+    public void Mamba_keeps_its_convolution_init_and_the_mamba2_state_size()
+    {
+        var config = new RunConfig { Mixer = "mamba", DModel = 64, NHeads = 4, NLayers = 1 };
+        Assert.Equal(64, config.StateSize);
+        using var model = new DecoderLM(config);
+        var conv = model.named_parameters().Single(p => p.name.EndsWith("convWeight", StringComparison.Ordinal)).parameter;
+        // PyTorch's default for a depthwise conv of 4 taps: U(-1/2, 1/2), std 0.29; N(0, 0.02) would give 0.02.
+        Assert.InRange(conv.std().item<float>(), 0.2, 0.4);
+        var projection = model.named_parameters().First(p => p.name.EndsWith("inProj.weight", StringComparison.Ordinal)).parameter;
+        Assert.InRange(projection.std().item<float>(), 0.018, 0.022);        // linear weights still N(0, 0.02)
+    }
 }

@@ -16,7 +16,7 @@ public static class MixerAccounting
         {
             Mixers.Softmax or Mixers.SlidingWindow => 4 * d * d,                      // W_qkv, W_o
             Mixers.Linear => 2 * d * heads * c.FeatureDim + 2 * d * d,                // W_q, W_k (d → H·f), W_v, W_o
-            Mixers.Gla => 5 * d * d + 2 * Mixers.GlaGateRank * d + d + d / heads,     // W_q,k,v,gate,o; low-rank α (+bias); head-norm gain
+            Mixers.Gla => GlaMatmulParameters(c) + c.GlaKeyDim + d / c.GlaHeads,     // + the gate's bias; head-norm gain
             Mixers.Mamba => MambaMatmulParameters(c) + MambaConvChannels(c) + 3 * heads + MambaInner(c), // + conv bias, dt bias, A, D; norm gain
             _ => throw new ArgumentOutOfRangeException(nameof(mixer), mixer, "not a layer mixer"),
         };
@@ -30,7 +30,7 @@ public static class MixerAccounting
         {
             Mixers.Softmax or Mixers.SlidingWindow => 4 * d * d,
             Mixers.Linear => 2 * d * c.NHeads * c.FeatureDim + 2 * d * d,
-            Mixers.Gla => 5 * d * d + 2 * Mixers.GlaGateRank * d,
+            Mixers.Gla => GlaMatmulParameters(c),
             Mixers.Mamba => MambaMatmulParameters(c),
             _ => throw new ArgumentOutOfRangeException(nameof(mixer), mixer, "not a layer mixer"),
         };
@@ -49,10 +49,17 @@ public static class MixerAccounting
             Mixers.Softmax => 12 * d * c.SeqLen,                                         // QKᵀ and AV: 2 x 2·d·T, x3
             Mixers.SlidingWindow => 12 * d * Math.Min(c.Window, c.SeqLen),
             Mixers.Linear => 12.0 * c.NHeads * Mixers.FeatureSize(c) * (head + 1),       // S += φ(k)vᵀ, z += φ(k); read φ(q)ᵀS, φ(q)ᵀz
-            Mixers.Gla => 12 * d * head,                                                 // H states of h x h: update and read
+            Mixers.Gla => 12.0 * c.GlaKeyDim * d / c.GlaHeads,                            // H states of d_k/H x d/H: update and read
             Mixers.Mamba => 12.0 * MambaInner(c) * c.StateSize,                          // H states of P x N (H·P = inner width)
             _ => throw new ArgumentOutOfRangeException(nameof(mixer), mixer, "not a layer mixer"),
         };
+    }
+
+    /// <summary>W_q, W_k (d → d_k), W_v, W_r (output gate), W_o (d x d), and the low-rank forget gate (d → 16 → d_k).</summary>
+    private static long GlaMatmulParameters(RunConfig c)
+    {
+        long d = c.DModel, dk = c.GlaKeyDim;
+        return 2 * d * dk + 3 * d * d + Mixers.GlaGateRank * (d + dk);
     }
 
     public static long MambaInner(RunConfig c) => (long)Mixers.MambaExpand * c.DModel;

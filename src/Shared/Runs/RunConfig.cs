@@ -77,8 +77,8 @@ public sealed record RunConfig
     /// <summary>Linear attention's query/key width per head before the feature map (Based uses 16).</summary>
     [Id(19)] public int FeatureDim { get; init; } = 16;
 
-    /// <summary>Mamba's state size N per channel.</summary>
-    [Id(20)] public int StateSize { get; init; } = 16;
+    /// <summary>Mamba's state size N per channel: 64 as in Mamba-2 (Dao and Gu 2024 use 64 to 128; 16 is Mamba-1's).</summary>
+    [Id(20)] public int StateSize { get; init; } = 64;
 
     /// <summary>Position information: "rope" (rotary, inside attention mixers), "learned" (absolute embeddings), or "none".</summary>
     [Id(21)] public string Positions { get; init; } = "rope";
@@ -108,6 +108,15 @@ public sealed record RunConfig
 
     /// <summary>For task "mqar": key-value pairs per sequence, each queried once.</summary>
     [Id(30)] public int MqarPairs { get; init; } = 8;
+
+    /// <summary>GLA's heads, independent of <see cref="NHeads"/>: 4, as Yang et al. (2023) and flash-linear-attention use.</summary>
+    [Id(31)] public int GlaHeads { get; init; } = 4;
+
+    /// <summary>GLA's query/key width as a fraction of d_model (flash-linear-attention's expand_k): 0.5, the paper's d_k = d/2; values keep d.</summary>
+    [Id(32)] public double GlaKeyRatio { get; init; } = 0.5;
+
+    /// <summary>GLA's query/key width d_k.</summary>
+    [JsonIgnore] public int GlaKeyDim => (int)Math.Round(DModel * GlaKeyRatio);
 
     [JsonIgnore] public int VocabSize => Task switch
     {

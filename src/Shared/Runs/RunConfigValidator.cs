@@ -70,6 +70,14 @@ public static class RunConfigValidator
         check(c.FeatureMap is not null && FeatureMaps.Contains(c.FeatureMap), "featureMap", $"must be one of: {string.Join(", ", FeatureMaps)}");
         check(c.FeatureDim is >= 1 and <= 128, "featureDim", "must be between 1 and 128");
         check(c.StateSize is >= 1 and <= 256, "stateSize", "must be between 1 and 256");
+        if (c.Mixer == Models.Mixers.Gla || (c.Mixer == Models.Mixers.Hybrid && (c.HybridPattern ?? "").Contains(Models.Mixers.Gla, StringComparison.Ordinal)))
+        {
+            check(c.GlaHeads is >= 1 and <= 64, "glaHeads", "must be between 1 and 64");
+            check(c.GlaKeyRatio is 0.25 or 0.5 or 1.0, "glaKeyRatio", "must be 0.25, 0.5 (the paper's d_k = d/2) or 1");
+            if (c.GlaHeads is >= 1 and <= 64 && c.DModel >= 1)
+                check(c.DModel % c.GlaHeads == 0 && c.GlaKeyDim % c.GlaHeads == 0 && c.GlaKeyDim >= c.GlaHeads, "glaHeads",
+                    $"must divide dModel ({c.DModel}) and the key width dModel x glaKeyRatio ({c.GlaKeyDim})");
+        }
         check(c.Positions is not null && PositionKinds.Contains(c.Positions), "positions", $"must be one of: {string.Join(", ", PositionKinds)}");
         if (c.Positions == "rope" && c.NHeads >= 1 && c.DModel % c.NHeads == 0)
             check(c.DModel / c.NHeads % 2 == 0, "positions", $"rope needs an even head dimension (dModel / nHeads = {c.DModel / Math.Max(1, c.NHeads)})");

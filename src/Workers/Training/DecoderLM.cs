@@ -46,14 +46,18 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
         return logits.MoveToOuterDisposeScope();                                  // (B, T, V)
     }
 
-    /// <summary>N(0, 0.02) everywhere; residual output projections N(0, 0.02/√(2L)) so the stream's variance does not grow with depth.</summary>
+    /// <summary>
+    /// N(0, 0.02) for every linear and embedding weight (as nanoGPT does); residual output projections N(0, 0.02/√(2L)) so
+    /// the stream's variance does not grow with depth. Everything else keeps its module's own init: Mamba's depthwise
+    /// convolution its PyTorch default (overwriting it with N(0, 0.02) shrank its taps about 15-fold), RMSNorm gains 1, biases.
+    /// </summary>
     private void InitializeWeights(int layers)
     {
         using var _ = no_grad();
-        foreach (var (name, p) in named_parameters())
+        foreach (var module in modules())
         {
-            if (p.dim() < 2) continue; // RMSNorm gains stay 1
-            nn.init.normal_(p, 0, 0.02);
+            if (module is Linear linear) nn.init.normal_(linear.weight!, 0, 0.02);
+            else if (module is Embedding embedding) nn.init.normal_(embedding.weight!, 0, 0.02);
         }
         foreach (var block in blocks)
         foreach (var proj in block.ResidualProjections)

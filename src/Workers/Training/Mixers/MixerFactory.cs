@@ -14,7 +14,7 @@ public static class MixerFactory
             Models.Mixers.Softmax => new CausalSelfAttention(c.DModel, c.NHeads, rotary),
             Models.Mixers.SlidingWindow => new SlidingWindowAttention(c.DModel, c.NHeads, c.Window, rotary),
             Models.Mixers.Linear => new LinearAttention(c.DModel, c.NHeads, c.FeatureDim, c.FeatureMap),
-            Models.Mixers.Gla => new GatedLinearAttention(c.DModel, c.NHeads),
+            Models.Mixers.Gla => new GatedLinearAttention(c.DModel, c.GlaKeyDim, c.GlaHeads),
             Models.Mixers.Mamba => new SelectiveStateSpace(c.DModel, c.NHeads, c.StateSize),
             _ => throw new ArgumentOutOfRangeException(nameof(mixer), mixer, "not a layer mixer"),
         };
