@@ -32,7 +32,15 @@ public class BpeCorpusTests
             Assert.InRange(corpus.Train.Length + corpus.Validation.Length, text.Length / 6, text.Length / 3); // ~4 characters a token
             Assert.All(corpus.Train, id => Assert.InRange(id, 0, 511));
             Assert.Single(Directory.GetFiles(cache, "*.ids"));
-            Assert.Equal(corpus.Train, BpeCorpus.Load(text, cache, vocabSize: 512).Train);  // read back from the cache
+            var cached = BpeCorpus.Load(text, cache, vocabSize: 512);
+            Assert.Equal(corpus.Train, cached.Train);  // read back from the cache
+            // Bits per byte need the bytes the validation tokens stand for: exactly the text after the training split.
+            var tokenizer = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base");
+            var original = BpeCorpus.Encode(text);
+            var validationText = tokenizer.Decode(original[TokenCorpus.SplitAt(original.Length)..]);
+            Assert.Equal(validationText.Length, corpus.ValidationBytes);
+            Assert.Equal(corpus.ValidationBytes, cached.ValidationBytes);
+            Assert.InRange((double)corpus.ValidationBytes / corpus.Validation.Length, 3, 6);
         }
         finally
         {

@@ -18,7 +18,7 @@ public class TrainerTests
         GcideCorpus.Load(GcideCorpus.DefaultSource, Path.Combine(Path.GetTempPath(), "scalelab-test-corpus"), 1 << 20));
 
     private static Trainer NewTrainer(RunConfig config) =>
-        new(config, new LanguageModelingTask(Text, config.BatchSize, config.SeqLen, config.Seed, config.EvalBatches), CPU);
+        new(config, new LanguageModelingTask(Text, config.BatchSize, config.SeqLen, config.Seed, config.EvalBatches, config.FinalEvalTokens), CPU);
 
     private sealed class Recorder : ITrainingObserver
     {
@@ -36,6 +36,25 @@ public class TrainerTests
 
         public double[] Losses(int fromStep) => Samples.Where(s => s.Name is "loss" or "val_loss" or "grad_norm" && s.Step > fromStep)
             .OrderBy(s => s.Step).ThenBy(s => s.Name).Select(s => s.Value).ToArray();
+    }
+
+    [Fact]
+    public void The_final_evaluation_reads_the_held_out_split_and_reports_its_standard_error_and_bits_per_byte()
+    {
+        var recorder = new Recorder();
+        var outcome = NewTrainer(Config).Train(recorder, CancellationToken.None);
+        double Final(string name) => recorder.Samples.Single(s => s.Name == name && s.Step == 60).Value;
+
+        // The whole split (1 MiB of bytes x 5 %, under the 1M-token default), in non-overlapping windows of seqLen.
+        var windows = (Text.Validation.Length - 1) / Config.SeqLen;
+        Assert.Equal(windows * Config.SeqLen, Final("val_tokens"));
+        Assert.Equal(outcome.FinalValLoss!.Value, Final("val_loss"), 9);
+        var se = Final("val_loss_se");
+        Assert.InRange(se, 1e-4, 0.05 * Final("val_loss"));            // thousands of windows: a small, non-zero error
+        Assert.Equal(Final("val_loss") / Math.Log(2), Final("val_bpb"), 9); // bytes as tokens: one byte per token
+        // A periodic evaluation stays a small sample: no standard error reported there.
+        Assert.DoesNotContain(recorder.Samples, s => s.Name == "val_loss_se" && s.Step < 60);
+        Assert.Contains(recorder.Samples, s => s.Name == "val_bpb" && s.Step == 30);
     }
 
     [Theory]

@@ -49,6 +49,13 @@ public sealed record RunConfig
     /// <summary>Validation batches per evaluation (fixed positions, so evaluations are comparable).</summary>
     [Id(12)] public int EvalBatches { get; init; } = 4;
 
+    /// <summary>
+    /// Tokens of the final evaluation, the validation loss fits use: for task "lm" the held-out split is read from its
+    /// start up to this many tokens (or whole, where smaller), with the loss's standard error and bits per byte.
+    /// 0: the final evaluation is a periodic one (<see cref="EvalBatches"/>).
+    /// </summary>
+    [Id(33)] public long FinalEvalTokens { get; init; } = 1 << 20;
+
     /// <summary>Record training metrics every this many steps.</summary>
     [Id(13)] public int LogInterval { get; init; } = 10;
 

@@ -47,6 +47,7 @@ public static class RunConfigValidator
         Check(c.Seed >= 0, "seed", "must be non-negative");
         Check(c.EvalInterval >= 1, "evalInterval", "must be at least 1");
         Check(c.EvalBatches is >= 1 and <= 1000, "evalBatches", "must be between 1 and 1000");
+        Check(c.FinalEvalTokens is >= 0 and <= 1_000_000_000, "finalEvalTokens", "must be between 0 (a periodic evaluation) and 1e9");
         Check(c.LogInterval >= 1, "logInterval", "must be at least 1");
         ValidateArchitecture(c, Check);
         ValidateTraining(c, Check);

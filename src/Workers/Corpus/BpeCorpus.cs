@@ -17,25 +17,39 @@ public static class BpeCorpus
     public static TokenCorpus Load(byte[] text, string cacheDirectory, int vocabSize)
     {
         var cache = Path.Combine(cacheDirectory, $"gcide-cl100k-v{CacheFormat}-{text.Length}-{vocabSize}.ids");
+        var trainBytesFile = cache + ".train-bytes";
         int[] ids;
-        if (File.Exists(cache))
+        long trainBytes;
+        if (File.Exists(cache) && File.Exists(trainBytesFile))
         {
             ids = MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(cache)).ToArray();
+            trainBytes = long.Parse(File.ReadAllText(trainBytesFile), System.Globalization.CultureInfo.InvariantCulture);
         }
         else
         {
-            ids = Compact(Encode(text), vocabSize);
+            var original = Encode(text);
+            // The text is ASCII: the training split's tokens decode to exactly this many bytes, the rest is validation.
+            trainBytes = Tokenizer.Decode(original[..TokenCorpus.SplitAt(original.Length)]).Length;
+            ids = Compact(original, vocabSize);
             Directory.CreateDirectory(cacheDirectory);
-            var temp = cache + "." + Environment.ProcessId + ".tmp";
-            File.WriteAllBytes(temp, MemoryMarshal.AsBytes(ids.AsSpan()).ToArray());
-            File.Move(temp, cache, overwrite: true);
+            WriteAtomically(cache, MemoryMarshal.AsBytes(ids.AsSpan()).ToArray());
+            WriteAtomically(trainBytesFile, System.Text.Encoding.ASCII.GetBytes(trainBytes.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         }
-        return new TokenCorpus($"gcide/cl100k-{vocabSize}", ids, vocabSize);
+        return new TokenCorpus($"gcide/cl100k-{vocabSize}", ids, vocabSize, text.Length - trainBytes);
     }
 
-    private static int[] Encode(byte[] text)
+    private static void WriteAtomically(string path, byte[] content)
     {
-        var tokenizer = TiktokenTokenizer.CreateForEncoding("cl100k_base");
+        var temp = path + "." + Environment.ProcessId + ".tmp";
+        File.WriteAllBytes(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static TiktokenTokenizer Tokenizer => TiktokenTokenizer.CreateForEncoding("cl100k_base");
+
+    internal static int[] Encode(byte[] text)
+    {
+        var tokenizer = Tokenizer;
         // Paragraph by paragraph: the text is ASCII, and a paragraph boundary is never inside a BPE token.
         var ids = new List<int>(text.Length / 3);
         foreach (var paragraph in System.Text.Encoding.ASCII.GetString(text).Split("\n\n"))
@@ -49,7 +63,7 @@ public static class BpeCorpus
     /// <summary>Renumbers by frequency in the training split (ties by original id); the tail maps to V − 1.</summary>
     internal static int[] Compact(int[] ids, int vocabSize)
     {
-        var trainLength = (int)(ids.Length * (1 - TokenCorpus.ValidationFraction));
+        var trainLength = TokenCorpus.SplitAt(ids.Length);
         var counts = new Dictionary<int, int>();
         for (var i = 0; i < trainLength; i++) counts[ids[i]] = counts.GetValueOrDefault(ids[i]) + 1;
         var kept = counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key).Take(vocabSize - 1)

@@ -102,11 +102,18 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             }
             if (done % config.EvalInterval == 0 || last)
             {
-                var (valLoss, accuracy) = Evaluate(compute);
-                (lastVal, lastAccuracy) = (valLoss, accuracy);
+                var evaluation = last ? EvaluateFinal(compute) : Evaluate(compute);
+                (lastVal, lastAccuracy) = (evaluation.Loss, evaluation.Accuracy);
                 var evaluatedAt = priorSeconds + clock.Elapsed.TotalSeconds;
-                samples.Add(new MetricSample(done, "val_loss", valLoss, tokens, flops, evaluatedAt));
-                if (accuracy is not null) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy.Value, tokens, flops, evaluatedAt));
+                samples.Add(new MetricSample(done, "val_loss", evaluation.Loss, tokens, flops, evaluatedAt));
+                if (task.BytesPerToken is { } bytesPerToken)
+                    samples.Add(new MetricSample(done, "val_bpb", evaluation.Loss / Math.Log(2) / bytesPerToken, tokens, flops, evaluatedAt));
+                if (evaluation.StandardError is { } se)
+                {
+                    samples.Add(new MetricSample(done, "val_loss_se", se, tokens, flops, evaluatedAt));
+                    samples.Add(new MetricSample(done, "val_tokens", evaluation.Tokens, tokens, flops, evaluatedAt));
+                }
+                if (evaluation.Accuracy is { } accuracy) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy, tokens, flops, evaluatedAt));
                 // Evaluation time is not training time: the next interval's throughput starts after it.
                 intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
             }
@@ -129,8 +136,43 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     private Tensor Loss(Tensor logits, Tensor target) =>
         nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1), ignore_index: ITrainingTask.Ignore);
 
+    /// <summary>An evaluation: mean loss per scored token; over the final evaluation also its standard error and size.</summary>
+    private sealed record Evaluation(double Loss, double? Accuracy, double? StandardError = null, long Tokens = 0);
+
+    /// <summary>
+    /// The evaluation fits use: every batch of the task's final validation (the LM task's held-out split, up to
+    /// finalEvalTokens). The loss is the mean over scored tokens; its standard error is that of the mean of the
+    /// per-sequence losses (windows far apart are nearly independent, tokens of one window are not).
+    /// </summary>
+    private Evaluation EvaluateFinal(DecoderLM model)
+    {
+        model.eval();
+        using var _ = no_grad();
+        var perSequence = new List<(double Sum, long Count)>();
+        long correct = 0;
+        for (var i = 0; i < Math.Max(1, task.FinalValidationBatches == 0 ? config.EvalBatches : task.FinalValidationBatches); i++)
+        {
+            using var scope = NewDisposeScope();
+            var (input, target) = task.FinalValidation(i, device);
+            var logits = model.forward(input);
+            var tokenLoss = nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1),
+                ignore_index: ITrainingTask.Ignore, reduction: nn.Reduction.None).view(target.shape);   // (B, T), 0 where ignored
+            var mask = target.ne(ITrainingTask.Ignore);
+            var sums = tokenLoss.sum(1).to(float64).data<double>().ToArray();
+            var counts = mask.sum(1).data<long>().ToArray();
+            for (var b = 0; b < sums.Length; b++) if (counts[b] > 0) perSequence.Add((sums[b], counts[b]));
+            if (task.AccuracyMetric is not null) correct += logits.argmax(-1).eq(target).logical_and(mask).sum().item<long>();
+        }
+        model.train();
+        var tokens = perSequence.Sum(s => s.Count);
+        var loss = perSequence.Sum(s => s.Sum) / Math.Max(1, tokens);
+        var means = perSequence.Select(s => s.Sum / s.Count).ToList();
+        var se = means.Count > 1 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(means) / Math.Sqrt(means.Count) : double.NaN;
+        return new Evaluation(loss, task.AccuracyMetric is null ? null : (double)correct / Math.Max(1, tokens), se, tokens);
+    }
+
     /// <returns>Validation loss, and the share of scored positions predicted exactly when the task reports accuracy.</returns>
-    private (double Loss, double? Accuracy) Evaluate(DecoderLM model)
+    private Evaluation Evaluate(DecoderLM model)
     {
         model.eval();
         using var _ = no_grad();
@@ -148,6 +190,6 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             scored += mask.sum().item<long>();
         }
         model.train();
-        return (loss / config.EvalBatches, task.AccuracyMetric is null ? null : (double)correct / Math.Max(1, scored));
+        return new Evaluation(loss / config.EvalBatches, task.AccuracyMetric is null ? null : (double)correct / Math.Max(1, scored));
     }
 }

@@ -19,4 +19,13 @@ public interface ITrainingTask
 
     /// <param name="index">0-based validation batch, below the run's evalBatches.</param>
     (Tensor Input, Tensor Target) Validation(int index, Device device);
+
+    /// <summary>Batches of the final evaluation, the one fits use: far more than a periodic one (see RunConfig.FinalEvalTokens).</summary>
+    int FinalValidationBatches => 0;
+
+    /// <param name="index">0-based, below <see cref="FinalValidationBatches"/>; defaults to the periodic batches.</param>
+    (Tensor Input, Tensor Target) FinalValidation(int index, Device device) => Validation(index, device);
+
+    /// <summary>Bytes of text per token of the validation split, for bits per byte; null where the task is not text.</summary>
+    double? BytesPerToken => null;
 }

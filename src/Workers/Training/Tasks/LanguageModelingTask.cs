@@ -5,12 +5,28 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training.Tasks;
 
 /// <summary>
-/// Next-token prediction on a tokenized corpus. A training window's start is a hash of (seed, step, row); validation
-/// windows are evenly spaced over the held-out split.
+/// Next-token prediction on a tokenized corpus. A training window's start is a hash of (seed, step, row); periodic
+/// validation windows are evenly spaced over the held-out split; the final evaluation reads the split from its start
+/// in non-overlapping windows, up to <paramref name="finalEvalTokens"/> tokens or the whole split.
 /// </summary>
-public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int seqLen, int seed, int evalBatches) : ITrainingTask
+public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int seqLen, int seed, int evalBatches, long finalEvalTokens) : ITrainingTask
 {
     public string? AccuracyMetric => null;
+
+    public double? BytesPerToken => (double)corpus.ValidationBytes / corpus.Validation.Length;
+
+    /// <summary>Non-overlapping windows of seqLen + 1 tokens (input and its shifted target) in the validation split.</summary>
+    private int FinalWindows => (int)Math.Min((corpus.Validation.Length - 1) / seqLen, Math.Max(1, finalEvalTokens / seqLen));
+
+    public int FinalValidationBatches => finalEvalTokens <= 0 ? evalBatches : (FinalWindows + batchSize - 1) / batchSize;
+
+    public (Tensor Input, Tensor Target) FinalValidation(int index, Device device)
+    {
+        if (finalEvalTokens <= 0) return Validation(index, device);
+        var first = index * batchSize;
+        var starts = Enumerable.Range(first, Math.Min(batchSize, FinalWindows - first)).Select(w => w * seqLen).ToArray();
+        return Windows(corpus.Validation, starts, device);
+    }
 
     public (Tensor Input, Tensor Target) Train(int step, Device device)
     {
