@@ -13,13 +13,14 @@ public class MixerTests
     public static TheoryData<string, string> Architectures => new()
     {
         { "softmax", "taylor" }, { "sliding-window", "taylor" }, { "linear", "elu+1" }, { "linear", "relu" }, { "linear", "taylor" },
-        { "gla", "taylor" }, { "mamba", "taylor" }, { "hybrid", "taylor" },
+        { "gla", "taylor" }, { "mamba", "taylor" }, { "hybrid", "taylor" }, { "based", "taylor" },
+        { "softmax+conv4", "taylor" }, { "gla+conv2", "taylor" }, // any mixer after a short convolution of that many taps
     };
 
     /// <summary>T = 80 crosses chunk boundaries of every chunked mixer (16 and 64) and the window of 24 several times.</summary>
     private static RunConfig Tiny(string mixer, string featureMap) => new()
     {
-        Mixer = mixer, FeatureMap = featureMap, DModel = 32, NLayers = 4, NHeads = 4, SeqLen = 80, BatchSize = 2,
+        Mixer = mixer.Split("+conv")[0], ShortConv = mixer.Contains("+conv") ? int.Parse(mixer.Split("+conv")[1]) : 0, FeatureMap = featureMap, DModel = 32, NLayers = 4, NHeads = 4, SeqLen = 80, BatchSize = 2,
         Window = 24, FeatureDim = 4, StateSize = 8, HybridPattern = "mamba,sliding-window,gla,softmax",
     };
 

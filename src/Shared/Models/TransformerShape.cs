@@ -13,12 +13,15 @@ public static class TransformerShape
     /// <summary>SwiGLU hidden width: 8/3 d (the same parameter count as a 4d GELU MLP), rounded up to a multiple of 8.</summary>
     public static int SwiGluHidden(int dModel) => (int)(8 * Math.Ceiling(8.0 * dModel / 3.0 / 8.0));
 
-    /// <summary>Parameters of one block: its mixer, SwiGLU (3·d·h) and two RMSNorm gains.</summary>
+    /// <summary>Parameters of one block: its mixer (and short convolution, if any), SwiGLU (3·d·h) and two RMSNorm gains.</summary>
     public static long BlockParameters(string mixer, RunConfig c)
     {
         long d = c.DModel, h = SwiGluHidden(c.DModel);
-        return MixerAccounting.Parameters(mixer, c) + 3 * d * h + 2 * d;
+        return MixerAccounting.Parameters(mixer, c) + ShortConvParameters(c) + 3 * d * h + 2 * d;
     }
+
+    /// <summary>The short depthwise convolution before the mixer: K taps and a bias per channel.</summary>
+    public static long ShortConvParameters(RunConfig c) => Mixers.ShortConv(c) is var k and > 0 ? (long)c.DModel * (k + 1) : 0;
 
     /// <summary>Non-embedding parameters N (Kaplan et al. 2020): what scaling laws are fitted against.</summary>
     public static long NonEmbeddingParameters(RunConfig c) => NonEmbeddingParameters(c, Mixers.LayerCounts(c));
@@ -41,7 +44,7 @@ public static class TransformerShape
     {
         double d = c.DModel, h = SwiGluHidden(c.DModel);
         var layers = Mixers.PerLayer(c);
-        var matmulParameters = layers.Sum(m => MixerAccounting.MatmulParameters(m, c) + 3 * d * h) + (double)c.VocabSize * d;
+        var matmulParameters = layers.Sum(m => MixerAccounting.MatmulParameters(m, c) + 3 * d * h + d * Mixers.ShortConv(c)) + (double)c.VocabSize * d;
         return 6 * matmulParameters + layers.Sum(m => MixerAccounting.SequenceFlopsPerToken(m, c));
     }
 

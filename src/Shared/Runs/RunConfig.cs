@@ -68,7 +68,8 @@ public sealed record RunConfig
     /// <summary>
     /// Sequence mixer of every block: "softmax" (causal attention), "sliding-window" (local attention over
     /// <see cref="Window"/> tokens), "linear" (linear attention, see <see cref="FeatureMap"/>), "gla" (gated linear
-    /// attention), "mamba" (selective state space), or "hybrid" (layers follow <see cref="HybridPattern"/>).
+    /// attention), "mamba" (selective state space), "hybrid" (layers follow <see cref="HybridPattern"/>), or "based"
+    /// (Taylor linear attention and sliding-window attention in turn, each after a short convolution).
     /// </summary>
     [Id(15)] public string Mixer { get; init; } = "softmax";
 
@@ -115,6 +116,12 @@ public sealed record RunConfig
 
     /// <summary>For task "mqar": key-value pairs per sequence, each queried once.</summary>
     [Id(30)] public int MqarPairs { get; init; } = 8;
+
+    /// <summary>
+    /// Taps of a short causal depthwise convolution before every layer's mixer (as Zoology uses; 0: none). Mixer "based"
+    /// uses 3 unless this is set.
+    /// </summary>
+    [Id(34)] public int ShortConv { get; init; }
 
     /// <summary>GLA's heads, independent of <see cref="NHeads"/>: 4, as Yang et al. (2023) and flash-linear-attention use.</summary>
     [Id(31)] public int GlaHeads { get; init; } = 4;

@@ -62,12 +62,15 @@ public static class RunConfigValidator
         check(mixerOk, "mixer", $"unknown mixer '{c.Mixer}'; supported: {string.Join(", ", Models.Mixers.All)}");
         if (c.Mixer == Models.Mixers.Hybrid)
         {
-            var layers = (c.HybridPattern ?? "").Split(',', StringSplitOptions.TrimEntries);
+            var layers = Models.Mixers.Pattern(c);
             var bad = layers.Where(m => !Models.Mixers.Layer.Contains(m)).ToList();
-            check(bad.Count == 0 && layers.Length <= 256, "hybridPattern",
+            check(bad.Count == 0 && layers.Count <= 256, "hybridPattern",
                 $"must be 1-256 comma-separated mixers of: {string.Join(", ", Models.Mixers.Layer)}" + (bad.Count > 0 ? $" ('{bad[0]}' is not one)" : ""));
         }
         check(c.Window is >= 1 and <= 65536, "window", "must be between 1 and 65536");
+        check(c.ShortConv is >= 0 and <= 16, "shortConv", "must be between 0 (none) and 16 taps");
+        if (c.Mixer == Models.Mixers.Based)
+            check(c.FeatureMap == "taylor", "featureMap", "based is Taylor-map linear attention: featureMap must be taylor");
         check(c.FeatureMap is not null && FeatureMaps.Contains(c.FeatureMap), "featureMap", $"must be one of: {string.Join(", ", FeatureMaps)}");
         check(c.FeatureDim is >= 1 and <= 128, "featureDim", "must be between 1 and 128");
         check(c.StateSize is >= 1 and <= 256, "stateSize", "must be between 1 and 256");

@@ -5,17 +5,19 @@ using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Training;
 
-/// <summary>Pre-norm residual block: x + Mixer(RMSNorm(x)), then + SwiGLU(RMSNorm(x)).</summary>
+/// <summary>Pre-norm residual block: x + Mixer(ShortConv?(RMSNorm(x))), then + SwiGLU(RMSNorm(x)).</summary>
 public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 {
     private readonly RmsNorm norm1, norm2;
     private readonly nn.Module<Tensor, Tensor> mixer;
     private readonly SwiGlu mlp;
+    private readonly ShortConvolution? shortConv;
 
     public TransformerBlock(string mixerName, RunConfig c) : base(nameof(TransformerBlock))
     {
         norm1 = new RmsNorm(c.DModel);
         mixer = MixerFactory.Create(mixerName, c);
+        if (Models.Mixers.ShortConv(c) is var taps and > 0) shortConv = new ShortConvolution(c.DModel, taps);
         norm2 = new RmsNorm(c.DModel);
         mlp = new SwiGlu(c.DModel, Models.TransformerShape.SwiGluHidden(c.DModel));
         RegisterComponents();
@@ -29,7 +31,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        x = x + mixer.forward(norm1.forward(x));
+        var u = norm1.forward(x);
+        x = x + mixer.forward(shortConv is null ? u : shortConv.forward(u));
         x = x + mlp.forward(norm2.forward(x));
         return x.MoveToOuterDisposeScope();
     }
