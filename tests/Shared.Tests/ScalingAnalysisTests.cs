@@ -5,13 +5,7 @@ namespace ScaleLab.Shared.Tests;
 
 public class ScalingAnalysisTests
 {
-    private static FitResult Run(IReadOnlyList<ScalingPoint> points, FitOptions options)
-    {
-        var errors = new ValidationErrors();
-        var result = ScalingAnalysis.Run(points, options, errors);
-        Assert.True(errors.IsEmpty, errors.ToString());
-        return result!;
-    }
+    private static FitResult Run(IReadOnlyList<ScalingPoint> points, FitOptions options) => Synthetic.Fit(points, options);
 
     private static List<ScalingPoint> ChinchillaPoints(double sigma = 0.01, int seed = 2) =>
         Synthetic.Grid(Synthetic.Hoffmann, Synthetic.LogSpace(1e7, 1e10, 8), Synthetic.LogSpace(1e9, 1e12, 8), sigma, seed);

@@ -1,5 +1,6 @@
 using MathNet.Numerics.Distributions;
 using ScaleLab.Scaling;
+using ScaleLab.Validation;
 
 namespace ScaleLab.Shared.Tests;
 
@@ -33,5 +34,14 @@ public static class Synthetic
             }
         }
         return points;
+    }
+
+    /// <summary>A fit that must succeed: the tests' one way to run the analysis.</summary>
+    public static FitResult Fit(IReadOnlyList<ScalingPoint> points, FitOptions options)
+    {
+        var errors = new ValidationErrors();
+        var result = ScalingAnalysis.Run(points, options, errors);
+        Assert.True(errors.IsEmpty, errors.ToString());
+        return result!;
     }
 }
