@@ -14,7 +14,7 @@ public class FitRunnerTests
         {
             ["ScaleLab:Fits:Concurrency"] = "1", ["ScaleLab:Fits:TimeLimitSeconds"] = timeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ScaleLab:Fits:QueueWaitSeconds"] = queueWaitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }).Build());
+        }).Build(), Microsoft.Extensions.Logging.Abstractions.NullLogger<FitRunner>.Instance);
 
     /// <summary>A Chinchilla fit of 2,500 points from the 4,500-start grid: tens of seconds on one core.</summary>
     private static List<ScalingPoint> ManyPoints()

@@ -90,6 +90,16 @@ public class FlopAccountingTests
         Assert.True(fit.Derived["D_opt_6ND"].Value / dTrue > 1.1, $"D_opt under 6ND: {fit.Derived["D_opt_6ND"].Value:E3} against {dTrue:E3}");
     }
 
+    [Theory]
+    [InlineData(1.69, 406.4, 410.7, 100, 0.28)]     // laws fitted to a handful of runs: the loss overflows far from the
+    [InlineData(1.69, 406.4, 410.7, 0.34, 100)]     // optimum, and MathNet's golden section threw on the first +inf
+    [InlineData(1.69, 406.4, 410.7, -0.2, 0.28)]    // no optimum at all
+    public void A_degenerate_law_gives_no_optimum_instead_of_an_error(double e, double a, double b, double alpha, double beta)
+    {
+        var (n, d, loss) = new ChinchillaLaw(e, a, b, alpha, beta).ComputeOptimal(1e18, TrueCurve());
+        Assert.True(double.IsNaN(n) || double.IsFinite(n) && double.IsFinite(d) && double.IsFinite(loss) || double.IsPositiveInfinity(loss), $"N={n} D={d} L={loss}");
+    }
+
     [Fact]
     public void Under_6ND_the_points_flops_are_ignored_and_allocations_follow_6ND()
     {

@@ -11,7 +11,7 @@ namespace ScaleLab.Orchestrator.Scaling;
 /// <see cref="TimeLimit"/>. Whatever is sent, fits cannot take more than that share of the machine that also
 /// schedules every run.
 /// </summary>
-public sealed class FitRunner(IConfiguration configuration)
+public sealed class FitRunner(IConfiguration configuration, ILogger<FitRunner> logger)
 {
     public int Concurrency { get; } = Math.Max(1, configuration.GetValue("ScaleLab:Fits:Concurrency", Environment.ProcessorCount / 2));
     public TimeSpan TimeLimit { get; } = TimeSpan.FromSeconds(configuration.GetValue("ScaleLab:Fits:TimeLimitSeconds", 10.0));
@@ -46,6 +46,14 @@ public sealed class FitRunner(IConfiguration configuration)
                 errors.Add(options.Bootstrap > 0 ? "bootstrap" : "points",
                     $"this fit of {points.Count} points with {options.Bootstrap} bootstrap resamples needs more than the service's " +
                     $"{TimeLimit.TotalSeconds:0} s; fit fewer points or resamples here, or any size with `scalelab fit` on your own machine");
+                return new Outcome(null, Busy: false);
+            }
+            catch (Exception ex) when (!IsCancellation(ex))
+            {
+                // The numerics met something they do not handle: the points cannot be fitted, which is the caller's
+                // answer (a problem naming the points), not a server error.
+                logger.LogWarning(ex, "A {Law} fit of {Points} points failed", options.Law, points.Count);
+                errors.Add("points", $"these points could not be fitted ({ex.Message})");
                 return new Outcome(null, Busy: false);
             }
         }

@@ -38,11 +38,21 @@ public sealed record ChinchillaLaw(
         if (flops.IsSixN) return ComputeOptimal(compute);
         var start = ComputeOptimal(compute).N;
         if (!(double.IsFinite(start) && start > 0)) return (double.NaN, double.NaN, double.NaN);
-        double LossAt(double lnN) => Predict(Math.Exp(lnN), flops.Tokens(compute, Math.Exp(lnN)));
+        // A degenerate law (fitted to a handful of runs) can overflow far from its optimum: there the loss is "very
+        // large", not an error, since MathNet's minimiser refuses non-finite values.
+        double LossAt(double lnN) => Predict(Math.Exp(lnN), flops.Tokens(compute, Math.Exp(lnN))) is var loss && double.IsFinite(loss) ? loss : double.MaxValue;
         // F(N) is within a small factor of 6N, so the optimum is within a factor of e^8 of the 6ND one.
-        var best = MathNet.Numerics.Optimization.GoldenSectionMinimizer.Minimum(
-            MathNet.Numerics.Optimization.ObjectiveFunction.ScalarValue(LossAt), Math.Log(start) - 8, Math.Log(start) + 8, xTolerance: 1e-9);
-        var n = Math.Exp(best.MinimizingPoint);
+        double lnOpt;
+        try
+        {
+            lnOpt = MathNet.Numerics.Optimization.GoldenSectionMinimizer.Minimum(
+                MathNet.Numerics.Optimization.ObjectiveFunction.ScalarValue(LossAt), Math.Log(start) - 8, Math.Log(start) + 8, xTolerance: 1e-9).MinimizingPoint;
+        }
+        catch (MathNet.Numerics.Optimization.OptimizationException)
+        {
+            return (double.NaN, double.NaN, double.NaN); // no optimum: said in words by the fit's warnings
+        }
+        var n = Math.Exp(lnOpt);
         var d = flops.Tokens(compute, n);
         return (n, d, Predict(n, d));
     }
