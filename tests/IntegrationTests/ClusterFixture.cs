@@ -113,15 +113,22 @@ public class ClusterFixture : IAsyncLifetime
     /// A POST to the API, with the test API key unless told otherwise. Like a well-behaved client it waits as told
     /// when rate-limited (429 with Retry-After) and sends again, unless <paramref name="honourRateLimits"/> is false.
     /// </summary>
-    public async Task<HttpResponseMessage> PostAsync(string path, string? body = null, string contentType = "application/json",
-        string? apiKey = ApiKey, string? idempotencyKey = null, bool honourRateLimits = true)
+    public Task<HttpResponseMessage> PostAsync(string path, string? body = null, string contentType = "application/json",
+        string? apiKey = ApiKey, string? idempotencyKey = null, bool honourRateLimits = true) => SendAsync(() =>
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return request;
+    }, honourRateLimits);
+
+    /// <summary>Sends the request <paramref name="build"/> makes; when rate-limited, waits as told and sends a fresh one.</summary>
+    public async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> build, bool honourRateLimits = true)
     {
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path);
-            if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, contentType);
-            if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
-            if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+            using var request = build();
             var response = await Api.SendAsync(request);
             if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || !honourRateLimits) return response;
             await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
