@@ -91,6 +91,9 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         await browser.GoInteractiveAsync($"ablations?sweeps={sweepId}&groupBy=sweep&law=chinchilla");
         await browser.WaitForAsync($"#ablation-table tr[data-group='{name}']", "ablations", timeoutMs: 60_000);
         await browser.WaitForAsync("#ablation-frontiers .main-svg", "ablations chart");
+        // Each arm's diagnostics sit beside its rank: one residual row per run it was fitted to, and its rollout check.
+        Assert.Equal(6, await page.Locator($"#fit-points details[data-group='{name}'] table.residuals tbody tr").CountAsync());
+        Assert.NotEqual("", (await page.InnerTextAsync($"#ablation-table tr[data-group='{name}'] td.rollout")).Trim());
         await browser.ScreenshotAsync("ablations");
     }
 
