@@ -11,7 +11,8 @@ public sealed record RunConfig
 {
     /// <summary>
     /// Training task. "lm": next-token prediction on the GCIDE English dictionary text (see <see cref="Tokenizer"/>);
-    /// "mqar": multi-query associative recall (Arora et al. 2023, Zoology), generated from the seed.
+    /// "mqar": multi-query associative recall (Arora et al. 2023, Zoology), generated from the seed; "hmm": text from a
+    /// hidden Markov model (<see cref="HmmStates"/>), whose best possible loss is computed exactly beside the run's.
     /// </summary>
     [Id(0)] public string Task { get; init; } = "lm";
 
@@ -51,7 +52,8 @@ public sealed record RunConfig
 
     /// <summary>
     /// Tokens of the final evaluation, the validation loss fits use: for task "lm" the held-out split is read from its
-    /// start up to this many tokens (or whole, where smaller), with the loss's standard error and bits per byte.
+    /// start up to this many tokens (or whole, where smaller), with the loss's standard error and bits per byte; for
+    /// "hmm" this many fresh tokens, scored also by the true model (optimal_loss).
     /// 0: the final evaluation is a periodic one (<see cref="EvalBatches"/>).
     /// </summary>
     [Id(33)] public long FinalEvalTokens { get; init; } = 1 << 20;
@@ -124,6 +126,18 @@ public sealed record RunConfig
     [Id(34)] public int ShortConv { get; init; }
 
     /// <summary>GLA's heads, independent of <see cref="NHeads"/>: 4, as Yang et al. (2023) and flash-linear-attention use.</summary>
+    /// <summary>For task "hmm": hidden states of the model that writes the text (more states: a harder language).</summary>
+    [Id(35)] public int HmmStates { get; init; } = 128;
+
+    /// <summary>For task "hmm": its vocabulary.</summary>
+    [Id(36)] public int HmmVocab { get; init; } = 256;
+
+    /// <summary>
+    /// For task "hmm": which language, independent of <see cref="Seed"/> (which draws the text), so every run of a
+    /// study learns the same one.
+    /// </summary>
+    [Id(37)] public int HmmSeed { get; init; }
+
     [Id(31)] public int GlaHeads { get; init; } = 4;
 
     /// <summary>GLA's query/key width as a fraction of d_model (flash-linear-attention's expand_k): 0.5, the paper's d_k = d/2; values keep d.</summary>
@@ -135,6 +149,7 @@ public sealed record RunConfig
     [JsonIgnore] public int VocabSize => Task switch
     {
         "mqar" => MqarVocab,
+        "hmm" => HmmVocab,
         _ => Tokenizer == "bpe" ? BpeVocab : 256,
     };
 

@@ -8,7 +8,7 @@ public static class RunConfigValidator
     /// <summary>Optimizer steps a run may take: far beyond any real run, and well within the engine's int step counter.</summary>
     public const long MaxSteps = 100_000_000;
 
-    public static readonly IReadOnlySet<string> Tasks = new HashSet<string>(StringComparer.Ordinal) { "lm", "mqar" };
+    public static IReadOnlySet<string> Tasks => TaskKinds.All;
 
     private static readonly string[] FeatureMaps = ["elu+1", "relu", "taylor"];
     private static readonly string[] PositionKinds = ["rope", "learned", "none"];
@@ -97,7 +97,12 @@ public static class RunConfigValidator
         check(c.Precision is not null && Precisions.Contains(c.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
         check(c.Tokenizer is not null && Tokenizers.Contains(c.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", Tokenizers)}");
         check(c.BpeVocab is >= 512 and <= 100_000, "bpeVocab", "must be between 512 and 100000");
-        if (c.Task == "mqar")
+        if (c.Task == TaskKinds.HiddenMarkov)
+        {
+            check(c.HmmStates is >= 1 and <= 1024, "hmmStates", "must be between 1 and 1024");
+            check(c.HmmVocab is >= 2 and <= 65536, "hmmVocab", "must be between 2 and 65536");
+        }
+        if (c.Task == TaskKinds.Mqar)
         {
             check(c.MqarVocab is >= 8 and <= 65536, "mqarVocab", "must be between 8 and 65536");
             check(c.MqarPairs >= 1 && c.MqarPairs <= c.MqarVocab / 2, "mqarPairs", $"must be between 1 and mqarVocab / 2 ({c.MqarVocab / 2}): keys are distinct");

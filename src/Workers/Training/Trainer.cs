@@ -114,6 +114,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                     samples.Add(new MetricSample(done, "val_tokens", evaluation.Tokens, tokens, flops, evaluatedAt));
                 }
                 if (evaluation.Accuracy is { } accuracy) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy, tokens, flops, evaluatedAt));
+                if (last && task.OptimalFinalLoss() is { } optimal) samples.Add(new MetricSample(done, "optimal_loss", optimal, tokens, flops, evaluatedAt));
                 // Evaluation time is not training time: the next interval's throughput starts after it.
                 intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
             }

@@ -26,6 +26,12 @@ public interface ITrainingTask
     /// <param name="index">0-based, below <see cref="FinalValidationBatches"/>; defaults to the periodic batches.</param>
     (Tensor Input, Tensor Target) FinalValidation(int index, Device device) => Validation(index, device);
 
+    /// <summary>
+    /// The loss of the best possible predictor over exactly the final evaluation's scored tokens, where the source is
+    /// known (task "hmm"); null elsewhere. Logged as optimal_loss beside the final val_loss.
+    /// </summary>
+    double? OptimalFinalLoss() => null;
+
     /// <summary>Bytes of text per token of the validation split, for bits per byte; null where the task is not text.</summary>
     double? BytesPerToken => null;
 }

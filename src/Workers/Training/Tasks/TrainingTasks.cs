@@ -8,8 +8,9 @@ public static class TrainingTasks
 {
     public static ITrainingTask Create(RunConfig c, CorpusProvider corpora) => c.Task switch
     {
-        "mqar" => new MqarTask(c),
-        "lm" => new LanguageModelingTask(corpora.Get(c), c.BatchSize, c.SeqLen, c.Seed, c.EvalBatches, c.FinalEvalTokens),
+        TaskKinds.Mqar => new MqarTask(c),
+        TaskKinds.HiddenMarkov => new HiddenMarkovTask(c),
+        TaskKinds.LanguageModeling => new LanguageModelingTask(corpora.Get(c), c.BatchSize, c.SeqLen, c.Seed, c.EvalBatches, c.FinalEvalTokens),
         _ => throw new ArgumentOutOfRangeException(nameof(c), c.Task, "unknown task"),
     };
 }
