@@ -30,10 +30,10 @@ public class BpeCorpusTests
 
             Assert.Equal(512, corpus.VocabSize);
             Assert.InRange(corpus.Train.Length + corpus.Validation.Length, text.Length / 6, text.Length / 3); // ~4 characters a token
-            Assert.All(corpus.Train, id => Assert.InRange(id, 0, 511));
+            Assert.All(corpus.Train.ReadAll(), id => Assert.InRange(id, 0, 511));
             Assert.Single(Directory.GetFiles(cache, "*.ids"));
             var cached = BpeCorpus.Load(text, cache, vocabSize: 512);
-            Assert.Equal(corpus.Train, cached.Train);  // read back from the cache
+            Assert.Equal(corpus.Train.ReadAll(), cached.Train.ReadAll());  // read back from the cache
             // Bits per byte need the bytes the validation tokens stand for: exactly the text after the training split.
             var tokenizer = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base");
             var original = BpeCorpus.Encode(text);

@@ -126,6 +126,12 @@ public sealed record RunConfig
     [Id(34)] public int ShortConv { get; init; }
 
     /// <summary>GLA's heads, independent of <see cref="NHeads"/>: 4, as Yang et al. (2023) and flash-linear-attention use.</summary>
+    /// <summary>
+    /// For task "lm": the data set to train on (files on the worker, tokenized once per content and tokenizer); null:
+    /// the built-in GCIDE text with <see cref="Tokenizer"/>.
+    /// </summary>
+    [Id(38)] public Datasets.DatasetSpec? Dataset { get; init; }
+
     /// <summary>For task "hmm": hidden states of the model that writes the text (more states: a harder language).</summary>
     [Id(35)] public int HmmStates { get; init; } = 128;
 
@@ -150,6 +156,7 @@ public sealed record RunConfig
     {
         "mqar" => MqarVocab,
         "hmm" => HmmVocab,
+        _ when Dataset is { } d => Datasets.DatasetTokenizers.IsKnown(d.Tokenizer) ? Datasets.DatasetTokenizers.VocabSize(d.Tokenizer) : 256,
         _ => Tokenizer == "bpe" ? BpeVocab : 256,
     };
 

@@ -97,6 +97,14 @@ public static class RunConfigValidator
         check(c.Precision is not null && Precisions.Contains(c.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
         check(c.Tokenizer is not null && Tokenizers.Contains(c.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", Tokenizers)}");
         check(c.BpeVocab is >= 512 and <= 100_000, "bpeVocab", "must be between 512 and 100000");
+        if (c.Dataset is { } dataset)
+        {
+            check(c.Task == TaskKinds.LanguageModeling, "dataset", "is for task lm only");
+            var errors = new ValidationErrors();
+            Datasets.DatasetSpecValidator.Validate(dataset, errors, "");
+            foreach (var (field, messages) in errors.ToDictionary())
+                foreach (var message in messages) check(false, "dataset." + field, message);
+        }
         if (c.Task == TaskKinds.HiddenMarkov)
         {
             check(c.HmmStates is >= 1 and <= 1024, "hmmStates", "must be between 1 and 1024");

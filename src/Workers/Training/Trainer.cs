@@ -99,6 +99,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                 samples.Add(new MetricSample(done, "grad_norm", gradNorm.item<float>(), tokens, flops, seconds));
                 samples.Add(new MetricSample(done, "tokens_per_s", tokensPerSecond, tokens, flops, seconds));
                 if (peakFlops is > 0) samples.Add(new MetricSample(done, "mfu", tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
+                if (task.EpochsAfter(done) is { } epochs) samples.Add(new MetricSample(done, "epochs", epochs, tokens, flops, seconds));
             }
             if (done % config.EvalInterval == 0 || last)
             {

@@ -32,6 +32,9 @@ public interface ITrainingTask
     /// </summary>
     double? OptimalFinalLoss() => null;
 
+    /// <summary>Passes over the training split that this many steps make (null where data is generated fresh).</summary>
+    double? EpochsAfter(long steps) => null;
+
     /// <summary>Bytes of text per token of the validation split, for bits per byte; null where the task is not text.</summary>
     double? BytesPerToken => null;
 }

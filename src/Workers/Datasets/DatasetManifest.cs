@@ -1,0 +1,28 @@
+namespace ScaleLab.Workers.Datasets;
+
+/// <summary>
+/// What a tokenized data set holds, written last into its folder (the folder appears whole, by rename, or not at
+/// all). Tokens [0, TrainTokens) of the shards, in order, are the training split; the rest is validation.
+/// </summary>
+public sealed record DatasetManifest(
+    int FormatVersion,
+    string Source,
+    string Format,
+    string Tokenizer,
+    int VocabSize,
+    string ContentHash,
+    int Files,
+    long Documents,
+    long Bytes,
+    long Tokens,
+    long TrainTokens,
+    long ValidationBytes,
+    long SkippedLines,
+    IReadOnlyList<string> Shards)
+{
+    public const int CurrentFormat = 1;
+
+    public const string FileName = "manifest.json";
+
+    public long ValidationTokens => Tokens - TrainTokens;
+}
