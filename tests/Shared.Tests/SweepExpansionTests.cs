@@ -85,4 +85,19 @@ public class SweepExpansionTests
         Assert.Null(runs);
         Assert.StartsWith("the sweep needs", errors.ToDictionary()["axes"].Single());
     }
+
+    [Fact]
+    public void A_dataset_block_reaches_every_run_and_is_checked_field_by_field()
+    {
+        var (runs, errors) = Expand("""{"name":"d","base":{"dataset":{"source":"/data/web","format":"jsonl","tokenizer":"cl100k"}},"axes":{"dModel":[64,128]}}""");
+        Assert.True(errors.IsEmpty);
+        Assert.All(runs!, r => Assert.Equal(new Datasets.DatasetSpec { Source = "/data/web", Format = "jsonl", Tokenizer = "cl100k" }, r.Config.Dataset));
+        Assert.All(runs!, r => Assert.Equal(100_277, r.Config.VocabSize));
+
+        var (_, bad) = Expand("""{"name":"d","base":{"task":"mqar","dataset":{"source":"","format":"csv"}},"axes":{"dModel":[64]}}""");
+        var fields = bad.ToDictionary().Keys.ToList();
+        Assert.Contains(fields, f => f.EndsWith("dataset", StringComparison.Ordinal));
+        Assert.Contains(fields, f => f.EndsWith("dataset.source", StringComparison.Ordinal));
+        Assert.Contains(fields, f => f.EndsWith("dataset.format", StringComparison.Ordinal));
+    }
 }

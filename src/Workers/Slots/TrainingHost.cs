@@ -110,12 +110,13 @@ public sealed class TrainingHost(
                 (resume is null ? "from scratch" : $"resuming from the checkpoint at step {resumeStep}") + $" ({a.Config.Steps} steps, slot {slotId})");
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
                 slotId, a.Config.Steps, resume is null ? "" : " (resuming from its latest checkpoint)");
+            // The task's data (a corpus or data set tokenized on first use) is built off the grain's thread too.
+            var task = await Task.Factory.StartNew(() => TrainingTasks.Create(a.Config, corpus), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            if (task.DataDescription is { } data) await runLog.AppendAsync(a.RunId, a.Attempt, $"data: {data}");
             Trainer? trainer = null;
             var outcome = await Task.Factory.StartNew(() =>
             {
-                // The task's data (a corpus tokenized on first use) is built on the training thread too.
-                trainer = new Trainer(a.Config, TrainingTasks.Create(a.Config, corpus), device.Device,
-                    device.PeakFlops(precision, peakTflops));
+                trainer = new Trainer(a.Config, task, device.Device, device.PeakFlops(precision, peakTflops));
                 return trainer.Train(observer, stopping, resume);
             }, stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);

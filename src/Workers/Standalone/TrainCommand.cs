@@ -89,7 +89,7 @@ public static class TrainCommand
             ["summary"] = true, ["device"] = device.Name, ["precision"] = precision, ["mixer"] = run.Mixer, ["task"] = run.Task, ["steps"] = outcome.Steps, ["tokens"] = outcome.Tokens, ["flops"] = outcome.Flops,
             ["final_loss"] = outcome.FinalLoss, ["final_val_loss"] = outcome.FinalValLoss, ["final_accuracy"] = outcome.FinalAccuracy, ["wall_clock_s"] = outcome.WallClockSeconds,
             ["non_embedding_params"] = TransformerShape.NonEmbeddingParameters(run), ["total_params"] = TransformerShape.TotalParameters(run),
-            ["resumed_from_step"] = outcome.ResumedFromStep, ["checkpoint"] = final,
+            ["resumed_from_step"] = outcome.ResumedFromStep, ["checkpoint"] = final, ["data"] = task.DataDescription, ["epochs"] = task.EpochsAfter(outcome.Steps),
         }.ToJsonString());
         return 0;
     }

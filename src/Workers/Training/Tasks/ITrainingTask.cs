@@ -32,6 +32,9 @@ public interface ITrainingTask
     /// </summary>
     double? OptimalFinalLoss() => null;
 
+    /// <summary>What the run trains on, for its record: the data set, its content hash, tokenizer and split sizes (null: generated).</summary>
+    string? DataDescription => null;
+
     /// <summary>Passes over the training split that this many steps make (null where data is generated fresh).</summary>
     double? EpochsAfter(long steps) => null;
 

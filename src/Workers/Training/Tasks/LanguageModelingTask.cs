@@ -18,6 +18,10 @@ public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int 
 
     public double? BytesPerToken => (double)corpus.ValidationBytes / corpus.Validation.Length;
 
+    public string? DataDescription =>
+        $"{corpus.Name}{(corpus.ContentHash is { } hash ? $", content sha256 {hash}" : "")}, vocabulary {corpus.VocabSize}, " +
+        $"{corpus.Train.Length:N0} training and {corpus.Validation.Length:N0} validation tokens ({_order.Windows:N0} windows of {seqLen + 1} per epoch)";
+
     public double? EpochsAfter(long steps) => _order.Epochs(steps * batchSize);
 
     /// <summary>Non-overlapping windows of seqLen + 1 tokens (input and its shifted target) in the validation split.</summary>
