@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes the worker self-contained for a GPU machine that has PyTorch's CUDA libtorch but no .NET, and packs it
-# with the cleaned corpus into .gpu/worker.tar.xz (git-ignored, small enough to travel).
+# with the default corpus into .gpu/worker.tar.xz (git-ignored, small enough to travel).
 # The build references the managed TorchSharp package only (TorchBackend=external); at run time
 # Torch__NativeLibraryPath names the libtorch folder (see run.sh beside this file).
 set -euo pipefail
@@ -18,15 +18,11 @@ done
 dotnet publish "$stage/src/Workers/Workers.csproj" -c Release -r linux-x64 --self-contained -p:TorchBackend=external \
   -p:DebugType=none -p:GenerateDocumentationFile=false -o "$stage/pack/worker" -v quiet -nologo
 
-# The cleaned GCIDE text travels too (the GPU machine has no Debian packages); tokenizing happens there.
+# The default corpus travels too (the GPU machine has no Debian packages), as assembled text; tokenizing happens there.
 cache="${SCALELAB_CORPUS_CACHE:-${TMPDIR:-/tmp}/scalelab-corpus}"
-if ! ls "$cache"/gcide-v*-8388608.bytes >/dev/null 2>&1; then
-  echo "Building the corpus cache in $cache"
-  Training__CacheDirectory="$cache" dotnet run --project "$root/src/Workers" -c Release -- train \
-    --config "$root/examples/runs/lm-softmax-tiny.json" --out "$stage/warm" --max-steps 10 >/dev/null || true
-fi
+Training__CacheDirectory="$cache" "$stage/pack/worker/ScaleLab.Workers" tokenize --tokenizers bytes >/dev/null
 mkdir -p "$stage/pack/corpus"
-cp "$cache"/gcide-v*-8388608.bytes "$stage/pack/corpus/"
+cp -r "$cache"/debian-corpus-v* "$stage/pack/corpus/"
 
 mkdir -p "$root/.gpu"
 tar -cJf "$root/.gpu/worker.tar.xz" -C "$stage/pack" worker corpus

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus package, Chromium for
+# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, Chromium for
 # the browser tests, the pinned blob emulator, and checks for the toolchains the README lists.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -10,12 +10,16 @@ need npm "Node.js 20 + npm"
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
   || { echo "error: PostgreSQL server binaries are required (apt-get install postgresql)" >&2; exit 1; }
 
-# Real English text for language-model runs: the GCIDE dictionary (Debian package dict-gcide).
-if [ ! -f /usr/share/dictd/gcide.dict.dz ]; then
+# Real English text for language-model runs: the default corpus is assembled from these Debian packages
+# (src/Workers/Corpus/Debian/DebianSources.cs lists what is read from each).
+CORPUS_PACKAGES="dict-gcide wordnet-base python3.11-doc postgresql-doc-15 perl-doc git-doc debian-reference-en"
+missing=$(for p in $CORPUS_PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  echo "Installing dict-gcide (English corpus)..."
+  echo "Installing the English corpus packages: $(echo $missing)..."
   $SUDO apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq dict-gcide >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
 # Chromium for the dashboard's browser tests (Playwright drives Debian's build; it downloads no browser of its own).

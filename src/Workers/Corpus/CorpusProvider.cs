@@ -1,47 +1,52 @@
 using System.Collections.Concurrent;
+using ScaleLab.Datasets;
 using ScaleLab.Runs;
+using ScaleLab.Workers.Corpus.Debian;
+using ScaleLab.Workers.Datasets;
 
 namespace ScaleLab.Workers.Corpus;
 
 /// <summary>
-/// The worker's tokenized corpora, built once per tokenizer (or data set) and reused by every run; the built-in
-/// corpus's source, the cache folder and size come from configuration (Training:*).
+/// The worker's tokenized corpora, built once per data set and tokenizer and reused by every run. A run without a
+/// data set trains on the default corpus (<see cref="DebianCorpus"/>, capped at Training:CorpusBytes when set) in
+/// bytes or in cl100k compacted to bpeVocab; the cache folder is Training:CacheDirectory.
 /// </summary>
 public sealed class CorpusProvider(IConfiguration configuration)
 {
-    private readonly ConcurrentDictionary<(string, int), Lazy<TokenCorpus>> _corpora = new();
-    private readonly ConcurrentDictionary<ScaleLab.Datasets.DatasetSpec, Lazy<TokenCorpus>> _datasets = new();
+    /// <summary>Share of the default corpus held out: its last documents (a mix of every source).</summary>
+    public const double DefaultValidationFraction = 0.05;
+
+    private readonly ConcurrentDictionary<(DatasetSpec Spec, int Compact), Lazy<TokenCorpus>> _corpora = new();
 
     private string CacheDirectory => configuration["Training:CacheDirectory"] ?? Path.Combine(Path.GetTempPath(), "scalelab-corpus");
 
     public TokenCorpus Get(RunConfig run)
     {
-        if (run.Dataset is { } spec)
+        var key = run.Dataset is { } spec ? (spec, 0) : (DefaultCorpus(run.Tokenizer), run.Tokenizer == "bpe" ? run.BpeVocab : 0);
+        var lazy = _corpora.GetOrAdd(key, k => new Lazy<TokenCorpus>(() => Open(k.Spec, k.Compact)));
+        try
         {
-            var lazy = _datasets.GetOrAdd(spec, d => new Lazy<TokenCorpus>(() =>
-            {
-                var (folder, manifest) = Datasets.DatasetBuilder.Ensure(d, CacheDirectory);
-                return Datasets.DatasetCorpus.Open(folder, manifest);
-            }));
-            try
-            {
-                return lazy.Value;
-            }
-            catch
-            {
-                _datasets.TryRemove(KeyValuePair.Create(spec, lazy));   // a fixed file must be read again, not the cached failure
-                throw;
-            }
+            return lazy.Value;
         }
-        var key = run.Tokenizer == "bpe" ? ("bpe", run.BpeVocab) : ("bytes", 256);
-        return _corpora.GetOrAdd(key, k => new Lazy<TokenCorpus>(() => Build(k.Item1, k.Item2))).Value;
+        catch
+        {
+            _corpora.TryRemove(KeyValuePair.Create(key, lazy));   // a fixed file must be read again, not the cached failure
+            throw;
+        }
     }
 
-    private TokenCorpus Build(string tokenizer, int vocab)
+    private DatasetSpec DefaultCorpus(string tokenizer) => new()
     {
-        var text = GcideCorpus.Load(
-            configuration["Training:CorpusSource"] ?? GcideCorpus.DefaultSource, CacheDirectory,
-            configuration.GetValue("Training:CorpusBytes", 8 * 1024 * 1024));
-        return tokenizer == "bpe" ? BpeCorpus.Load(text, CacheDirectory, vocab) : TokenCorpus.FromBytes("gcide", text);
+        Source = DebianCorpus.Ensure(CacheDirectory, configuration.GetValue<long?>("Training:CorpusBytes")),
+        Format = DatasetFormats.Text,
+        Tokenizer = tokenizer == "bpe" ? DatasetTokenizers.Cl100k : DatasetTokenizers.Bytes,
+        ValidationFraction = DefaultValidationFraction,
+    };
+
+    private TokenCorpus Open(DatasetSpec spec, int compactTo)
+    {
+        var (folder, manifest) = DatasetBuilder.Ensure(spec, CacheDirectory);
+        if (compactTo > 0) (folder, manifest) = CompactedVocabulary.Ensure(folder, manifest, compactTo);
+        return DatasetCorpus.Open(folder, manifest);
     }
 }

@@ -54,12 +54,12 @@ public static partial class GcideCorpus
         }
     }
 
-    private static byte[] Clean(string source, int maxBytes)
+    internal static byte[] Clean(string source, int maxBytes)
     {
         using var file = File.OpenRead(source);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);
         using var reader = new StreamReader(gzip, Encoding.UTF8);
-        var output = new MemoryStream(maxBytes);
+        var output = new MemoryStream(Math.Min(maxBytes, 64 << 20));
         var line = new StringBuilder();
         var chunk = new char[1 << 16];
         int read;
