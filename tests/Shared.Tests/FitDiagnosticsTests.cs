@@ -28,6 +28,21 @@ public class FitDiagnosticsTests
     }
 
     [Fact]
+    public void Points_trained_on_repeated_data_are_flagged_with_how_many_and_how_far()
+    {
+        var points = Synthetic.Grid(Synthetic.Hoffmann, Synthetic.LogSpace(1e7, 1e10, 6), Synthetic.LogSpace(1e9, 1e12, 6), 0.005, 4);
+        // The data set holds 1e11 tokens: runs on more read it again.
+        var epochs = points.Select(p => p with { Epochs = p.D / 1e11 }).ToList();
+        var warning = Assert.Single(Run(epochs, new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = 0 }).Groups.Single().Warnings,
+            w => w.Contains("repeated data", StringComparison.Ordinal));
+        Assert.StartsWith("6 of 36 points trained on repeated data (more than 4 epochs, up to 10)", warning);
+
+        var fresh = points.Select(p => p with { Epochs = p.D / 1e13 }).ToList();
+        Assert.DoesNotContain(Run(fresh, new FitOptions { Law = FitLaw.Chinchilla, Bootstrap = 0 }).Groups.Single().Warnings,
+            w => w.Contains("repeated data", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void An_isoflop_fit_names_the_budget_it_dropped_and_why()
     {
         var points = Synthetic.IsoFlop(Synthetic.Hoffmann, FiveBudgets, 7, 0.002, 5);

@@ -22,4 +22,5 @@ public sealed record FitRequest
     public string? GroupBy { get; init; }
 }
 
-public sealed record FitPoint(double N, double D, double Loss, double? Flops = null, string? Group = null);
+/// <param name="Epochs">Passes over the training data, where known: points above 4 are flagged as trained on repeated data.</param>
+public sealed record FitPoint(double N, double D, double Loss, double? Flops = null, string? Group = null, double? Epochs = null);

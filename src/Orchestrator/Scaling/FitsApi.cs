@@ -52,7 +52,7 @@ public static class FitsApi
         var compute = request.Compute;
         if (request.Points is not null)
         {
-            points = request.Points.Select(p => new ScalingPoint(p.N, p.D, p.Loss, p.Flops, p.Group)).ToList();
+            points = request.Points.Select(p => new ScalingPoint(p.N, p.D, p.Loss, p.Flops, p.Group, p.Epochs)).ToList();
         }
         else
         {

@@ -11,7 +11,8 @@ namespace ScaleLab.Orchestrator.Scaling;
 /// <summary>
 /// Turns the succeeded runs of sweeps into scaling points, counted as their study counts them: N = non-embedding or
 /// total parameters, C = the run's training FLOPs (exact, or 6·N·D), D = tokens trained on, loss = final validation
-/// loss (training loss when a run has none). Sweeps that count differently cannot be fitted together.
+/// loss (training loss when a run has none), epochs = the passes over its training data it logged. Sweeps that count
+/// differently cannot be fitted together.
 /// </summary>
 public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
 {
@@ -30,6 +31,10 @@ public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
         var runs = await db.Runs.AsNoTracking()
             .Where(r => sweepIds.Contains(r.SweepId) && r.Status == RunStatus.Succeeded)
             .OrderBy(r => r.CreatedAt).ToListAsync(ct);
+        var runIds = runs.Select(r => r.Id).ToList();
+        // Epochs only grow with the step, so a run's largest logged value is its total.
+        var epochs = await db.Metrics.AsNoTracking().Where(m => m.Name == "epochs" && runIds.Contains(m.RunId))
+            .GroupBy(m => m.RunId).Select(g => new { RunId = g.Key, Epochs = g.Max(m => m.Value) }).ToDictionaryAsync(x => x.RunId, x => x.Epochs, ct);
         var points = runs
             .Where(r => (r.FinalValLoss ?? r.FinalLoss) is not null)
             .Select(r => new ScalingPoint(accounting.Parameters == ParameterCount.Total ? r.TotalParameters : r.NonEmbeddingParameters,
@@ -39,7 +44,7 @@ public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
                     null => null,
                     "sweep" => sweeps[r.SweepId],
                     _ => GroupValue(r.ConfigJson, groupBy),
-                }))
+                }, epochs.TryGetValue(r.Id, out var e) ? e : null))
             .ToList();
         return new Loaded(points, sweepIds.Where(id => !sweeps.ContainsKey(id)).ToList(), accounting);
     }

@@ -20,6 +20,12 @@ public static class FitWarnings
     /// <summary>A rollout that misses the held-out loss by more than 2 % (mean |ln|), or N_opt by more than 25 %, fails.</summary>
     public const double MaxRolloutLossError = 0.02, MaxRolloutNOptError = 0.223;
 
+    /// <summary>
+    /// Passes over the same data beyond which a point is flagged: Muennighoff et al. (2023) find repeated tokens worth
+    /// almost as much as fresh ones up to about 4 epochs, and fast less beyond.
+    /// </summary>
+    public const double MaxEpochs = 4;
+
     public static IReadOnlyList<string> For(FitLaw law, GroupFit g, double targetCompute, double maxCompute, int bootstrapAsked)
     {
         var warnings = new List<string>();
@@ -29,6 +35,10 @@ public static class FitWarnings
             warnings.Add($"too few points: {g.DegreesOfFreedom} degrees of freedom (points used minus free parameters); at least {MinDegreesOfFreedom} are needed to judge the fit.");
         if (law == FitLaw.IsoFlop && g.Profiles.Count < MinBudgets)
             warnings.Add($"too few budgets: {g.Profiles.Count} IsoFLOP budgets have a minimum; with fewer than {MinBudgets} the exponents rest on a line through two points.");
+        var repeated = g.Used.Where(r => r.Point.Epochs > MaxEpochs).ToList();
+        if (repeated.Count > 0)
+            warnings.Add($"{repeated.Count} of {g.Used.Count} points trained on repeated data (more than {MaxEpochs:0} epochs, up to {F(repeated.Max(r => r.Point.Epochs!.Value))}): " +
+                         "repeated tokens are worth less than fresh ones, so these losses understate what the same compute buys on new data.");
         if (g.Excluded.Count > 0)
             warnings.Add($"{g.Excluded.Count} of {g.Excluded.Count + g.Used.Count} points were left out: " +
                 string.Join("; ", g.Excluded.GroupBy(e => e.Reason).Select(r => $"{r.Count()} because {r.Key}")) + ".");

@@ -6,8 +6,8 @@ using ScaleLab.Validation;
 namespace ScaleLab.Scaling;
 
 /// <summary>
-/// Reads points from CSV with a header: required columns n (parameters), d (tokens) and loss; optional flops and
-/// group. Column names are case-insensitive; numbers use the invariant culture (1e9, 1000000000). Errors name the
+/// Reads points from CSV with a header: required columns n (parameters), d (tokens) and loss; optional flops, group
+/// and epochs. Column names are case-insensitive; numbers use the invariant culture (1e9, 1000000000). Errors name the
 /// row (1 is the header) and the column.
 /// </summary>
 public static class ScalingCsv
@@ -48,6 +48,7 @@ public static class ScalingCsv
         if (!errors.IsEmpty) return [];
         var hasFlops = header.Contains("flops");
         var hasGroup = header.Contains("group");
+        var hasEpochs = header.Contains("epochs");
 
         var points = new List<ScalingPoint>();
         while (csv.Read() && !errors.IsFull)
@@ -75,8 +76,9 @@ public static class ScalingCsv
             var loss = Number("loss", true);
             var flops = hasFlops ? Number("flops", false) : null;
             var group = hasGroup ? csv.GetField("group") : null;
+            var epochs = hasEpochs ? Number("epochs", false) : null;
             if (n is null || d is null || loss is null) continue;
-            points.Add(new ScalingPoint(n.Value, d.Value, loss.Value, flops, string.IsNullOrWhiteSpace(group) ? null : group));
+            points.Add(new ScalingPoint(n.Value, d.Value, loss.Value, flops, string.IsNullOrWhiteSpace(group) ? null : group, epochs));
         }
         return points;
     }
