@@ -52,16 +52,18 @@ public sealed class MappedShards : ITokenSequence, IDisposable
 
     private static void ReadUInt16(MemoryMappedViewAccessor view, long offset, Span<int> into)
     {
-        var raw = new ushort[into.Length];
-        view.ReadArray(offset * 2, raw, 0, raw.Length);
-        for (var i = 0; i < raw.Length; i++) into[i] = raw[i];
+        var raw = System.Buffers.ArrayPool<ushort>.Shared.Rent(into.Length);
+        view.ReadArray(offset * 2, raw, 0, into.Length);
+        for (var i = 0; i < into.Length; i++) into[i] = raw[i];
+        System.Buffers.ArrayPool<ushort>.Shared.Return(raw);
     }
 
     private static void ReadUInt32(MemoryMappedViewAccessor view, long offset, Span<int> into)
     {
-        var raw = new uint[into.Length];
-        view.ReadArray(offset * 4, raw, 0, raw.Length);
-        for (var i = 0; i < raw.Length; i++) into[i] = checked((int)raw[i]);
+        var raw = System.Buffers.ArrayPool<uint>.Shared.Rent(into.Length);
+        view.ReadArray(offset * 4, raw, 0, into.Length);
+        for (var i = 0; i < into.Length; i++) into[i] = checked((int)raw[i]);
+        System.Buffers.ArrayPool<uint>.Shared.Return(raw);
     }
 
     /// <summary>The shard holding token <paramref name="position"/> (binary search over first tokens).</summary>

@@ -53,17 +53,21 @@ public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int 
         return Windows(corpus.Validation, starts, device);
     }
 
+    /// <summary>Reused by every batch (a task serves one training thread): no large allocation per step.</summary>
+    private long[] _rows = [];
+    private readonly int[] _window = new int[seqLen + 1];
+
     private (Tensor, Tensor) Windows(ITokenSequence tokens, long[] starts, Device device)
     {
-        var x = new long[starts.Length * seqLen];
-        var y = new long[starts.Length * seqLen];
-        var window = new int[seqLen + 1];
+        var span = seqLen + 1;
+        if (_rows.Length != starts.Length * span) _rows = new long[starts.Length * span];
         for (var b = 0; b < starts.Length; b++)
         {
-            tokens.Read(starts[b], window);
-            for (var t = 0; t < seqLen; t++) (x[b * seqLen + t], y[b * seqLen + t]) = (window[t], window[t + 1]);
+            tokens.Read(starts[b], _window);
+            for (var t = 0; t < span; t++) _rows[b * span + t] = _window[t];
         }
-        long[] shape = [starts.Length, seqLen];
-        return (tensor(x, shape).to(device), tensor(y, shape).to(device));                    // (B, T) each
+        // The tensor borrows _rows until disposed; the slices are copied out before that.
+        using var all = tensor(_rows, [starts.Length, span]);                                     // (B, T + 1)
+        return (all[.., ..^1].contiguous().to(device), all[.., 1..].contiguous().to(device));        // (B, T) each
     }
 }
