@@ -35,8 +35,8 @@ public class TokenShardHeaderTests
         Assert.Equal(["dataset.format", "dataset.source", "dataset.tokenBytes", "dataset.tokenizer", "dataset.validationFraction"], byField.Keys.Order());
 
         errors = new ValidationErrors();
-        DatasetSpecValidator.Validate(new DatasetSpec { Source = "/data", Format = "bin", Tokenizer = "o200k", TokenBytes = 2 }, errors, "");
-        Assert.Contains("uint16 cannot hold o200k", errors.ToDictionary()["tokenBytes"][0]);
+        DatasetSpecValidator.Validate(new DatasetSpec { Source = "data/shards", Format = "bin", Tokenizer = "o200k" }, errors, "");
+        Assert.Contains("must be an absolute path", errors.ToDictionary()["source"][0]);
 
         errors = new ValidationErrors();
         DatasetSpecValidator.Validate(new DatasetSpec { Source = "/data/x.jsonl", Format = "jsonl", Tokenizer = "cl100k" }, errors, "");

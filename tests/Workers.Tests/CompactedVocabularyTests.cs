@@ -36,7 +36,9 @@ public class CompactedVocabularyTests
             var commonest = original.GroupBy(t => t).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
             Assert.All(original.Select((t, i) => (t, i)).Where(p => p.t == commonest), p => Assert.Equal(0, small[p.i]));
             Assert.Equal(TiktokenTokenizer.CreateForEncoding("cl100k_base").EncodeToIds(text).Count, (int)cl100k.Tokens);
+            var written = File.GetLastWriteTimeUtc(Path.Combine(compactFolder, DatasetManifest.FileName));
             Assert.Equal(compactFolder, CompactedVocabulary.Ensure(folder, cl100k, 16).Folder);
+            Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(compactFolder, DatasetManifest.FileName)));   // read, not rebuilt
         }
         finally
         {

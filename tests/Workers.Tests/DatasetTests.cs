@@ -126,13 +126,24 @@ public sealed class DatasetTests : IDisposable
 
         // A build killed mid-way leaves only its private staging folder, with a half-written shard in it.
         var other = spec with { Tokenizer = "cl100k" };
-        var staging = Path.Combine(Cache, "datasets", $"{first.ContentHash[..16]}-cl100k-v1.partial");
+        var staging = Path.Combine(Cache, "datasets", $"{first.ContentHash[..16]}-cl100k-val0.01-v1.partial");
         Directory.CreateDirectory(staging);
         File.WriteAllBytes(Path.Combine(staging, "shard-00000.bin"), new byte[777]);
         var (rebuilt, manifest) = DatasetBuilder.Ensure(other, Cache);
         Assert.False(Directory.Exists(staging));
         Assert.Equal(TiktokenTokenizer.CreateForEncoding("cl100k_base").EncodeToIds(Prose(50, 3)).Count, manifest.Tokens);
         Assert.Equal(["manifest.json", "shard-00000.bin"], Directory.EnumerateFiles(rebuilt).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public void A_data_set_too_small_for_the_context_fails_the_run_at_its_start_saying_what_it_needs()
+    {
+        var (folder, manifest) = DatasetBuilder.Ensure(new DatasetSpec { Source = Write("small.txt", Prose(20, 1)), Tokenizer = "bytes", ValidationFraction = 0.1 }, Cache);
+        var corpus = DatasetCorpus.Open(folder, manifest);   // ~2k tokens, 10% held out: ~200
+        var shortSplit = Assert.Throws<DatasetException>(() => new LanguageModelingTask(corpus, 8, 512, 1, 2, 0));
+        Assert.Equal("dataset.validationFraction", shortSplit.Field);
+        Assert.Contains("a window of seqLen = 512 needs 514", shortSplit.Message);
+        Assert.NotNull(new LanguageModelingTask(corpus, 8, 64, 1, 2, 0).Train(0, CPU).Input);
     }
 
     private RunConfig Run(DatasetSpec spec) => new()
@@ -142,20 +153,6 @@ public sealed class DatasetTests : IDisposable
         FinalEvalTokens = 0, Seed = 5,
     };
 
-    private sealed class Recorder : ITrainingObserver
-    {
-        public List<MetricSample> Samples { get; } = [];
-        public Dictionary<int, byte[]> Checkpoints { get; } = [];
-        public void OnMetrics(IReadOnlyList<MetricSample> samples) => Samples.AddRange(samples);
-        public void OnProgress(RunProgress progress) { }
-        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write)
-        {
-            using var bytes = new MemoryStream();
-            write(bytes);
-            Checkpoints[manifest.Step] = bytes.ToArray();
-        }
-    }
-
     [Fact]
     public void Training_on_a_file_data_set_resumes_bitwise_and_counts_its_epochs_exactly()
     {
@@ -164,13 +161,12 @@ public sealed class DatasetTests : IDisposable
         var (folder, manifest) = DatasetBuilder.Ensure(spec, Cache);
         Trainer NewTrainer() => new(config, new LanguageModelingTask(DatasetCorpus.Open(folder, manifest), config.BatchSize, config.SeqLen, config.Seed, config.EvalBatches, config.FinalEvalTokens), CPU);
 
-        var whole = new Recorder();
+        var whole = new RecordingObserver();
         NewTrainer().Train(whole, CancellationToken.None);
-        var resumed = new Recorder();
+        var resumed = new RecordingObserver();
         NewTrainer().Train(resumed, CancellationToken.None, new MemoryStream(whole.Checkpoints[20]));
-        double[] After(Recorder r) => r.Samples.Where(s => s.Step > 20 && s.Name is "loss" or "val_loss" or "grad_norm").OrderBy(s => s.Step).ThenBy(s => s.Name).Select(s => s.Value).ToArray();
-        Assert.NotEmpty(After(whole));
-        Assert.Equal(After(whole), After(resumed));
+        Assert.NotEmpty(whole.Losses(20));
+        Assert.Equal(whole.Losses(20), resumed.Losses(20));
 
         // 60 steps of 8 sequences over the training split's windows of 17 tokens, cut every 16.
         var windows = (manifest.TrainTokens - 16) / 16;

@@ -15,16 +15,6 @@ public class HiddenMarkovTaskTests
         CheckpointInterval = 0, FinalEvalTokens = 32 * 1024, Seed = 1,
     };
 
-    private sealed class Recorder : ITrainingObserver
-    {
-        public List<MetricSample> Samples { get; } = [];
-        public void OnMetrics(IReadOnlyList<MetricSample> samples) => Samples.AddRange(samples);
-        public void OnProgress(RunProgress progress) { }
-        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) { }
-        public double Last(string name) => Samples.Last(s => s.Name == name).Value;
-        public double First(string name) => Samples.First(s => s.Name == name).Value;
-    }
-
     [Fact]
     public void Targets_are_the_inputs_shifted_by_one_and_the_text_is_a_function_of_the_seed()
     {
@@ -41,7 +31,7 @@ public class HiddenMarkovTaskTests
     [Fact]
     public void A_model_approaches_the_true_models_loss_and_never_beats_it()
     {
-        var recorder = new Recorder();
+        var recorder = new RecordingObserver();
         new Trainer(Config, new HiddenMarkovTask(Config), CPU).Train(recorder, CancellationToken.None);
 
         var optimal = recorder.Last("optimal_loss");

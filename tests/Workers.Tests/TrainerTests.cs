@@ -20,28 +20,10 @@ public class TrainerTests
     private static Trainer NewTrainer(RunConfig config) =>
         new(config, new LanguageModelingTask(Text, config.BatchSize, config.SeqLen, config.Seed, config.EvalBatches, config.FinalEvalTokens), CPU);
 
-    private sealed class Recorder : ITrainingObserver
-    {
-        public List<MetricSample> Samples { get; } = [];
-        public List<RunProgress> Progress { get; } = [];
-        public Dictionary<int, byte[]> Checkpoints { get; } = [];
-        public void OnMetrics(IReadOnlyList<MetricSample> samples) => Samples.AddRange(samples);
-        public void OnProgress(RunProgress progress) => Progress.Add(progress);
-        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write)
-        {
-            using var bytes = new MemoryStream();
-            write(bytes);
-            Checkpoints[manifest.Step] = bytes.ToArray();
-        }
-
-        public double[] Losses(int fromStep) => Samples.Where(s => s.Name is "loss" or "val_loss" or "grad_norm" && s.Step > fromStep)
-            .OrderBy(s => s.Step).ThenBy(s => s.Name).Select(s => s.Value).ToArray();
-    }
-
     [Fact]
     public void The_final_evaluation_reads_the_held_out_split_and_reports_its_standard_error_and_bits_per_byte()
     {
-        var recorder = new Recorder();
+        var recorder = new RecordingObserver();
         var outcome = NewTrainer(Config).Train(recorder, CancellationToken.None);
         double Final(string name) => recorder.Samples.Single(s => s.Name == name && s.Step == 60).Value;
 
@@ -65,11 +47,11 @@ public class TrainerTests
     public void Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run_bitwise(string mixer, string schedule, int microBatches)
     {
         var config = Config with { CheckpointInterval = 20, Mixer = mixer, Schedule = schedule, MicroBatches = microBatches, HybridPattern = "mamba,softmax" };
-        var uninterrupted = new Recorder();
+        var uninterrupted = new RecordingObserver();
         NewTrainer(config).Train(uninterrupted, CancellationToken.None);
         Assert.Equal(new[] { 20, 40 }, uninterrupted.Checkpoints.Keys.Order()); // none at the last step: that is the final checkpoint
 
-        var resumed = new Recorder();
+        var resumed = new RecordingObserver();
         var outcome = NewTrainer(config).Train(resumed, CancellationToken.None, new MemoryStream(uninterrupted.Checkpoints[20]));
 
         Assert.Equal(20, outcome.ResumedFromStep);
@@ -91,18 +73,18 @@ public class TrainerTests
     [Fact]
     public void A_checkpoint_of_another_config_is_refused()
     {
-        var recorder = new Recorder();
+        var recorder = new RecordingObserver();
         NewTrainer(Config with { CheckpointInterval = 20 }).Train(recorder, CancellationToken.None);
 
         Assert.Throws<InvalidDataException>(() =>
             NewTrainer(Config with { CheckpointInterval = 20, LearningRate = 1e-3 })
-                .Train(new Recorder(), CancellationToken.None, new MemoryStream(recorder.Checkpoints[20])));
+                .Train(new RecordingObserver(), CancellationToken.None, new MemoryStream(recorder.Checkpoints[20])));
     }
 
     [Fact]
     public void Training_on_english_text_lowers_the_loss_well_below_uniform()
     {
-        var recorder = new Recorder();
+        var recorder = new RecordingObserver();
         var outcome = NewTrainer(Config).Train(recorder, CancellationToken.None);
 
         var losses = recorder.Samples.Where(s => s.Name == "loss").Select(s => s.Value).ToList();
@@ -117,8 +99,8 @@ public class TrainerTests
     [Fact]
     public void Same_seed_gives_bitwise_identical_losses_on_cpu()
     {
-        var a = new Recorder();
-        var b = new Recorder();
+        var a = new RecordingObserver();
+        var b = new RecordingObserver();
         NewTrainer(Config).Train(a, CancellationToken.None);
         NewTrainer(Config).Train(b, CancellationToken.None);
 
@@ -129,7 +111,7 @@ public class TrainerTests
     public void Checkpoint_round_trip_reproduces_the_model_outputs()
     {
         var trainer = NewTrainer(Config with { Tokens = 8 * 32 * 10, EvalInterval = 10 });
-        var outcome = trainer.Train(new Recorder(), CancellationToken.None);
+        var outcome = trainer.Train(new RecordingObserver(), CancellationToken.None);
         using var archive = new MemoryStream();
         CheckpointArchive.Write(trainer.Model!, trainer.Optimizer!,
             new CheckpointArchive.Manifest(Config, outcome.Steps, outcome.Tokens, outcome.FinalLoss, outcome.FinalValLoss), archive);
@@ -149,9 +131,9 @@ public class TrainerTests
     [Fact]
     public void Micro_batches_compute_the_same_step_as_one_batch_up_to_rounding()
     {
-        var whole = new Recorder();
+        var whole = new RecordingObserver();
         NewTrainer(Config).Train(whole, CancellationToken.None);
-        var split = new Recorder();
+        var split = new RecordingObserver();
         NewTrainer(Config with { MicroBatches = 4 }).Train(split, CancellationToken.None);
 
         var a = whole.Losses(0);
@@ -165,7 +147,7 @@ public class TrainerTests
     public void Bf16_training_keeps_fp32_master_weights_and_learns()
     {
         var config = Config with { Precision = "bf16" };
-        var recorder = new Recorder();
+        var recorder = new RecordingObserver();
         var trainer = NewTrainer(config);
         var outcome = trainer.Train(recorder, CancellationToken.None);
 

@@ -17,13 +17,13 @@ public static class DatasetSpecValidator
         Check(!string.IsNullOrWhiteSpace(d.Source), "source", "must name a file or folder");
         Check((d.Source ?? "").Length <= MaxSourceLength, "source", $"must be at most {MaxSourceLength} characters");
         Check(d.Source is null || !d.Source.Contains('\0'), "source", "must not contain NUL");
+        // Workers resolve paths on their own machines: a relative path would mean something different on each.
+        Check(string.IsNullOrWhiteSpace(d.Source) || d.Source.Contains('\0') || Path.IsPathFullyQualified(d.Source), "source", "must be an absolute path on the workers");
         Check(d.Format is not null && DatasetFormats.All.Contains(d.Format), "format", $"must be one of: {string.Join(", ", DatasetFormats.All)}");
         Check(DatasetTokenizers.IsKnown(d.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", DatasetTokenizers.All)}");
         if (d.Format == DatasetFormats.Jsonl)
             Check(!string.IsNullOrWhiteSpace(d.TextField) && d.TextField.Length <= 256, "textField", "must name the JSON field holding the text (at most 256 characters)");
         Check(double.IsFinite(d.ValidationFraction) && d.ValidationFraction is > 0 and <= 0.5, "validationFraction", "must be in (0, 0.5]");
         Check(d.TokenBytes is 2 or 4, "tokenBytes", "must be 2 (uint16) or 4 (uint32)");
-        if (d.Format == DatasetFormats.Bin && d.TokenBytes == 2 && DatasetTokenizers.IsKnown(d.Tokenizer))
-            Check(DatasetTokenizers.VocabSize(d.Tokenizer) <= 65_536, "tokenBytes", $"uint16 cannot hold {d.Tokenizer}'s ids; use 4");
     }
 }

@@ -10,7 +10,8 @@ namespace ScaleLab.Runs;
 public sealed record RunConfig
 {
     /// <summary>
-    /// Training task. "lm": next-token prediction on the GCIDE English dictionary text (see <see cref="Tokenizer"/>);
+    /// Training task. "lm": next-token prediction on the default English corpus (see <see cref="Tokenizer"/>) or a
+    /// <see cref="Dataset"/>;
     /// "mqar": multi-query associative recall (Arora et al. 2023, Zoology), generated from the seed; "hmm": text from a
     /// hidden Markov model (<see cref="HmmStates"/>), whose best possible loss is computed exactly beside the run's.
     /// </summary>
@@ -108,7 +109,7 @@ public sealed record RunConfig
     /// <summary>"auto" (bf16 on CUDA, fp32 on CPU), "fp32", "tf32" (CUDA matmuls in TF32) or "bf16" (bf16 compute, fp32 master weights and optimizer state).</summary>
     [Id(26)] public string Precision { get; init; } = "auto";
 
-    /// <summary>For task "lm": "bytes" (vocabulary 256) or "bpe" (cl100k BPE, kept to the <see cref="BpeVocab"/> most frequent tokens of the corpus).</summary>
+    /// <summary>For task "lm" on the default corpus: "bytes" (vocabulary 256) or "bpe" (cl100k BPE, kept to the <see cref="BpeVocab"/> most frequent tokens of the corpus).</summary>
     [Id(27)] public string Tokenizer { get; init; } = "bytes";
 
     [Id(28)] public int BpeVocab { get; init; } = 8192;
@@ -125,10 +126,9 @@ public sealed record RunConfig
     /// </summary>
     [Id(34)] public int ShortConv { get; init; }
 
-    /// <summary>GLA's heads, independent of <see cref="NHeads"/>: 4, as Yang et al. (2023) and flash-linear-attention use.</summary>
     /// <summary>
     /// For task "lm": the data set to train on (files on the worker, tokenized once per content and tokenizer); null:
-    /// the built-in GCIDE text with <see cref="Tokenizer"/>.
+    /// the default corpus with <see cref="Tokenizer"/>.
     /// </summary>
     [Id(38)] public Datasets.DatasetSpec? Dataset { get; init; }
 
@@ -144,6 +144,7 @@ public sealed record RunConfig
     /// </summary>
     [Id(37)] public int HmmSeed { get; init; }
 
+    /// <summary>GLA's heads, independent of <see cref="NHeads"/>: 4, as Yang et al. (2023) and flash-linear-attention use.</summary>
     [Id(31)] public int GlaHeads { get; init; } = 4;
 
     /// <summary>GLA's query/key width as a fraction of d_model (flash-linear-attention's expand_k): 0.5, the paper's d_k = d/2; values keep d.</summary>

@@ -107,8 +107,9 @@ public static class RunConfigValidator
         }
         if (c.Task == TaskKinds.HiddenMarkov)
         {
+            // The exact optimum costs states x 4 per token of the final evaluation; the emission table is states x vocab.
             check(c.HmmStates is >= 1 and <= 1024, "hmmStates", "must be between 1 and 1024");
-            check(c.HmmVocab is >= 2 and <= 65536, "hmmVocab", "must be between 2 and 65536");
+            check(c.HmmVocab is >= 2 and <= 4096, "hmmVocab", "must be between 2 and 4096");
         }
         if (c.Task == TaskKinds.Mqar)
         {

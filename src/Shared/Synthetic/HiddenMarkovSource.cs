@@ -25,12 +25,30 @@ public sealed class HiddenMarkovSource
 
     private readonly double[] _stationary;
 
+    /// <summary>Each row's non-zero entries (a state reaches a few states and emits a few tokens): what the loops walk.</summary>
+    private readonly int[][] _next, _emits;
+    private readonly double[][] _nextP, _emitsP;
+
+    private static (int[][] Index, double[][] P) Sparse(double[] matrix, int rows, int columns)
+    {
+        var index = new int[rows][];
+        var p = new double[rows][];
+        for (var i = 0; i < rows; i++)
+        {
+            index[i] = Enumerable.Range(0, columns).Where(j => matrix[i * columns + j] > 0).ToArray();
+            p[i] = index[i].Select(j => matrix[i * columns + j]).ToArray();
+        }
+        return (index, p);
+    }
+
     public HiddenMarkovSource(int states, int vocab, double[] transition, double[] emission)
     {
         if (states < 1 || vocab < 2) throw new ArgumentOutOfRangeException(nameof(states), "needs at least 1 state and 2 tokens");
         if (transition.Length != states * states || emission.Length != states * vocab)
             throw new ArgumentException("transition must be S x S and emission S x V");
         (States, Vocab, _transition, _emission) = (states, vocab, transition, emission);
+        (_next, _nextP) = Sparse(transition, states, states);
+        (_emits, _emitsP) = Sparse(emission, states, vocab);
         _stationary = Stationary();
     }
 
@@ -82,7 +100,7 @@ public sealed class HiddenMarkovSource
         {
             Array.Clear(next);
             for (var i = 0; i < States; i++)
-            for (var j = 0; j < States; j++) next[j] += pi[i] * _transition[i * States + j];
+            for (var k = 0; k < _next[i].Length; k++) next[_next[i][k]] += pi[i] * _nextP[i][k];
             double change = 0;
             for (var j = 0; j < States; j++)
             {
@@ -102,8 +120,8 @@ public sealed class HiddenMarkovSource
         var state = Draw(ref rng, _stationary);
         for (var t = 0; t < length; t++)
         {
-            tokens[t] = Draw(ref rng, _emission.AsSpan(state * Vocab, Vocab));
-            state = Draw(ref rng, _transition.AsSpan(state * States, States));
+            tokens[t] = _emits[state][Draw(ref rng, _emitsP[state])];
+            state = _next[state][Draw(ref rng, _nextP[state])];
         }
         return tokens;
     }
@@ -144,7 +162,7 @@ public sealed class HiddenMarkovSource
             {
                 var b = belief[i] / p;                                    // p(state_t | x_≤t)
                 if (b == 0) continue;
-                for (var j = 0; j < States; j++) next[j] += b * _transition[i * States + j];
+                for (var k = 0; k < _next[i].Length; k++) next[_next[i][k]] += b * _nextP[i][k];
             }
             (belief, next) = (next, belief);
         }

@@ -16,14 +16,18 @@ public sealed class CorpusProvider(IConfiguration configuration)
     /// <summary>Share of the default corpus held out: its last documents (a mix of every source).</summary>
     public const double DefaultValidationFraction = 0.05;
 
-    private readonly ConcurrentDictionary<(DatasetSpec Spec, int Compact), Lazy<TokenCorpus>> _corpora = new();
+    /// <summary>A run's data: its data set, or (Spec null) the default corpus in a tokenizer, compacted to a vocabulary or not.</summary>
+    private sealed record Key(DatasetSpec? Spec, string Tokenizer, int Compact);
+
+    private readonly ConcurrentDictionary<Key, Lazy<TokenCorpus>> _corpora = new();
 
     private string CacheDirectory => configuration["Training:CacheDirectory"] ?? Path.Combine(Path.GetTempPath(), "scalelab-corpus");
 
     public TokenCorpus Get(RunConfig run)
     {
-        var key = run.Dataset is { } spec ? (spec, 0) : (DefaultCorpus(run.Tokenizer), run.Tokenizer == "bpe" ? run.BpeVocab : 0);
-        var lazy = _corpora.GetOrAdd(key, k => new Lazy<TokenCorpus>(() => Open(k.Spec, k.Compact)));
+        // A worker reads a data set's files once per process: changed files need a new source path or a restart.
+        var key = run.Dataset is { } spec ? new Key(spec, "", 0) : new Key(null, run.Tokenizer, run.Tokenizer == "bpe" ? run.BpeVocab : 0);
+        var lazy = _corpora.GetOrAdd(key, k => new Lazy<TokenCorpus>(() => Open(k.Spec ?? DefaultCorpus(k.Tokenizer), k.Compact)));
         try
         {
             return lazy.Value;

@@ -14,6 +14,20 @@ public sealed class MappedShards : ITokenSequence, IDisposable
     public MappedShards(IEnumerable<string> paths)
     {
         long first = 0;
+        try
+        {
+            Map(paths, ref first);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        Length = first;
+    }
+
+    private void Map(IEnumerable<string> paths, ref long first)
+    {
         foreach (var path in paths)
         {
             var length = new FileInfo(path).Length;
@@ -27,7 +41,6 @@ public sealed class MappedShards : ITokenSequence, IDisposable
             _shards.Add((file, view, first, count, width));
             first += count;
         }
-        Length = first;
     }
 
     public long Length { get; }

@@ -17,7 +17,7 @@ public static class CompactedVocabulary
     {
         var target = $"{folder}-compact{vocabSize}";
         if (DatasetBuilder.TryRead(target) is { } done) return (target, done);
-        using var gate = new FileStream(target + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        using var gate = FileLock.Acquire(target + ".lock");
         if (DatasetBuilder.TryRead(target) is { } built) return (target, built);
         var staging = target + ".partial";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);

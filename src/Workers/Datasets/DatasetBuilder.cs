@@ -21,12 +21,14 @@ public static class DatasetBuilder
         var files = DatasetDocuments.Files(spec);
         var hash = ContentHash(spec, files);
         var tokenizer = DatasetTokenizers.Canonical(spec.Tokenizer);
-        var folder = Path.Combine(cacheRoot, "datasets", $"{hash[..16]}-{tokenizer}-v{DatasetManifest.CurrentFormat}");
+        // The split is part of what is built, so it is part of the key: two fractions are two data sets.
+        var held = spec.ValidationFraction.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
+        var folder = Path.Combine(cacheRoot, "datasets", $"{hash[..16]}-{tokenizer}-val{held}-v{DatasetManifest.CurrentFormat}");
         if (TryRead(folder) is { } done) return (folder, done);
 
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
         // Held until disposed, released by the OS if this process dies: one builder per data set on this disk.
-        using var gate = new FileStream(folder + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        using var gate = FileLock.Acquire(folder + ".lock");
         if (TryRead(folder) is { } built) return (folder, built);
         var staging = folder + ".partial";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);   // a killed build's leftovers
@@ -169,7 +171,7 @@ public static class DatasetBuilder
         {
             var span = buffer.AsSpan(0, (int)Math.Min(chunk, all.Length - at));
             all.Read(at, span);
-            bytes += tokenizer.DecodedBytes(span.ToArray());
+            bytes += tokenizer.DecodedBytes(span.ToArray().Where(id => id != tokenizer.EndOfText));   // a separator is no text
         }
         return bytes;
     }

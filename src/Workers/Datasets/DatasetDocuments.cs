@@ -14,6 +14,9 @@ public static class DatasetDocuments
     /// <summary>Largest .txt file read as one document (BPE encodes a document whole).</summary>
     public const long MaxTextFileBytes = 256L << 20;
 
+    /// <summary>Longest jsonl line read (a file with no line breaks must not exhaust the worker's memory).</summary>
+    public const int MaxLineBytes = 64 << 20;
+
     /// <summary>Share of jsonl lines that may lack the text field before the data set is refused.</summary>
     public const double MaxSkippedShare = 0.01;
 
@@ -102,6 +105,8 @@ public static class DatasetDocuments
                 yield return TrimCr(line.ToArray());
                 line.SetLength(0);
             }
+            else if (line.Length >= MaxLineBytes)
+                throw new DatasetException("dataset.source", $"'{file.FullName}' has a line longer than {MaxLineBytes:N0} bytes (is it jsonl?)");
             else line.WriteByte((byte)b);
         }
         if (line.Length > 0) yield return TrimCr(line.ToArray());

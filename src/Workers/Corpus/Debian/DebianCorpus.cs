@@ -35,7 +35,7 @@ public static class DebianCorpus
     {
         if (Directory.Exists(folder)) return;
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-        using var gate = new FileStream(folder + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        using var gate = Datasets.FileLock.Acquire(folder + ".lock");
         if (Directory.Exists(folder)) return;
         var staging = folder + ".partial";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);

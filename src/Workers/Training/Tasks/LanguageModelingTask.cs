@@ -12,7 +12,19 @@ namespace ScaleLab.Workers.Training.Tasks;
 /// </summary>
 public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int seqLen, int seed, int evalBatches, long finalEvalTokens) : ITrainingTask
 {
-    private readonly WindowOrder _order = new(corpus.Train.Length, seqLen, seed);
+    private readonly WindowOrder _order = Checked(corpus, seqLen, seed);
+
+    /// <summary>A data set too small for this context fails the run at its start, saying what it needs.</summary>
+    private static WindowOrder Checked(TokenCorpus corpus, int seqLen, int seed)
+    {
+        var order = new WindowOrder(corpus.Train.Length, seqLen, seed);
+        if (order.Windows == 0)
+            throw new Datasets.DatasetException("dataset", $"its training split holds {corpus.Train.Length:N0} tokens, fewer than two windows of seqLen = {seqLen}");
+        if (corpus.Validation.Length < seqLen + 2)
+            throw new Datasets.DatasetException("dataset.validationFraction",
+                $"its validation split holds {corpus.Validation.Length:N0} tokens; a window of seqLen = {seqLen} needs {seqLen + 2}: hold out more, or add data");
+        return order;
+    }
 
     public string? AccuracyMetric => null;
 
@@ -53,7 +65,7 @@ public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int 
         return Windows(corpus.Validation, starts, device);
     }
 
-    /// <summary>Reused by every batch (a task serves one training thread): no large allocation per step.</summary>
+    /// <summary>Reused by every batch (a task serves one training thread); torch.tensor copies _rows.</summary>
     private long[] _rows = [];
     private readonly int[] _window = new int[seqLen + 1];
 
@@ -66,7 +78,6 @@ public sealed class LanguageModelingTask(TokenCorpus corpus, int batchSize, int 
             tokens.Read(starts[b], _window);
             for (var t = 0; t < span; t++) _rows[b * span + t] = _window[t];
         }
-        // The tensor borrows _rows until disposed; the slices are copied out before that.
         using var all = tensor(_rows, [starts.Length, span]);                                     // (B, T + 1)
         return (all[.., ..^1].contiguous().to(device), all[.., 1..].contiguous().to(device));        // (B, T) each
     }
