@@ -2,7 +2,7 @@
 # A small scaling study on task "hmm", whose best possible loss is known: trains a grid of model sizes x token
 # budgets on the CPU with the standalone trainer, fits Chinchilla's L(N, D) = E + A/N^alpha + B/D^beta with the CLI,
 # and prints the fitted E beside the true optimum (optimal_loss: the hidden Markov model's own loss on the same
-# validation tokens). usage: bench/hmm-law.sh [outdir]      (about 10 minutes on 2 cores)
+# validation tokens). usage: [STATES=128 VOCAB=256] bench/hmm-law.sh [outdir]      (about 20 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d)}"
@@ -15,7 +15,7 @@ for d_model in 16 24 32 48 64; do
   for tokens in 262144 524288 1048576 2097152 4194304; do
     name="d$d_model-t$tokens"
     cat > "$out/$name.json" <<JSON
-{ "task": "hmm", "hmmStates": 128, "hmmVocab": 256, "dModel": $d_model, "nLayers": 2, "nHeads": 2, "seqLen": 64,
+{ "task": "hmm", "hmmStates": ${STATES:-128}, "hmmVocab": ${VOCAB:-256}, "dModel": $d_model, "nLayers": 2, "nHeads": 2, "seqLen": 64,
   "batchSize": 32, "tokens": $tokens, "learningRate": 0.003, "warmupSteps": 20, "evalInterval": 1000000,
   "logInterval": 16, "checkpointInterval": 0, "finalEvalTokens": 262144, "seed": 1 }
 JSON
