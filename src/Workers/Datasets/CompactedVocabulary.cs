@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ScaleLab.Workers.Corpus;
 
 namespace ScaleLab.Workers.Datasets;
@@ -16,13 +15,7 @@ public static class CompactedVocabulary
     public static (string Folder, DatasetManifest Manifest) Ensure(string folder, DatasetManifest source, int vocabSize)
     {
         var target = $"{folder}-compact{vocabSize}";
-        if (DatasetBuilder.TryRead(target) is { } done) return (target, done);
-        using var gate = FileLock.Acquire(target + ".lock");
-        if (DatasetBuilder.TryRead(target) is { } built) return (target, built);
-        var staging = target + ".partial";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
-        try
+        AtomicFolder.Ensure(target, staging =>
         {
             using var tokens = new MappedShards(source.Shards.Select(s => Path.Combine(folder, s)));
             var map = Mapping(tokens, source.TrainTokens, source.VocabSize, vocabSize);
@@ -36,16 +29,9 @@ public static class CompactedVocabulary
                     foreach (var id in span) writer.Write(map[id]);
                 }
             }
-            var manifest = source with { Tokenizer = $"{source.Tokenizer}-compact{vocabSize}", VocabSize = vocabSize, Shards = source.Shards };
-            File.WriteAllText(Path.Combine(staging, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
-            Directory.Move(staging, target);
-            return (target, manifest);
-        }
-        catch
-        {
-            Directory.Delete(staging, recursive: true);
-            throw;
-        }
+            (source with { Tokenizer = $"{source.Tokenizer}-compact{vocabSize}", VocabSize = vocabSize }).Write(staging);
+        });
+        return (target, DatasetManifest.Read(target));
     }
 
     /// <summary>Old id → new id, from the training split's frequencies.</summary>

@@ -1,20 +1,17 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text.Json;
 using ScaleLab.Datasets;
 
 namespace ScaleLab.Workers.Datasets;
 
 /// <summary>
 /// Tokenizes a data set once per (content hash, tokenizer) into llm.c shards in a cache folder, and reuses them.
-/// The shards are written into a private folder that is renamed into place once complete, under an OS file lock:
-/// a worker killed mid-way leaves no half-written data set visible, and the next build cleans up and starts over.
+/// The shards are written through <see cref="AtomicFolder"/>: a worker killed mid-way leaves no half-written data set
+/// visible, and the next build cleans up and starts over.
 /// </summary>
 public static class DatasetBuilder
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     /// <summary>The data set's folder, tokenized now if no worker on this disk has done it yet.</summary>
     public static (string Folder, DatasetManifest Manifest) Ensure(DatasetSpec spec, string cacheRoot, IProgress<double>? progress = null)
     {
@@ -24,35 +21,10 @@ public static class DatasetBuilder
         // The split is part of what is built, so it is part of the key: two fractions are two data sets.
         var held = spec.ValidationFraction.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture);
         var folder = Path.Combine(cacheRoot, "datasets", $"{hash[..16]}-{tokenizer}-val{held}-v{DatasetManifest.CurrentFormat}");
-        if (TryRead(folder) is { } done) return (folder, done);
-
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-        // Held until disposed, released by the OS if this process dies: one builder per data set on this disk.
-        using var gate = FileLock.Acquire(folder + ".lock");
-        if (TryRead(folder) is { } built) return (folder, built);
-        var staging = folder + ".partial";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);   // a killed build's leftovers
-        Directory.CreateDirectory(staging);
-        try
-        {
-            var manifest = spec.Format == DatasetFormats.Bin
-                ? CopyShards(spec, files, hash, staging, progress)
-                : Tokenize(spec, files, hash, staging, progress);
-            File.WriteAllText(Path.Combine(staging, DatasetManifest.FileName), JsonSerializer.Serialize(manifest, Json));
-            Directory.Move(staging, folder);
-            return (folder, manifest);
-        }
-        catch
-        {
-            Directory.Delete(staging, recursive: true);   // a refused data set leaves nothing behind
-            throw;
-        }
-    }
-
-    public static DatasetManifest? TryRead(string folder)
-    {
-        var path = Path.Combine(folder, DatasetManifest.FileName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(path), Json) : null;
+        AtomicFolder.Ensure(folder, staging =>
+            (spec.Format == DatasetFormats.Bin ? CopyShards(spec, files, hash, staging, progress) : Tokenize(spec, files, hash, staging, progress))
+                .Write(staging));
+        return (folder, DatasetManifest.Read(folder));
     }
 
     /// <summary>SHA-256 over what decides the tokens: format, text field, each file's path below the source and its bytes.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ScaleLab.Workers.Datasets;
 
 /// <summary>
@@ -25,4 +27,12 @@ public sealed record DatasetManifest(
     public const string FileName = "manifest.json";
 
     public long ValidationTokens => Tokens - TrainTokens;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static DatasetManifest Read(string folder) =>
+        JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(Path.Combine(folder, FileName)), Json)
+        ?? throw new InvalidDataException($"{folder} has an empty {FileName}");
+
+    public void Write(string folder) => File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, Json));
 }

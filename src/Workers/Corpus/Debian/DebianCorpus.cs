@@ -8,8 +8,8 @@ namespace ScaleLab.Workers.Corpus.Debian;
 /// The default corpus, assembled offline from English text in Debian packages (<see cref="DebianSources"/>): markup
 /// removed, prose kept, exact duplicate paragraphs dropped. Each source file becomes one document (the dictionary,
 /// one file, is cut into 1 MiB documents at entry boundaries), named by a hash of where it came from, so ordinal
-/// order interleaves the sources and the held-out tail is a mix of them. Built once per machine into a folder that
-/// appears whole (by rename) or not at all; <c>sources.json</c> beside the documents says what each source gave, and
+/// order interleaves the sources and the held-out tail is a mix of them. Built once per machine through
+/// <see cref="Datasets.AtomicFolder"/>; <c>sources.json</c> beside the documents says what each source gave, and
 /// <c>documents.tsv</c> where each document came from.
 /// </summary>
 public static class DebianCorpus
@@ -23,38 +23,15 @@ public static class DebianCorpus
     public static string Ensure(string cacheRoot, long? maxBytes = null)
     {
         var full = Path.Combine(cacheRoot, $"debian-corpus-v{Version}");
-        Build(full, () => Assemble(full));
+        Datasets.AtomicFolder.Ensure(full, Assemble);
         if (maxBytes is not { } cap) return full;
         var capped = $"{full}-first{cap}";
-        Build(capped, () => Prefix(full, capped, cap));
+        Datasets.AtomicFolder.Ensure(capped, staging => Prefix(full, staging, cap));
         return capped;
     }
 
-    /// <summary>Runs <paramref name="write"/> into "folder.partial" under a file lock, then renames it into place.</summary>
-    private static void Build(string folder, Action write)
+    private static void Assemble(string staging)
     {
-        if (Directory.Exists(folder)) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-        using var gate = Datasets.FileLock.Acquire(folder + ".lock");
-        if (Directory.Exists(folder)) return;
-        var staging = folder + ".partial";
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        Directory.CreateDirectory(staging);
-        try
-        {
-            write();
-            Directory.Move(staging, folder);
-        }
-        catch
-        {
-            Directory.Delete(staging, recursive: true);
-            throw;
-        }
-    }
-
-    private static void Assemble(string folder)
-    {
-        var staging = folder + ".partial";
         var missing = DebianSources.All.Where(s => !Directory.Exists(s.Root) || !Directory.EnumerateFiles(s.Root, s.Pattern, SearchOption.AllDirectories).Any()).ToList();
         if (missing.Count > 0)
             throw new FileNotFoundException($"The default corpus needs the Debian packages {string.Join(", ", missing.Select(s => s.Package))}; " +
@@ -108,13 +85,13 @@ public static class DebianCorpus
     }
 
     /// <summary>The first documents of the full corpus, in name order, up to <paramref name="cap"/> bytes.</summary>
-    private static void Prefix(string full, string capped, long cap)
+    private static void Prefix(string full, string staging, long cap)
     {
         long total = 0;
         foreach (var file in Directory.EnumerateFiles(full, "*.txt").Order(StringComparer.Ordinal))
         {
             if (total >= cap) break;
-            File.Copy(file, Path.Combine(capped + ".partial", Path.GetFileName(file)));
+            File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
             total += new FileInfo(file).Length;
         }
     }
