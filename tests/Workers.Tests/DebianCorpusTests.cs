@@ -2,6 +2,8 @@ using ScaleLab.Workers.Corpus.Debian;
 
 namespace ScaleLab.Workers.Tests;
 
+/// <summary>Alone: assembling 60 MB of text churns the heap, which other tests' training should not share.</summary>
+[Collection(AloneCollection.Name)]
 public class DebianCorpusTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using ScaleLab.Workers.Datasets;
 namespace ScaleLab.Workers.Tests;
 
 /// <summary>A real worker process killed while tokenizing: nothing half-written is ever visible, and the next build completes.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class TokenizingKillTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("scalelab-kill-").FullName;
