@@ -21,7 +21,11 @@ public sealed class CorpusProvider(IConfiguration configuration)
 
     private readonly ConcurrentDictionary<Key, Lazy<TokenCorpus>> _corpora = new();
 
-    private string CacheDirectory => configuration["Training:CacheDirectory"] ?? Path.Combine(Path.GetTempPath(), "scalelab-corpus");
+    private string CacheDirectory => CacheDirectoryOf(configuration);
+
+    /// <summary>Where corpora and tokenized data sets live on this machine (Training:CacheDirectory).</summary>
+    public static string CacheDirectoryOf(IConfiguration configuration) =>
+        configuration["Training:CacheDirectory"] ?? Path.Combine(Path.GetTempPath(), "scalelab-corpus");
 
     public TokenCorpus Get(RunConfig run)
     {

@@ -25,7 +25,7 @@ public static class DatasetCommand
         command.SetAction(parse =>
         {
             var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-            var cache = settings["Training:CacheDirectory"] ?? Path.Combine(Path.GetTempPath(), "scalelab-corpus");
+            var cache = Corpus.CorpusProvider.CacheDirectoryOf(settings);
             var clock = Stopwatch.StartNew();
             var folder = parse.GetValue(source) ?? DebianCorpus.Ensure(cache);
             if (parse.GetValue(source) is null)

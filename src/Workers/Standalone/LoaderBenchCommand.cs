@@ -28,7 +28,7 @@ public static class LoaderBenchCommand
         {
             var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             TorchRuntime.Initialize(settings);
-            var cache = settings["Training:CacheDirectory"] ?? Path.Combine(Path.GetTempPath(), "scalelab-corpus");
+            var cache = Corpus.CorpusProvider.CacheDirectoryOf(settings);
             var spec = new DatasetSpec { Source = parse.GetValue(source) ?? DebianCorpus.Ensure(cache), Tokenizer = parse.GetValue(tokenizer)! };
             var (folder, manifest) = DatasetBuilder.Ensure(spec, cache);
             var corpus = DatasetCorpus.Open(folder, manifest);
