@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using ScaleLab.Orchestrator.Datasets;
 using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Orchestrator.Runs;
@@ -27,6 +28,7 @@ app.MapRunsApi();
 app.MapWorkersApi();
 app.MapFitsApi();
 app.MapSchedulesApi();
+app.MapDatasetsApi();
 app.MapAccountApi();
 app.MapScaleLabHangfireDashboard();
 app.Run();

@@ -26,6 +26,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5)));
         services.AddSingleton<SweepStore>();
+        services.AddSingleton<Datasets.DatasetStore>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunLog>();
         if (builder.Configuration.GetConnectionString("Blobs") is { Length: > 0 } blobs) services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient(blobs));

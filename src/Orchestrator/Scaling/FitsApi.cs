@@ -133,26 +133,5 @@ public static class FitsApi
 
     private delegate bool TryParse<T>(string text, out T value);
 
-    private static FitRequest? Parse(string body, ValidationErrors errors)
-    {
-        try
-        {
-            var node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false });
-            if (!JsonInput.Check(node, errors)) return null;
-            return node.Deserialize<FitRequest>(Json) ?? throw new JsonException("null body");
-        }
-        catch (InvalidOperationException)
-        {
-            errors.Add("body", JsonInput.InvalidName);
-            return null;
-        }
-        catch (JsonException ex)
-        {
-            var field = ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
-            errors.Add(field, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "unknown field"
-                : field == "body" ? $"not a valid fit request: {ex.Message}" : "has the wrong type or an invalid value");
-            return null;
-        }
-    }
+    private static FitRequest? Parse(string body, ValidationErrors errors) => JsonBody.Parse<FitRequest>(body, Json, errors, "fit request");
 }

@@ -7,7 +7,10 @@ namespace ScaleLab.Datasets;
 [GenerateSerializer, Immutable, Alias("ScaleLab.Datasets.DatasetSpec")]
 public sealed record DatasetSpec
 {
-    /// <summary>A file or folder on the worker ("/data/corpus", every matching file below it, in ordinal order).</summary>
+    /// <summary>
+    /// A file or folder on the worker ("/data/corpus", every matching file below it, in ordinal order), or
+    /// "blob://container/prefix" in the artifact store. Empty when <see cref="Name"/> names a registered data set.
+    /// </summary>
     [Id(0)] public string Source { get; init; } = "";
 
     /// <summary>"text" (.txt files, UTF-8), "jsonl" (one JSON object per line, text in <see cref="TextField"/>) or "bin" (token shards).</summary>
@@ -24,6 +27,12 @@ public sealed record DatasetSpec
 
     /// <summary>For "bin" files without llm.c's header (nanoGPT's raw shards): bytes per token, 2 or 4.</summary>
     [Id(5)] public int TokenBytes { get; init; } = 2;
+
+    /// <summary>
+    /// A data set registered through POST /api/datasets; the run trains on its shards for <see cref="Tokenizer"/>
+    /// from the artifact store, and the other fields are the registration's.
+    /// </summary>
+    [Id(6)] public string? Name { get; init; }
 }
 
 /// <summary>The formats a data set's files can have.</summary>

@@ -14,11 +14,23 @@ public static class DatasetSpecValidator
             if (!ok) errors.Add(prefix + field, message);
         }
 
-        Check(!string.IsNullOrWhiteSpace(d.Source), "source", "must name a file or folder");
+        if (d.Name is not null)
+        {
+            Check(DatasetNames.IsValid(d.Name), "name", DatasetNames.Rule);
+            Check(string.IsNullOrEmpty(d.Source), "source", "must be left out when name gives a registered data set");
+            Check(DatasetTokenizers.IsKnown(d.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", DatasetTokenizers.All)}");
+            return;
+        }
+        Check(!string.IsNullOrWhiteSpace(d.Source), "source", "must name a file or folder, or a registered data set by name");
         Check((d.Source ?? "").Length <= MaxSourceLength, "source", $"must be at most {MaxSourceLength} characters");
         Check(d.Source is null || !d.Source.Contains('\0'), "source", "must not contain NUL");
-        // Workers resolve paths on their own machines: a relative path would mean something different on each.
-        Check(string.IsNullOrWhiteSpace(d.Source) || d.Source.Contains('\0') || Path.IsPathFullyQualified(d.Source), "source", "must be an absolute path on the workers");
+        if (DatasetSources.IsBlob(d.Source))
+            Check(DatasetSources.IsContainerName(DatasetSources.SplitBlob(d.Source).Container), "source",
+                "blob://CONTAINER/PREFIX needs a container name of 3-63 lowercase letters, digits and single hyphens");
+        else
+            // Workers resolve paths on their own machines: a relative path would mean something different on each.
+            Check(string.IsNullOrWhiteSpace(d.Source) || d.Source.Contains('\0') || Path.IsPathFullyQualified(d.Source), "source",
+                "must be an absolute path on the workers, or blob://container/prefix");
         Check(d.Format is not null && DatasetFormats.All.Contains(d.Format), "format", $"must be one of: {string.Join(", ", DatasetFormats.All)}");
         Check(DatasetTokenizers.IsKnown(d.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", DatasetTokenizers.All)}");
         if (d.Format == DatasetFormats.Jsonl)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Datasets;
 using ScaleLab.Orchestrator.Runs;
 using ScaleLab.Orchestrator.Scaling;
 using ScaleLab.Orchestrator.Schedules;
@@ -16,6 +17,8 @@ public sealed class ScaleLabDb(DbContextOptions<ScaleLabDb> options) : DbContext
     public DbSet<RunEvent> RunEvents => Set<RunEvent>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
+    public DbSet<DatasetRecord> Datasets => Set<DatasetRecord>();
+    public DbSet<TokenizationRecord> Tokenizations => Set<TokenizationRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScaleLabDb).Assembly);
