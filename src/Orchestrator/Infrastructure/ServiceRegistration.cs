@@ -27,6 +27,7 @@ public static class ServiceRegistration
         services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5)));
         services.AddSingleton<SweepStore>();
         services.AddSingleton<Datasets.DatasetStore>();
+        services.AddSingleton<Datasets.DatasetReferences>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunLog>();
         if (builder.Configuration.GetConnectionString("Blobs") is { Length: > 0 } blobs) services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient(blobs));

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScaleLab.Catalog;
 using ScaleLab.Orchestrator.Catalog;
+using ScaleLab.Orchestrator.Datasets;
 using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Sweeps;
 using ScaleLab.Validation;
@@ -31,7 +32,7 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Created<SweepAccepted>, ValidationProblem, ProblemHttpResult>> CreateSweep(
-        HttpRequest request, IGrainFactory grains, SweepLimits limits, ILoggerFactory loggers, CancellationToken ct)
+        HttpRequest request, IGrainFactory grains, SweepLimits limits, DatasetReferences datasets, ILoggerFactory loggers, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
@@ -43,7 +44,8 @@ public static class SweepsApi
         var owner = ApiKeys.OwnerOf(request.HttpContext.User);
         var sweepId = idempotencyKey.Length > 0 ? SweepIdFor(owner, idempotencyKey) : Guid.CreateVersion7();
         var spec = SweepSpecParser.Parse(body, errors);
-        if (spec is not null) SweepExpander.Expand(sweepId, spec, limits, errors);
+        var runs = spec is null ? null : SweepExpander.Expand(sweepId, spec, limits, errors);
+        if (runs is not null && errors.IsEmpty) await datasets.CheckAsync(runs, errors, ct);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
 
         var submission = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, owner),
@@ -56,18 +58,19 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Ok<SweepPreview>, ValidationProblem>> PreviewSweep(
-        HttpRequest request, IGrainFactory grains, SweepLimits limits, IConfiguration configuration, CancellationToken ct)
+        HttpRequest request, IGrainFactory grains, SweepLimits limits, DatasetReferences datasets, IConfiguration configuration, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
         if (body is not null && YamlSpec.LooksLikeYaml(body)) body = YamlSpec.ToJson(body, errors);
         var spec = body is null ? null : SweepSpecParser.Parse(body, errors);
         var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, limits, errors);
-        if (spec is null || runs is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
+        var warnings = runs is not null && errors.IsEmpty ? await datasets.CheckAsync(runs, errors, ct) : [];
+        if (spec is null || runs is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
         var slots = (await grains.GetGrain<ScaleLab.Scheduling.ISchedulerGrain>(ScaleLab.Scheduling.ISchedulerGrain.Default).GetSnapshotAsync()).Slots;
         var gpu = slots.Any(s => s.Slot.DeviceKind == "cuda");
         var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
-        return TypedResults.Ok(SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count)));
+        return TypedResults.Ok(SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count)) with { Warnings = warnings });
     }
 
     public static async Task<Results<Ok<SweepSummary>, NotFound>> CancelSweep(

@@ -24,7 +24,7 @@ public static class FitWarnings
     /// Passes over the same data beyond which a point is flagged: Muennighoff et al. (2023) find repeated tokens worth
     /// almost as much as fresh ones up to about 4 epochs, and fast less beyond.
     /// </summary>
-    public const double MaxEpochs = 4;
+    public const double MaxEpochs = Datasets.RepeatedData.DefaultEpochLimit;
 
     public static IReadOnlyList<string> For(FitLaw law, GroupFit g, double targetCompute, double maxCompute, int bootstrapAsked)
     {

@@ -12,6 +12,9 @@ public sealed record SweepPreview(
     string Name, string Kind, int RunCount, double TotalFlops, double DeviceFlopsPerSecond, int Slots,
     double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRun> Runs, string Parameters, string Compute)
 {
+    /// <summary>What the researcher should know before submitting, such as runs that would repeat their data.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>
     /// Device time is FLOPs over the throughput a slot sustains (measured: about 3e10 FLOP/s for these models on
     /// the project's 2-core CPU; configure ScaleLab:DeviceFlopsPerSecond for GPUs). Wall time assumes the runs

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Azure.Storage.Blobs;
 using ScaleLab.Datasets;
 using ScaleLab.Runs;
 using ScaleLab.Workers.Corpus.Debian;
@@ -9,9 +10,10 @@ namespace ScaleLab.Workers.Corpus;
 /// <summary>
 /// The worker's tokenized corpora, built once per data set and tokenizer and reused by every run. A run without a
 /// data set trains on the default corpus (<see cref="DebianCorpus"/>, capped at Training:CorpusBytes when set) in
-/// bytes or in cl100k compacted to bpeVocab; the cache folder is Training:CacheDirectory.
+/// bytes or in cl100k compacted to bpeVocab; the cache folder is Training:CacheDirectory. A registered data set
+/// (dataset.name) is read from its shards in the artifact store; the standalone trainer, which has no cluster, reads files.
 /// </summary>
-public sealed class CorpusProvider(IConfiguration configuration)
+public sealed class CorpusProvider(IConfiguration configuration, TokenizationQueue? registry = null, BlobServiceClient? blobs = null)
 {
     /// <summary>Share of the default corpus held out: its last documents (a mix of every source).</summary>
     public const double DefaultValidationFraction = 0.05;
@@ -53,8 +55,21 @@ public sealed class CorpusProvider(IConfiguration configuration)
 
     private TokenCorpus Open(DatasetSpec spec, int compactTo)
     {
-        var (folder, manifest) = DatasetBuilder.Ensure(spec, CacheDirectory);
+        var (folder, manifest) = spec.Name is { } name ? Registered(name, spec.Tokenizer)
+            : DatasetBuilder.Ensure(BlobSource.Localize(spec, blobs, CacheDirectory), CacheDirectory);
         if (compactTo > 0) (folder, manifest) = CompactedVocabulary.Ensure(folder, manifest, compactTo);
-        return DatasetCorpus.Open(folder, manifest);
+        return DatasetCorpus.Open(folder, manifest, spec.Name is { } registered ? $"data set {registered}" : null);
+    }
+
+    private (string Folder, DatasetManifest Manifest) Registered(string name, string tokenizer)
+    {
+        if (registry is null || blobs is null)
+            throw new DatasetException("dataset.name", "a registered data set is read from the cluster's artifact store; outside a cluster, name its files in dataset.source");
+        // Runs start on the training thread, never on a grain turn, so waiting here holds up nothing else.
+        var found = registry.FindAsync(name, tokenizer, CancellationToken.None).GetAwaiter().GetResult();
+        if (found is null) throw new DatasetException("dataset.name", $"no data set '{name}' is registered with tokenizer {tokenizer}");
+        if (found.Value.ShardPrefix is not { } prefix)
+            throw new DatasetException("dataset.name", $"data set '{name}' is not tokenized with {tokenizer} yet (its job is {found.Value.Status})");
+        return new DatasetShardStore(blobs).Ensure(prefix, CacheDirectory);
     }
 }

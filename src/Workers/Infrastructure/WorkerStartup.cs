@@ -24,6 +24,8 @@ public static class WorkerStartup
         services.AddSingleton(_ => new BlobServiceClient(blobs));
         services.AddSingleton<CheckpointStore>();
         services.AddSingleton<CorpusProvider>();
+        services.AddSingleton<Datasets.TokenizationQueue>();
+        services.AddHostedService<Datasets.TokenizationService>();
         services.AddSingleton<RunEventWriter>();
         services.AddSingleton<LocalSlots>();
         services.AddSingleton<TrainingHost>();

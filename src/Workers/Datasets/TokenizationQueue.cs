@@ -1,0 +1,119 @@
+using Npgsql;
+using ScaleLab.Datasets;
+
+namespace ScaleLab.Workers.Datasets;
+
+/// <summary>A claimed tokenization job: which data set, with which tokenizer, and the attempt that holds the lease.</summary>
+public sealed record TokenizationJob(Guid Id, Guid DatasetId, string DatasetName, int Attempt, DatasetSpec Spec, string? RegisteredHash);
+
+/// <summary>
+/// The tokenization jobs in table dataset_tokenizations (the orchestrator's schema). A job is claimed with
+/// FOR UPDATE SKIP LOCKED under a lease on the database's clock; the holder renews it with each progress report. A job
+/// whose lease ran out (its worker died) is claimed again with the next attempt number, and every later write names
+/// the attempt, so a worker that lost its lease can no longer change the job.
+/// </summary>
+public sealed class TokenizationQueue(NpgsqlDataSource db)
+{
+    public const int MaxAttempts = 3;
+
+    public async Task<TokenizationJob?> ClaimAsync(string worker, TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            WITH next AS (
+                SELECT id FROM dataset_tokenizations
+                WHERE status = 'Queued' OR (status = 'Running' AND lease_until < now())
+                ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+            UPDATE dataset_tokenizations t
+            SET status = 'Running', attempt = t.attempt + 1, worker = $1, lease_until = now() + $2, started_at = now(), progress = 0
+            FROM next, datasets d
+            WHERE t.id = next.id AND d.id = t.dataset_id
+            RETURNING t.id, t.dataset_id, d.name, t.attempt, t.tokenizer, d.source, d.format, d.text_field, d.validation_fraction, d.token_bytes, d.content_hash
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = worker });
+        command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        var spec = new DatasetSpec
+        {
+            Tokenizer = reader.GetString(4), Source = reader.GetString(5), Format = reader.GetString(6), TextField = reader.GetString(7),
+            ValidationFraction = reader.GetDouble(8), TokenBytes = reader.GetInt32(9),
+        };
+        return new TokenizationJob(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), spec, reader.IsDBNull(10) ? null : reader.GetString(10));
+    }
+
+    /// <summary>Reports progress and extends the lease; false when the job is no longer this attempt's.</summary>
+    public async Task<bool> RenewAsync(TokenizationJob job, double progress, TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand(
+            "UPDATE dataset_tokenizations SET progress = $1, lease_until = now() + $2 WHERE id = $3 AND attempt = $4 AND status = 'Running'");
+        command.Parameters.Add(new NpgsqlParameter { Value = progress });
+        command.Parameters.Add(new NpgsqlParameter { Value = lease });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Attempt });
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>Records the result, and the data set's statistics if this is its first finished tokenization, in one transaction.</summary>
+    public async Task<bool> CompleteAsync(TokenizationJob job, DatasetManifest m, string shardPrefix, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using (var finish = new NpgsqlCommand("""
+            UPDATE dataset_tokenizations SET status = 'Succeeded', progress = 1, finished_at = now(), lease_until = NULL,
+                tokens = $1, train_tokens = $2, validation_tokens = $3, validation_bytes = $4, skipped_lines = $5, shard_prefix = $6
+            WHERE id = $7 AND attempt = $8 AND status = 'Running'
+            """, connection, tx))
+        {
+            foreach (var value in new object[] { m.Tokens, m.TrainTokens, m.ValidationTokens, m.ValidationBytes, m.SkippedLines, shardPrefix, job.Id, job.Attempt })
+                finish.Parameters.Add(new NpgsqlParameter { Value = value });
+            if (await finish.ExecuteNonQueryAsync(ct) != 1) return false;
+        }
+        await using (var stats = new NpgsqlCommand("""
+            UPDATE datasets SET content_hash = $1, files = $2, documents = $3, bytes = $4 WHERE id = $5 AND content_hash IS NULL
+            """, connection, tx))
+        {
+            foreach (var value in new object[] { m.ContentHash, m.Files, m.Documents, m.Bytes, job.DatasetId })
+                stats.Parameters.Add(new NpgsqlParameter { Value = value });
+            await stats.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Fails the job for good, with the field the error concerns; the data set's shards are never used.</summary>
+    public Task FailAsync(TokenizationJob job, string field, string message, CancellationToken ct) =>
+        SetAsync(job, "Failed", field, message, ct);
+
+    /// <summary>Hands the job back to the queue after a passing fault (the store was down), unless its attempts are spent.</summary>
+    public Task ReleaseAsync(TokenizationJob job, string message, CancellationToken ct) =>
+        job.Attempt >= MaxAttempts ? SetAsync(job, "Failed", "dataset", $"gave up after {MaxAttempts} attempts: {message}", ct) : SetAsync(job, "Queued", null, message, ct);
+
+    private async Task SetAsync(TokenizationJob job, string status, string? field, string message, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            UPDATE dataset_tokenizations SET status = $1, error_field = $2, error = $3, lease_until = NULL,
+                finished_at = CASE WHEN $1 = 'Failed' THEN now() END
+            WHERE id = $4 AND attempt = $5 AND status = 'Running'
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = status });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)field ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { Value = message.Length <= 2000 ? message : message[..1997] + "..." });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = job.Attempt });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Where the finished shards of a registered data set are, for a run that names it.</summary>
+    public async Task<(string? ShardPrefix, string Status)?> FindAsync(string name, string tokenizer, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            SELECT t.shard_prefix, t.status FROM dataset_tokenizations t JOIN datasets d ON d.id = t.dataset_id
+            WHERE d.name = $1 AND t.tokenizer = $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        command.Parameters.Add(new NpgsqlParameter { Value = DatasetTokenizers.Canonical(tokenizer) });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1));
+    }
+}
