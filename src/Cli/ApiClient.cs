@@ -1,8 +1,10 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ScaleLab.Catalog;
+using ScaleLab.Datasets;
 using ScaleLab.Sweeps;
 
 namespace ScaleLab.Cli;
@@ -50,6 +52,22 @@ public sealed class ApiClient(HttpClient http, string? apiKey)
         using var response = await http.GetAsync(query, ct);
         return await ReadAsync<Page<SweepSummary>>(response, ct);
     }
+
+    /// <summary>Registers a data set; the status tells created (201), given tokenizers or re-queued (202) and already so (200) apart.</summary>
+    public async Task<(HttpStatusCode Status, DatasetView Dataset)> RegisterDatasetAsync(DatasetRegistration registration, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/datasets")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(registration, Json), Encoding.UTF8, "application/json"),
+        };
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, ct);
+        return (response.StatusCode, await ReadAsync<DatasetView>(response, ct));
+    }
+
+    public Task<DatasetView> GetDatasetAsync(string name, CancellationToken ct) => GetAsync<DatasetView>($"api/datasets/{Uri.EscapeDataString(name)}", ct);
+
+    public Task<List<DatasetView>> ListDatasetsAsync(CancellationToken ct) => GetAsync<List<DatasetView>>("api/datasets", ct);
 
     public async Task<T> GetAsync<T>(string path, CancellationToken ct)
     {

@@ -9,6 +9,6 @@ var root = new RootCommand("ScaleLab: scaling-law and ablation studies")
 {
     ApiOptions.Api, ApiOptions.ApiKey,
     SubmitCommand.Create(), PreviewCommand.Create(), SweepsCommand.Create(), SweepCommand.Create(), RunsCommand.Create(), CancelCommand.Create(),
-    SchedulesCommand.Create(), FitCommand.Create(),
+    SchedulesCommand.Create(), FitCommand.Create(), DatasetsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -73,15 +73,13 @@ public class ClusterFixture : IAsyncLifetime
             ["Training__CorpusBytes"] = (1 << 20).ToString(),
             ["Logging__LogLevel__Default"] = "Information",
             ["ScaleLab__ApiUrl"] = $"http://127.0.0.1:{ApiPort}/",
+            // A killed worker's tokenization job is taken over once its lease runs out.
+            ["Datasets__LeaseSeconds"] = "6",
         };
+        _workerEnv = common;
         _orchestratorEnv = new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() };
         await StartOrchestratorAsync();
-        for (var w = 0; w < WorkerCount; w++)
-        {
-            var port = FreePort();
-            Workers[port] = Start($"worker{w}", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
-                new(common) { ["Orleans__SiloPort"] = port.ToString() }, "");
-        }
+        for (var w = 0; w < WorkerCount; w++) StartWorker(FreePort());
         await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Split("slotId").Length - 1 >= WorkerCount,
             TimeSpan.FromSeconds(120), $"{WorkerCount} worker slot(s)");
         Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), common, $"--urls http://127.0.0.1:{DashboardPort}");
@@ -89,6 +87,12 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     private Dictionary<string, string> _orchestratorEnv = [];
+    private Dictionary<string, string> _workerEnv = [];
+
+    /// <summary>Starts a Worker silo on a silo port (again, after a kill: the same port); it joins the cluster on its own.</summary>
+    public Process StartWorker(int siloPort) =>
+        Workers[siloPort] = Start($"worker-{siloPort}", Path.Combine(Root, "src/Workers/bin/Debug/net10.0/ScaleLab.Workers.dll"),
+            new(_workerEnv) { ["Orleans__SiloPort"] = siloPort.ToString() }, "");
 
     public Process? Orchestrator { get; private set; }
 
@@ -171,6 +175,14 @@ public class ClusterFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task<double> ScalarDoubleAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToDouble(await command.ExecuteScalarAsync());
     }
 
     public async Task DisposeAsync()

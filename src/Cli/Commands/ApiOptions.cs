@@ -10,6 +10,13 @@ public static class ApiOptions
         Description = "ScaleLab API address (env SCALELAB_API)",
         Recursive = true,
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SCALELAB_API") ?? "http://127.0.0.1:5080/"),
+        // System.CommandLine has no built-in conversion to Uri.
+        CustomParser = result =>
+        {
+            if (Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https") return uri;
+            result.AddError("--api must be an absolute http(s) address such as http://127.0.0.1:5080/");
+            return null;
+        },
     };
 
     /// <summary>

@@ -26,6 +26,7 @@ public static class PreviewCommand
             table.Caption(Markup.Escape($"total {preview.TotalFlops:E2} FLOPs, about {TimeSpan.FromSeconds(preview.EstimatedDeviceSeconds):hh\\:mm\\:ss} of device time " +
                 $"at {preview.DeviceFlopsPerSecond:E1} FLOP/s, {TimeSpan.FromSeconds(preview.EstimatedWallSeconds):hh\\:mm\\:ss} on {preview.Slots} slot(s)"));
             AnsiConsole.Write(table);
+            foreach (var warning in preview.Warnings) AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));
             return 0;
         }));
         return command;

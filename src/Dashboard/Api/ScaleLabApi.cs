@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ScaleLab.Datasets;
 using ScaleLab.Schedules;
 using ScaleLab.Sweeps;
 
@@ -70,6 +71,17 @@ public sealed class ScaleLabApi(HttpClient http)
 
     public Task<ApiResult<JsonElement>> DeleteScheduleAsync(Guid id, string apiKey) =>
         SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Delete, $"api/schedules/{id}"), apiKey));
+
+    /// <summary>Registered data sets with their tokenization jobs and statistics; needs no key.</summary>
+    public async Task<IReadOnlyList<DatasetView>> ListDatasetsAsync(CancellationToken ct = default) =>
+        await http.GetFromJsonAsync<List<DatasetView>>("api/datasets", Json, ct) ?? [];
+
+    /// <summary>Registers a data set, or adds tokenizers to one registered with the same data; registering it again unchanged is a no-op.</summary>
+    public Task<ApiResult<DatasetView>> RegisterDatasetAsync(DatasetRegistration registration, string apiKey) =>
+        SendAsync<DatasetView>(WithKey(new HttpRequestMessage(HttpMethod.Post, "api/datasets")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(registration, Json), Encoding.UTF8, "application/json"),
+        }, apiKey));
 
     private static StringContent Spec(string spec) =>
         new(spec, Encoding.UTF8, YamlSpec.LooksLikeYaml(spec) ? "application/yaml" : "application/json");
@@ -140,6 +152,10 @@ public sealed record ApiResult<T>(T? Value, IReadOnlyDictionary<string, string[]
 /// <summary>The parts of the API's sweep preview the dashboard shows.</summary>
 public sealed record PreviewView(
     string Name, string Kind, int RunCount, double TotalFlops, double DeviceFlopsPerSecond, int Slots,
-    double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRunView> Runs);
+    double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRunView> Runs)
+{
+    /// <summary>What to know before submitting, such as runs that would pass over their data more than the epoch limit.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public sealed record PreviewRunView(string Name, long NonEmbeddingParameters, long TotalParameters, long Tokens, double Flops, double EstimatedDeviceSeconds);

@@ -33,46 +33,52 @@ public sealed class DatasetStore(IDbContextFactory<ScaleLabDb> dbFactory, TimePr
     private async Task<(Outcome, DatasetView?)> TryRegisterAsync(DatasetRegistration r, string owner, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var now = clock.GetUtcNow();
-        var existing = await db.Datasets.Include(d => d.Tokenizations).SingleOrDefaultAsync(d => d.Name == r.Name, ct);
-        var outcome = Outcome.Unchanged;
-        if (existing is not null && !r.SameDataAs(RegistrationOf(existing)))
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            if (existing.Tokenizations.Any(t => t.Status != TokenizationStatus.Failed)) return (Outcome.Conflict, View(existing));
-            db.Datasets.Remove(existing);
+            db.ChangeTracker.Clear();   // a retried transaction starts from what the database holds
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var existing = await db.Datasets.Include(d => d.Tokenizations).SingleOrDefaultAsync(d => d.Name == r.Name, ct);
+            var outcome = Outcome.Unchanged;
+            if (existing is not null && !r.SameDataAs(RegistrationOf(existing)))
+            {
+                if (existing.Tokenizations.Any(t => t.Status != TokenizationStatus.Failed)) return (Outcome.Conflict, View(existing));
+                db.Datasets.Remove(existing);
+                await db.SaveChangesAsync(ct);
+                existing = null;
+            }
+            if (existing is null)
+            {
+                existing = new DatasetRecord
+                {
+                    Id = Guid.CreateVersion7(), Name = r.Name, Source = r.Source, Format = r.Format, TextField = r.TextField,
+                    ValidationFraction = r.ValidationFraction, TokenBytes = r.TokenBytes, Owner = owner, CreatedAt = now,
+                };
+                db.Datasets.Add(existing);
+                outcome = Outcome.Created;
+            }
+            foreach (var tokenizer in r.Tokenizers.Select(DatasetTokenizers.Canonical))
+            {
+                var job = existing.Tokenizations.SingleOrDefault(t => t.Tokenizer == tokenizer);
+                if (job is null)
+                {
+                    var added = new TokenizationRecord { Id = Guid.CreateVersion7(), DatasetId = existing.Id, Tokenizer = tokenizer, Status = TokenizationStatus.Queued, CreatedAt = now };
+                    existing.Tokenizations.Add(added);
+                    db.Tokenizations.Add(added);
+                    if (outcome == Outcome.Unchanged) outcome = Outcome.Updated;
+                }
+                else if (job.Status == TokenizationStatus.Failed)
+                {
+                    // Registering again after fixing the files retries the job from scratch.
+                    (job.Status, job.Progress, job.Attempt, job.Error, job.ErrorField, job.Worker, job.LeaseUntil, job.StartedAt, job.FinishedAt) =
+                        (TokenizationStatus.Queued, 0, 0, null, null, null, null, null, null);
+                    if (outcome == Outcome.Unchanged) outcome = Outcome.Updated;
+                }
+            }
             await db.SaveChangesAsync(ct);
-            existing = null;
-        }
-        if (existing is null)
-        {
-            existing = new DatasetRecord
-            {
-                Id = Guid.CreateVersion7(), Name = r.Name, Source = r.Source, Format = r.Format, TextField = r.TextField,
-                ValidationFraction = r.ValidationFraction, TokenBytes = r.TokenBytes, Owner = owner, CreatedAt = now,
-            };
-            db.Datasets.Add(existing);
-            outcome = Outcome.Created;
-        }
-        foreach (var tokenizer in r.Tokenizers.Select(DatasetTokenizers.Canonical))
-        {
-            var job = existing.Tokenizations.SingleOrDefault(t => t.Tokenizer == tokenizer);
-            if (job is null)
-            {
-                existing.Tokenizations.Add(new TokenizationRecord { Id = Guid.CreateVersion7(), DatasetId = existing.Id, Tokenizer = tokenizer, Status = TokenizationStatus.Queued, CreatedAt = now });
-                if (outcome == Outcome.Unchanged) outcome = Outcome.Updated;
-            }
-            else if (job.Status == TokenizationStatus.Failed)
-            {
-                // Registering again after fixing the files retries the job from scratch.
-                (job.Status, job.Progress, job.Attempt, job.Error, job.ErrorField, job.Worker, job.LeaseUntil, job.StartedAt, job.FinishedAt) =
-                    (TokenizationStatus.Queued, 0, 0, null, null, null, null, null, null);
-                if (outcome == Outcome.Unchanged) outcome = Outcome.Updated;
-            }
-        }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return (outcome, View(existing));
+            await tx.CommitAsync(ct);
+            return (outcome, View(existing));
+        });
     }
 
     public async Task<IReadOnlyList<DatasetView>> ListAsync(CancellationToken ct)
