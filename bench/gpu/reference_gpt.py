@@ -1,10 +1,12 @@
-"""PyTorch eager reference for bench/gpu: the same model, data, optimizer and schedule as ScaleLab's engine.
+"""The fair PyTorch reference for bench/gpu: ScaleLab's model, optimizer and schedule, written the way a careful
+PyTorch user would write them (F.rms_norm, RoPE tables built once, fused AdamW, log-softmax in fp32 without an fp32
+copy of the logits, bf16 autocast), run eager or under torch.compile (model and loss together).
 
 Model: tied token embedding, pre-norm blocks of causal attention (RoPE, NeoX layout, SDPA) and a SwiGLU MLP
 (hidden 8*ceil(8d/3/8)), RMSNorm (eps 1e-6), no biases; N(0, 0.02) init, residual projections 0.02/sqrt(2L).
-Data: the same BPE token ids file and the same window starts (SplitMix64 of seed, step and row) as
-LanguageModelingTask. AdamW (0.9, 0.95, eps 1e-8), decay 0.1 on 2-D weights only, clip 1.0, warmup + cosine
-to 10%. bf16 autocast. Prints one JSON line per log interval, then a summary.
+Data: the token shards of a ScaleLab data set folder (llm.c format), windows at SplitMix64 starts. AdamW (0.9,
+0.95, eps 1e-8), decay 0.1 on 2-D weights only, clip 1.0, warmup + cosine to 10%. Prints one JSON line per log
+interval, then a summary.
 """
 import argparse, json, math, time
 import numpy as np
@@ -28,15 +30,16 @@ class RMSNorm(nn.Module):
         self.weight = nn.Parameter(torch.ones(d))
 
     def forward(self, x):
-        x32 = x.float()
-        return (x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + 1e-6)).to(x.dtype) * self.weight
+        return F.rms_norm(x, (x.size(-1),), self.weight, 1e-6)
 
 
-def rope(x):
-    t, hs = x.shape[2], x.shape[3]
-    inv = 10000.0 ** (-torch.arange(0, hs, 2, dtype=torch.float32, device=x.device) / hs)
-    ang = torch.outer(torch.arange(t, dtype=torch.float32, device=x.device), inv)
-    cos, sin = ang.cos().to(x.dtype), ang.sin().to(x.dtype)
+def rope_tables(t, hs, device):
+    inv = 10000.0 ** (-torch.arange(0, hs, 2, dtype=torch.float32, device=device) / hs)
+    ang = torch.outer(torch.arange(t, dtype=torch.float32, device=device), inv)
+    return ang.cos().to(torch.bfloat16), ang.sin().to(torch.bfloat16)
+
+
+def rope(x, cos, sin):
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
@@ -53,19 +56,22 @@ class Block(nn.Module):
         self.w3 = nn.Linear(d, hidden, bias=False)
         self.w2 = nn.Linear(hidden, d, bias=False)
 
-    def forward(self, x):
+    def forward(self, x, cos, sin):
         b, t, d = x.shape
         q, k, v = self.qkv(self.norm1(x)).split(d, dim=2)
         q, k, v = (z.view(b, t, self.heads, -1).transpose(1, 2) for z in (q, k, v))  # (B, nh, T, hs)
-        y = F.scaled_dot_product_attention(rope(q), rope(k), v, is_causal=True)
+        y = F.scaled_dot_product_attention(rope(q, cos, sin), rope(k, cos, sin), v, is_causal=True)
         x = x + self.proj(y.transpose(1, 2).contiguous().view(b, t, d))
         h = self.norm2(x)
         return x + self.w2(F.silu(self.w1(h)) * self.w3(h))
 
 
 class GPT(nn.Module):
-    def __init__(self, vocab, d, layers, heads):
+    def __init__(self, vocab, d, layers, heads, seq_len):
         super().__init__()
+        cos, sin = rope_tables(seq_len, d // heads, "cuda")
+        self.register_buffer("cos", cos, persistent=False)
+        self.register_buffer("sin", sin, persistent=False)
         self.tokens = nn.Embedding(vocab, d)
         self.blocks = nn.ModuleList(Block(d, heads) for _ in range(layers))
         self.norm = RMSNorm(d)
@@ -79,7 +85,7 @@ class GPT(nn.Module):
     def forward(self, idx):
         x = self.tokens(idx)
         for blk in self.blocks:
-            x = blk(x)
+            x = blk(x, self.cos, self.sin)
         return F.linear(self.norm(x), self.tokens.weight)
 
 
@@ -95,25 +101,32 @@ def lr_at(step, c):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
-    ap.add_argument("--ids", required=True, help="int32 token ids (ScaleLab's BPE cache file)")
-    ap.add_argument("--fused", action="store_true")
+    ap.add_argument("--shards", required=True, help="a ScaleLab data set folder (llm.c shards, manifest.json)")
     ap.add_argument("--compile", action="store_true")
     a = ap.parse_args()
     c = json.load(open(a.config))
     B, T = c["batchSize"], c["seqLen"]
     c["steps"] = -(-c["tokens"] // (B * T))
-    ids = np.fromfile(a.ids, dtype=np.int32)
-    train = torch.from_numpy(ids[: int(len(ids) * (1 - 0.05))].astype(np.int64))
+    manifest = json.load(open(f"{a.shards}/manifest.json"))
+    width = 2 if manifest["vocabSize"] <= 65536 else 4
+    ids = np.concatenate([np.fromfile(f"{a.shards}/{s}", dtype=np.uint16 if width == 2 else np.uint32, offset=1024) for s in manifest["shards"]])
+    train = torch.from_numpy(ids[: manifest["trainTokens"]].astype(np.int64))
     span = len(train) - T - 1
     torch.manual_seed(c["seed"])
     torch.backends.cuda.matmul.allow_tf32 = False
     dev = "cuda"
-    model = GPT(c["bpeVocab"], c["dModel"], c["nLayers"], c["nHeads"]).to(dev)
+    model = GPT(c["bpeVocab"], c["dModel"], c["nLayers"], c["nHeads"], T).to(dev)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": c["weightDecay"]}, {"params": no_decay, "weight_decay": 0.0}],
-                            lr=c["learningRate"], betas=(0.9, 0.95), eps=1e-8, fused=a.fused)
-    step_fn = torch.compile(model) if a.compile else model
+                            lr=c["learningRate"], betas=(0.9, 0.95), eps=1e-8, fused=True)
+
+    def loss_of(x, y):
+        with torch.autocast("cuda", dtype=torch.bfloat16):
+            logits = model(x)
+        return F.nll_loss(F.log_softmax(logits.view(-1, logits.size(-1)), dim=-1, dtype=torch.float32), y.reshape(-1))
+
+    step_fn = torch.compile(loss_of) if a.compile else loss_of
     flops_per_token = 6 * (c["nLayers"] * (4 * c["dModel"] ** 2 + 3 * c["dModel"] * 8 * math.ceil(8 * c["dModel"] / 3 / 8))
                            + c["bpeVocab"] * c["dModel"]) + 12 * c["nLayers"] * c["dModel"] * T
     seed = c["seed"] & 0xFFFFFFFF
@@ -124,9 +137,7 @@ def main():
         x, y = idx[:, :-1], idx[:, 1:]
         for g in opt.param_groups:
             g["lr"] = lr_at(step, c)
-        with torch.autocast("cuda", dtype=torch.bfloat16):
-            logits = step_fn(x)
-        loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), y.reshape(-1))
+        loss = step_fn(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

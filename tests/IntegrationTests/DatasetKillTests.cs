@@ -16,8 +16,10 @@ public sealed class DatasetKillTests(TwoWorkerClusterFixture cluster) : IDisposa
     [Fact]
     public async Task A_worker_killed_while_tokenizing_loses_its_lease_and_another_attempt_finishes_with_nothing_half_written()
     {
-        // ~30 MB of made-up words in 28 files: several seconds of BPE, so the kill lands inside the build.
-        await Task.WhenAll(Enumerable.Range(0, 28).Select(i => File.WriteAllTextAsync(Path.Combine(_folder, $"{i:D2}.txt"), DatasetTestData.Words(i, 200_000))));
+        // ~30 MB of made-up words in 28 files: several seconds of BPE, so the kill lands inside the build. New words
+        // each run: the same content would be found already tokenized in the workers' cache from an earlier run.
+        var seed = Random.Shared.Next();
+        await Task.WhenAll(Enumerable.Range(0, 28).Select(i => File.WriteAllTextAsync(Path.Combine(_folder, $"{i:D2}.txt"), DatasetTestData.Words(seed + i, 200_000))));
         var name = "it-kill-" + Guid.NewGuid().ToString("N")[..8];
         using (var created = await DatasetTestData.RegisterAsync(cluster, new { name, source = _folder, tokenizers = new[] { "gpt2" } }))
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);

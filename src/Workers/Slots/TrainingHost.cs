@@ -120,6 +120,7 @@ public sealed class TrainingHost(
                 return trainer.Train(observer, stopping, resume);
             }, stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);
+            if (device.Device.type == TorchSharp.DeviceType.CUDA) await runLog.AppendAsync(a.RunId, a.Attempt, $"engine: {trainer!.Engine}");
             await uploader.DisposeAsync(); // the last periodic upload must not race the final one
 
             using var archive = new MemoryStream();

@@ -90,6 +90,7 @@ public static class TrainCommand
             ["final_loss"] = outcome.FinalLoss, ["final_val_loss"] = outcome.FinalValLoss, ["final_accuracy"] = outcome.FinalAccuracy, ["wall_clock_s"] = outcome.WallClockSeconds,
             ["non_embedding_params"] = TransformerShape.NonEmbeddingParameters(run), ["total_params"] = TransformerShape.TotalParameters(run),
             ["resumed_from_step"] = outcome.ResumedFromStep, ["checkpoint"] = final, ["data"] = task.DataDescription, ["epochs"] = task.EpochsAfter(outcome.Steps),
+            ["engine"] = trainer.Engine + (Training.Native.NativeOps.Available ? ", native ops" : ""),
         }.ToJsonString());
         return 0;
     }

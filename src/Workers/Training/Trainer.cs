@@ -18,6 +18,15 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 {
     public const double ClipNorm = 1.0;
 
+    /// <summary>Eager steps before a step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
+    public const int EagerStepsBeforeCapture = 3;
+
+    /// <summary>Runs only one at a time build their weights: initialisation draws from libtorch's process-wide generator.</summary>
+    private static readonly Lock Initialisation = new();
+
+    /// <summary>How the steps ran: "eager", or "cuda graph" once one micro-batch's forward and backward were captured; why not, if capture failed.</summary>
+    public string Engine { get; private set; } = "eager";
+
     /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
     public DecoderLM? Model { get; private set; }
 
@@ -26,8 +35,12 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
     public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
     {
-        manual_seed(config.Seed);
-        var model = Model = new DecoderLM(config);
+        DecoderLM model;
+        lock (Initialisation)
+        {
+            manual_seed(config.Seed);
+            model = Model = new DecoderLM(config);
+        }
         model.to(device);
         var steps = config.Steps;
         var startStep = 0;
@@ -55,6 +68,10 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         var gradNorm = zeros(1, device: device);
         var intervalStart = (Tokens: startStep * config.TokensPerStep, Seconds: 0.0);
 
+        var capture = device.type == DeviceType.CUDA && Native.NativeOps.Available && Native.NativeOps.UseCudaGraphs;
+        Native.CudaGraph? graph = null;
+        Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target) / config.MicroBatches;
+
         compute.train();
         for (var step = startStep; step < steps; step++)
         {
@@ -68,9 +85,25 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                 precision.ZeroGradients();
                 foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
                 {
-                    var loss = Loss(compute.forward(microInput), microTarget) / config.MicroBatches;
-                    loss.backward();
-                    lossSum.add_(loss.detach());
+                    if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
+                    {
+                        try
+                        {
+                            graph = Native.CudaGraph.Capture(microInput, microTarget, MicroLoss);
+                            Engine = "cuda graph";
+                        }
+                        catch (System.Runtime.InteropServices.ExternalException ex)
+                        {
+                            (capture, Engine) = (false, $"eager (capture failed: {ex.Message})");
+                        }
+                    }
+                    if (graph is not null) lossSum.add_(graph.Replay(microInput, microTarget));
+                    else
+                    {
+                        var loss = MicroLoss(microInput, microTarget);
+                        loss.backward();
+                        lossSum.add_(loss.detach());
+                    }
                 }
                 precision.GradientsToMaster();
                 gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
@@ -129,14 +162,25 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             }
         }
 
+        graph?.Dispose();
         var totalTokens = steps * config.TokensPerStep;
         return new TrainingOutcome(steps, totalTokens, totalTokens * flopsPerToken, lastLoss, lastVal,
             priorSeconds + clock.Elapsed.TotalSeconds, startStep, lastAccuracy);
     }
 
-    /// <summary>Mean cross-entropy over the scored positions, computed in fp32 whatever the logits' precision.</summary>
-    private Tensor Loss(Tensor logits, Tensor target) =>
-        nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1), ignore_index: ITrainingTask.Ignore);
+    /// <summary>
+    /// Mean cross-entropy over the scored positions, in fp32 whatever the logits' precision: log-softmax reads bf16
+    /// logits and writes fp32 log-probabilities in one kernel, with no fp32 copy of the logits first. (TorchSharp's
+    /// nll_loss has no ignore_index, so the unscored positions are masked out here; the mean is over scored ones.)
+    /// </summary>
+    private Tensor Loss(Tensor logits, Tensor target)
+    {
+        var logProbs = logits.view(-1, config.VocabSize).log_softmax(1, float32);        // (B·T, V) fp32
+        var flat = target.view(-1);
+        var scored = flat.ne(ITrainingTask.Ignore);
+        var picked = logProbs.gather(1, flat.clamp_min(0).unsqueeze(1)).squeeze(1);       // (B·T)
+        return -(picked * scored).sum() / scored.sum();
+    }
 
     /// <summary>An evaluation: mean loss per scored token; over the final evaluation also its standard error and size.</summary>
     private sealed record Evaluation(double Loss, double? Accuracy, double? StandardError = null, long Tokens = 0);

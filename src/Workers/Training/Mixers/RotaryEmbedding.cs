@@ -1,26 +1,39 @@
+using System.Collections.Concurrent;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Training.Mixers;
 
 /// <summary>
 /// Rotary position embedding (Su et al. 2021), GPT-NeoX layout: the two halves of each head's channels are the
-/// two coordinates of head/2 planes, plane i rotated by angle t·10000^(-2i/head). No parameters.
+/// two coordinates of head/2 planes, plane i rotated by angle t·10000^(-2i/head). No parameters. The cos and sin
+/// tables depend only on (T, head size, device, dtype), so they are built once per process and reused by every step
+/// (and are already there when a step is captured as a CUDA graph).
 /// </summary>
 public static class RotaryEmbedding
 {
     public const double Base = 10_000;
 
+    private static readonly ConcurrentDictionary<(long T, long HeadSize, string Device, ScalarType Type), Lazy<(Tensor Cos, Tensor Sin)>> Tables = new();
+
     /// <param name="x">(B, H, T, hs) queries or keys, hs even.</param>
     public static Tensor Apply(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var (t, hs) = (x.shape[2], x.shape[3]);
-        var inverse = pow(Base, -arange(0, hs, 2, dtype: float32, device: x.device) / hs);   // (hs/2)
-        var angles = outer(arange(t, dtype: float32, device: x.device), inverse);             // (T, hs/2)
-        var cos = angles.cos().to(x.dtype);
-        var sin = angles.sin().to(x.dtype);
+        var (cos, sin) = TablesFor(x);                                                          // 2 x (T, hs/2)
         var halves = x.chunk(2, dim: -1);                                                       // 2 x (B, H, T, hs/2)
         var (x1, x2) = (halves[0], halves[1]);
         return cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim: -1).MoveToOuterDisposeScope();
+    }
+
+    private static (Tensor Cos, Tensor Sin) TablesFor(Tensor x)
+    {
+        var (t, hs) = (x.shape[2], x.shape[3]);
+        return Tables.GetOrAdd((t, hs, x.device.ToString(), x.dtype), key => new Lazy<(Tensor, Tensor)>(() =>
+        {
+            using var scope = NewDisposeScope();
+            var inverse = pow(Base, -arange(0, hs, 2, dtype: float32, device: x.device) / hs);   // (hs/2)
+            var angles = outer(arange(t, dtype: float32, device: x.device), inverse);             // (T, hs/2)
+            return (angles.cos().to(key.Type).DetachFromDisposeScope(), angles.sin().to(key.Type).DetachFromDisposeScope());
+        })).Value;
     }
 }

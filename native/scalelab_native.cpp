@@ -1,0 +1,86 @@
+// ScaleLab's native operations for the CUDA engine: what TorchSharp 0.107 does not expose, called through P/Invoke
+// on TorchSharp's tensor handles (each an at::Tensor*). Built on the GPU machine against the PyTorch wheel's libtorch
+// by infra/gpu/build-native.sh; the managed engine uses it when Torch:NativeOpsPath names the built library.
+//
+// Every entry point catches C++ exceptions: an exception must never cross into .NET. Errors are kept per thread and
+// read with sl_last_error().
+#include <ATen/ATen.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAStream.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <optional>
+#include <string>
+
+namespace {
+thread_local std::string last_error;
+
+template <typename F>
+auto guarded(F&& body, decltype(body()) failed) -> decltype(body()) {
+  try {
+    last_error.clear();
+    return body();
+  } catch (const std::exception& e) {
+    last_error = e.what();
+    return failed;
+  }
+}
+
+// A captured graph and the side stream it was captured on (capture is not allowed on the default stream).
+struct Graph {
+  at::cuda::CUDAGraph graph;
+  std::optional<c10::cuda::CUDAStream> stream;
+  std::optional<c10::cuda::CUDAStream> previous;
+};
+}  // namespace
+
+extern "C" {
+
+const char* sl_last_error() { return last_error.empty() ? nullptr : last_error.c_str(); }
+
+// y = x / sqrt(mean(x^2, -1) + eps) * weight, statistics in fp32: ATen's fused kernel, differentiable.
+at::Tensor* sl_rms_norm(at::Tensor* x, at::Tensor* weight, double eps) {
+  return guarded([&] {
+    auto dim = x->size(-1);
+    return new at::Tensor(at::rms_norm(*x, {dim}, *weight, eps));
+  }, (at::Tensor*)nullptr);
+}
+
+void* sl_graph_create() {
+  return guarded([] { return (void*)new Graph(); }, (void*)nullptr);
+}
+
+// Starts capturing everything launched on this device's current stream (switched to a side stream here) into the graph.
+int sl_graph_capture_begin(void* handle) {
+  return guarded([&] {
+    auto* g = static_cast<Graph*>(handle);
+    at::cuda::device_synchronize();   // work launched before the capture is finished, not captured
+    g->previous = c10::cuda::getCurrentCUDAStream();
+    g->stream = c10::cuda::getStreamFromPool();
+    c10::cuda::setCurrentCUDAStream(*g->stream);
+    g->graph.capture_begin();
+    return 0;
+  }, -1);
+}
+
+int sl_graph_capture_end(void* handle) {
+  auto* g = static_cast<Graph*>(handle);
+  int result = guarded([&] {
+    g->graph.capture_end();
+    return 0;
+  }, -1);
+  if (g->previous) c10::cuda::setCurrentCUDAStream(*g->previous);
+  return result;
+}
+
+// Launches the captured work on the current stream, after whatever was launched on it before.
+int sl_graph_replay(void* handle) {
+  return guarded([&] {
+    static_cast<Graph*>(handle)->graph.replay();
+    return 0;
+  }, -1);
+}
+
+void sl_graph_destroy(void* handle) { delete static_cast<Graph*>(handle); }
+
+}  // extern "C"
