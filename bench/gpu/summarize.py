@@ -1,4 +1,4 @@
-"""Turns device-bench.sh's results folder into the markdown tables of docs/benchmarks.md."""
+"""Turns device-bench.sh's results folder (mixer throughput, MQAR recall) into the markdown tables of docs/benchmarks.md."""
 import json, statistics, sys
 from pathlib import Path
 
@@ -11,22 +11,6 @@ def lines(name):
         return []
     return [json.loads(l) for l in path.read_text().splitlines() if l.startswith("{")]
 
-
-memory = {r["run"]: r["peak_mem_mib"] for r in lines("summary.jsonl")}
-print("| run | tokens/s (median of steady intervals) | MFU | peak memory (GiB) | loss at last step |")
-print("| --- | ---: | ---: | ---: | ---: |")
-rows = {}
-for run in ["engine-bf16", "engine-tf32", "torch-eager", "torch-eager-fused"]:
-    steps = [r for r in lines(run + ".jsonl") if "step" in r]
-    if not steps:
-        continue
-    steady = statistics.median(r["tokens_per_s"] for r in steps[1:])
-    rows[run] = steady
-    mfu = statistics.median(r.get("mfu", 0) for r in steps[1:])
-    print(f"| {run} | {steady:,.0f} | {mfu:.1%} | {memory.get(run, 0) / 1024:.1f} | {steps[-1]['loss']:.3f} |")
-if "engine-bf16" in rows and "torch-eager" in rows:
-    print(f"\nScaleLab bf16 / PyTorch eager: {rows['engine-bf16'] / rows['torch-eager']:.3f}x;"
-          f" / eager with fused AdamW: {rows['engine-bf16'] / rows.get('torch-eager-fused', float('nan')):.3f}x")
 
 mixers = lines("mixers.jsonl")
 if mixers:
