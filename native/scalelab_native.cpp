@@ -9,6 +9,8 @@
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAStream.h>
 #include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAException.h>
+#include <cuda_runtime_api.h>
 #include <optional>
 #include <string>
 
@@ -54,11 +56,12 @@ void* sl_graph_create() {
 int sl_graph_capture_begin(void* handle) {
   return guarded([&] {
     auto* g = static_cast<Graph*>(handle);
-    at::cuda::device_synchronize();   // work launched before the capture is finished, not captured
     g->previous = c10::cuda::getCurrentCUDAStream();
+    g->previous->synchronize();   // this thread's earlier work is finished, not captured
     g->stream = c10::cuda::getStreamFromPool();
     c10::cuda::setCurrentCUDAStream(*g->stream);
-    g->graph.capture_begin();
+    // Thread-local capture: runs training on other threads of the process (other slots of the GPU) keep going.
+    g->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
     return 0;
   }, -1);
 }
@@ -82,5 +85,28 @@ int sl_graph_replay(void* handle) {
 }
 
 void sl_graph_destroy(void* handle) { delete static_cast<Graph*>(handle); }
+
+// Gives the calling thread a stream of its own on the device, so runs on several threads of one process (several
+// slots of one GPU) overlap instead of queueing on the default stream. Returns the stream's id.
+long long sl_use_own_stream(int device) {
+  return guarded([&] {
+    c10::cuda::CUDAGuard guard(device);
+    auto stream = c10::cuda::getStreamFromPool(false, device);
+    c10::cuda::setCurrentCUDAStream(stream);
+    return (long long)stream.id();
+  }, (long long)-1);
+}
+
+// Free and total bytes of a device as CUDA reports them (for workers without nvidia-smi). Returns 0 on success.
+int sl_device_memory(int device, long long* free_bytes, long long* total_bytes) {
+  return guarded([&] {
+    c10::cuda::CUDAGuard guard(device);
+    size_t free = 0, total = 0;
+    C10_CUDA_CHECK(cudaMemGetInfo(&free, &total));
+    *free_bytes = (long long)free;
+    *total_bytes = (long long)total;
+    return 0;
+  }, -1);
+}
 
 }  // extern "C"

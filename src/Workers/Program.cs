@@ -2,10 +2,10 @@ using System.CommandLine;
 using ScaleLab.Workers.Infrastructure;
 using ScaleLab.Workers.Standalone;
 
-// `train ...` trains one run standalone, `bench-mixers` and `bench-loader` measure mixer and data throughput, `tokenize`
-// builds a data set; with no command it runs the Worker silo.
-if (args.Length > 0 && args[0] is "train" or "bench-mixers" or "bench-loader" or "tokenize")
-    return await new RootCommand("ScaleLab worker") { TrainCommand.Create(), MixerBenchCommand.Create(), LoaderBenchCommand.Create(), DatasetCommand.Create() }.Parse(args).InvokeAsync();
+// `train ...` trains one run standalone; `bench-mixers`, `bench-loader` and `bench-packing` measure mixer, data and
+// packed-run throughput; `tokenize` builds a data set; with no command it runs the Worker silo.
+if (args.Length > 0 && args[0] is "train" or "bench-mixers" or "bench-loader" or "bench-packing" or "tokenize")
+    return await new RootCommand("ScaleLab worker") { TrainCommand.Create(), MixerBenchCommand.Create(), LoaderBenchCommand.Create(), PackingBenchCommand.Create(), DatasetCommand.Create() }.Parse(args).InvokeAsync();
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddWorkerServices();

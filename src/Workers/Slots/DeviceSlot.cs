@@ -5,8 +5,12 @@ using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Slots;
 
-/// <summary>A device this worker trains on: one per GPU (name and memory from nvidia-smi where present), or CPU slots where there is none.</summary>
-public sealed record DeviceSlot(string Kind, int Index, string Name, long MemoryBytes)
+/// <summary>
+/// A slot this worker trains in: one per GPU, or Worker:RunsPerGpu per GPU, each with that share of its memory
+/// (<see cref="Share"/> numbers them; the scheduler admits a run to a slot by its memory estimate), or CPU slots where
+/// there is no GPU. Name and memory come from nvidia-smi, else from CUDA through the native library.
+/// </summary>
+public sealed record DeviceSlot(string Kind, int Index, string Name, long MemoryBytes, int Share = 0)
 {
     public Device Device => Kind == "cuda" ? new Device(DeviceType.CUDA, Index) : CPU;
 
@@ -25,18 +29,24 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
         return peak is not { } p ? null : precision switch { "bf16" => p.Bf16, "tf32" => p.Tf32, _ => p.Fp32 };
     }
 
-    public static IReadOnlyList<DeviceSlot> Discover(int cpuSlots)
+    public static IReadOnlyList<DeviceSlot> Discover(int cpuSlots, int runsPerGpu = 1)
     {
         if (cuda.is_available())
         {
             var described = DescribeGpus();
+            var shares = Math.Max(1, runsPerGpu);
             return Enumerable.Range(0, cuda.device_count())
-                .Select(i => described.Count > i ? described[i] with { Index = i } : new DeviceSlot("cuda", i, $"CUDA device {i}", 0)).ToList();
+                .Select(i => described.Count > i ? described[i] with { Index = i } : new DeviceSlot("cuda", i, $"CUDA device {i}", CudaMemory(i)))
+                .SelectMany(gpu => Enumerable.Range(0, shares).Select(share => gpu with { MemoryBytes = gpu.MemoryBytes / shares, Share = share }))
+                .ToList();
         }
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         return Enumerable.Range(0, Math.Max(1, cpuSlots))
             .Select(i => new DeviceSlot("cpu", i, $"CPU ({Environment.ProcessorCount} cores)", memory)).ToList();
     }
+
+    /// <summary>A GPU's memory as CUDA reports it (through the native library); 0 where it is not loaded.</summary>
+    private static long CudaMemory(int index) => Training.Native.NativeOps.Available ? Training.Native.NativeOps.DeviceMemory(index).Total : 0;
 
     /// <summary>Names and memory of the GPUs in CUDA order, or none when nvidia-smi is absent or fails.</summary>
     private static List<DeviceSlot> DescribeGpus()

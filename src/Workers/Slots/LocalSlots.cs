@@ -8,6 +8,6 @@ public sealed class LocalSlots(ILocalSiloDetails silo, IConfiguration configurat
     private IReadOnlyDictionary<string, DeviceSlot>? _slots;
 
     public IReadOnlyDictionary<string, DeviceSlot> All => _slots ??= DeviceSlot
-        .Discover(configuration.GetValue("Worker:CpuSlots", 1))
-        .ToDictionary(d => WorkerSlotId.Create(silo.SiloAddress, d.Kind, d.Index), d => d);
+        .Discover(configuration.GetValue("Worker:CpuSlots", 1), configuration.GetValue("Worker:RunsPerGpu", 1))
+        .ToDictionary(d => WorkerSlotId.Create(silo.SiloAddress, d.Kind, d.Index, d.Share), d => d);
 }

@@ -35,6 +35,10 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
     public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
     {
+        // A stream of its own for this run's thread, before any of its work: runs in other slots of the GPU overlap
+        // with it. What other threads read of its tensors (checkpoints) is synchronised first (SyncDevice).
+        var ownStream = device.type == DeviceType.CUDA && Native.NativeOps.Available;
+        if (ownStream) Native.NativeOps.UseOwnStream(device.index);
         DecoderLM model;
         lock (Initialisation)
         {
@@ -158,14 +162,22 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             if (config.CheckpointInterval > 0 && done % config.CheckpointInterval == 0 && !last)
             {
                 var manifest = new CheckpointArchive.Manifest(config, done, tokens, lastLoss, lastVal, priorSeconds + clock.Elapsed.TotalSeconds);
+                SyncDevice();
                 observer.OnCheckpoint(manifest, stream => CheckpointArchive.Write(model, optimizer, manifest, stream));
             }
         }
 
         graph?.Dispose();
+        SyncDevice();
         var totalTokens = steps * config.TokensPerStep;
         return new TrainingOutcome(steps, totalTokens, totalTokens * flopsPerToken, lastLoss, lastVal,
             priorSeconds + clock.Elapsed.TotalSeconds, startStep, lastAccuracy);
+    }
+
+    /// <summary>Waits for this run's stream, so another thread may read its weights and optimizer state.</summary>
+    private void SyncDevice()
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
     }
 
     /// <summary>

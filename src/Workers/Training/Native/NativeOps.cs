@@ -15,12 +15,16 @@ public static class NativeOps
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr GraphCreate();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int GraphOp(IntPtr graph);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void GraphDestroy(IntPtr graph);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate long UseOwnStreamOp(int device);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int DeviceMemoryOp(int device, out long free, out long total);
 
     private static LastError? _lastError;
     private static RmsNormOp? _rmsNorm;
     private static GraphCreate? _graphCreate;
     private static GraphOp? _captureBegin, _captureEnd, _replay;
     private static GraphDestroy? _graphDestroy;
+    private static UseOwnStreamOp? _useOwnStream;
+    private static DeviceMemoryOp? _deviceMemory;
 
     /// <summary>Whether the library is loaded: CUDA tensors then take the native path.</summary>
     public static bool Available { get; private set; }
@@ -40,11 +44,26 @@ public static class NativeOps
         _captureEnd = Export<GraphOp>("sl_graph_capture_end");
         _replay = Export<GraphOp>("sl_graph_replay");
         _graphDestroy = Export<GraphDestroy>("sl_graph_destroy");
+        _useOwnStream = Export<UseOwnStreamOp>("sl_use_own_stream");
+        _deviceMemory = Export<DeviceMemoryOp>("sl_device_memory");
         Available = true;
     }
 
     /// <summary>x / rms(x) · weight over the last dimension, statistics in fp32 (ATen's fused kernel; differentiable).</summary>
     public static Tensor RmsNorm(Tensor x, Tensor weight, double eps) => Tensor.UnsafeCreateTensor(Check(_rmsNorm!(x.Handle, weight.Handle, eps)));
+
+    /// <summary>Gives the calling thread its own CUDA stream on the device: a run's work then overlaps other runs' on the same GPU.</summary>
+    public static void UseOwnStream(int device)
+    {
+        if (_useOwnStream!(device) < 0) throw Failure();
+    }
+
+    /// <summary>Free and total bytes of a GPU, from CUDA (for machines without nvidia-smi).</summary>
+    public static (long Free, long Total) DeviceMemory(int device)
+    {
+        Check(_deviceMemory!(device, out var free, out var total));
+        return (free, total);
+    }
 
     internal static IntPtr CreateGraph() => Check(_graphCreate!());
     internal static void CaptureBegin(IntPtr graph) => Check(_captureBegin!(graph));

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using ScaleLab.Runs;
+using ScaleLab.Sweeps;
+using ScaleLab.Workers.Corpus;
+using ScaleLab.Workers.Infrastructure;
+using ScaleLab.Workers.Slots;
+using ScaleLab.Workers.Training;
+using ScaleLab.Workers.Training.Tasks;
+
+namespace ScaleLab.Workers.Standalone;
+
+/// <summary>
+/// `bench-packing --config F --runs N`: what packing N runs onto one device buys. Trains the config once alone, then
+/// N copies at once on N threads (as N slots of one GPU do in a worker, each on its own stream), and prints the
+/// aggregate tokens/s of each, their ratio, and how far each copy's loss curve is from the run alone (same seed, same data).
+/// </summary>
+public static class PackingBenchCommand
+{
+    public static Command Create()
+    {
+        var configPath = new Option<FileInfo>("--config") { Required = true, Description = "a run config (JSON)" };
+        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 8 };
+        var command = new Command("bench-packing", "Aggregate throughput of N copies of a run trained at once on one device, against one alone") { configPath, runs };
+        command.SetAction(parse =>
+        {
+            var config = System.Text.Json.JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(parse.GetValue(configPath)!.FullName), SpecJson.Options)!;
+            var settings = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            TorchRuntime.Initialize(settings);
+            var device = DeviceSlot.Discover(1)[0];
+            var corpus = new CorpusProvider(settings);
+            TrainingTasks.Create(config, corpus);   // tokenize the data before the clock starts
+
+            var (aloneSeconds, alone) = Measure(config, device, corpus, 1);
+            var n = parse.GetValue(runs);
+            var (packedSeconds, packed) = Measure(config, device, corpus, n);
+            var tokens = (double)config.Steps * config.TokensPerStep;
+            var largest = packed.Max(curve => curve.Where(kv => alone[0].ContainsKey(kv.Key)).Max(kv => Math.Abs(kv.Value - alone[0][kv.Key])));
+            Console.WriteLine(new JsonObject
+            {
+                ["summary"] = true, ["device"] = device.Name, ["runs"] = n, ["tokens_per_run"] = tokens,
+                ["alone_tokens_per_s"] = Math.Round(tokens / aloneSeconds), ["packed_tokens_per_s"] = Math.Round(n * tokens / packedSeconds),
+                ["speedup"] = Math.Round(n * aloneSeconds / packedSeconds, 2),
+                ["final_loss_alone"] = alone[0].MaxBy(kv => kv.Key).Value,
+                ["final_losses_packed"] = new JsonArray([.. packed.Select(c => (JsonNode)c.MaxBy(kv => kv.Key).Value)]),
+                ["largest_loss_difference"] = largest,
+            }.ToJsonString());
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Wall seconds for <paramref name="copies"/> runs trained at once, and each one's loss per logged step.</summary>
+    private static (double Seconds, List<Dictionary<int, double>> Losses) Measure(RunConfig config, DeviceSlot device, CorpusProvider corpus, int copies)
+    {
+        var observers = Enumerable.Range(0, copies).Select(_ => new LossObserver()).ToList();
+        var clock = Stopwatch.StartNew();
+        var threads = observers.Select(observer => new Thread(() =>
+            new Trainer(config, TrainingTasks.Create(config, corpus), device.Device).Train(observer, CancellationToken.None))).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return (clock.Elapsed.TotalSeconds, observers.Select(o => o.Losses).ToList());
+    }
+
+    private sealed class LossObserver : ITrainingObserver
+    {
+        public Dictionary<int, double> Losses { get; } = [];
+
+        public void OnMetrics(IReadOnlyList<MetricSample> samples)
+        {
+            foreach (var s in samples.Where(s => s.Name == "loss")) Losses[s.Step] = s.Value;
+        }
+
+        public void OnProgress(RunProgress progress) { }
+
+        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) => write(Stream.Null);
+    }
+}
