@@ -229,6 +229,40 @@ public sealed class DatasetsApiTests(ClusterFixture cluster) : IDisposable
         Assert.Contains("no data set 'it-never-registered'", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("base.dataset.name")[0].GetString());
     }
 
+    [Fact]
+    public async Task The_preview_sizes_runs_on_the_default_corpus_by_what_a_worker_built()
+    {
+        // A short run on the default corpus makes a worker build it (1 MiB in this cluster) and report its split.
+        const string run = """
+            {"name":"it-default-corpus","base":{"dModel":32,"nLayers":1,"nHeads":2,"seqLen":64,"batchSize":8,"tokens":5120,
+             "evalInterval":10,"evalBatches":1,"logInterval":10,"warmupSteps":2}}
+            """;
+        using var submitted = await cluster.PostAsync("api/sweeps", run);
+        var sweep = await cluster.WaitForSweepAsync((await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid(), TimeSpan.FromMinutes(3));
+        Assert.Equal("Succeeded", sweep.GetProperty("sweep").GetProperty("status").GetString());
+        var trainTokens = await cluster.ScalarAsync("SELECT train_tokens FROM default_corpus_splits WHERE tokenizer = 'bytes'");
+        // What the worker reported is the split the run trained on, as its log says.
+        var runId = sweep.GetProperty("runs")[0].GetProperty("id").GetGuid();
+        var log = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{runId}/logs")).EnumerateArray().Select(l => l.GetProperty("message").GetString()!);
+        Assert.Contains(log, m => m.StartsWith("data: ", StringComparison.Ordinal) && m.Contains($"vocabulary 256, {trainTokens:N0} training", StringComparison.Ordinal));
+
+        // 5 epochs' worth of windows in one run, and one run well inside the limit.
+        var windows = (trainTokens - 64) / 64;
+        var tokens = (windows * 5 / 64 + 1) * 64 * 64;
+        var spec = """
+            {"name":"it-default-epochs","base":{"dModel":32,"nLayers":1,"nHeads":2,"seqLen":64,"batchSize":64,"warmupSteps":2},
+             "axes":{"tokens":[TOKENS, 409600]}}
+            """.Replace("TOKENS", tokens.ToString());
+        using var response = await cluster.PostAsync("api/sweeps/preview", spec);
+        var preview = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(response.IsSuccessStatusCode, preview.ToString());
+        var warning = Assert.Single(preview.GetProperty("warnings").EnumerateArray()).GetString()!;
+        var over = preview.GetProperty("runs").EnumerateArray().Single(r => r.GetProperty("tokens").GetInt64() == tokens);
+        var epochs = (double)over.GetProperty("config").GetProperty("tokens").GetInt64() / (64 * 64) * 64 / windows;
+        Assert.StartsWith("1 run(s) would pass over the default corpus (bytes", warning);
+        Assert.Contains($"{over.GetProperty("name").GetString()} ({epochs:0.#} epochs)", warning);
+    }
+
     private static async Task Upload(BlobContainerClient container, string name, byte[] content) =>
         await container.GetBlobClient(name).UploadAsync(new BinaryData(content), overwrite: true);
 }

@@ -16,8 +16,10 @@ public sealed class DatasetReferences(IDbContextFactory<ScaleLabDb> dbFactory, I
     public async Task<IReadOnlyList<string>> CheckAsync(IReadOnlyList<PlannedRun> runs, ValidationErrors errors, CancellationToken ct)
     {
         var names = runs.Select(r => r.Config.Dataset?.Name).OfType<string>().Distinct().ToList();
-        if (names.Count == 0) return [];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var defaults = runs.Any(OnDefaultCorpus)
+            ? await db.DefaultCorpusSplits.AsNoTracking().ToDictionaryAsync(s => s.Tokenizer, s => s.TrainTokens, ct)
+            : [];
         var jobs = await db.Tokenizations.AsNoTracking()
             .Join(db.Datasets.Where(d => names.Contains(d.Name)), t => t.DatasetId, d => d.Id, (t, d) => new { d.Name, t.Tokenizer, t.Status, t.Progress, t.TrainTokens })
             .ToListAsync(ct);
@@ -37,6 +39,13 @@ public sealed class DatasetReferences(IDbContextFactory<ScaleLabDb> dbFactory, I
         return RepeatedData.Warnings(runs.Select(r => (r.Name, r.Config)), config =>
             config.Dataset is { Name: { } n } d && byKey.TryGetValue((n, DatasetTokenizers.Canonical(d.Tokenizer)), out var j) && j.TrainTokens is { } train
                 ? ($"data set {n} ({DatasetTokenizers.Canonical(d.Tokenizer)}, {train:N0} training tokens)", train)
-                : null, limit);
+                : OnDefaultCorpus(config) && defaults.TryGetValue(config.Tokenizer, out var corpus)
+                    ? ($"the default corpus ({config.Tokenizer}, {corpus:N0} training tokens as a worker last built it)", corpus)
+                    : null, limit);
     }
+
+    /// <summary>Runs without a data set train on the default corpus; its size is what a worker last reported (none before the first run).</summary>
+    private static bool OnDefaultCorpus(PlannedRun run) => OnDefaultCorpus(run.Config);
+
+    private static bool OnDefaultCorpus(ScaleLab.Runs.RunConfig config) => config.Task == ScaleLab.Runs.TaskKinds.LanguageModeling && config.Dataset is null;
 }

@@ -33,7 +33,7 @@ public sealed class CorpusProvider(IConfiguration configuration, TokenizationQue
     {
         // A worker reads a data set's files once per process: changed files need a new source path or a restart.
         var key = run.Dataset is { } spec ? new Key(spec, "", 0) : new Key(null, run.Tokenizer, run.Tokenizer == "bpe" ? run.BpeVocab : 0);
-        var lazy = _corpora.GetOrAdd(key, k => new Lazy<TokenCorpus>(() => Open(k.Spec ?? DefaultCorpus(k.Tokenizer), k.Compact)));
+        var lazy = _corpora.GetOrAdd(key, k => new Lazy<TokenCorpus>(() => k.Spec is null ? OpenDefault(k.Tokenizer, k.Compact) : Open(k.Spec, 0)));
         try
         {
             return lazy.Value;
@@ -52,6 +52,20 @@ public sealed class CorpusProvider(IConfiguration configuration, TokenizationQue
         Tokenizer = tokenizer == "bpe" ? DatasetTokenizers.Cl100k : DatasetTokenizers.Bytes,
         ValidationFraction = DefaultValidationFraction,
     };
+
+    private TokenCorpus OpenDefault(string tokenizer, int compactTo)
+    {
+        var corpus = Open(DefaultCorpus(tokenizer), compactTo);
+        try
+        {
+            // Best effort: a preview without it only misses the repeated-data warning for runs on the default corpus.
+            registry?.ReportDefaultSplitAsync(tokenizer, corpus.Train.Length, corpus.ContentHash, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+        }
+        return corpus;
+    }
 
     private TokenCorpus Open(DatasetSpec spec, int compactTo)
     {

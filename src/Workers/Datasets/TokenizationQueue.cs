@@ -116,4 +116,17 @@ public sealed class TokenizationQueue(NpgsqlDataSource db)
         if (!await reader.ReadAsync(ct)) return null;
         return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1));
     }
+
+    /// <summary>Records the default corpus's training split in a tokenization ("bytes", "bpe"), so previews can size runs on it.</summary>
+    public async Task ReportDefaultSplitAsync(string tokenizer, long trainTokens, string? contentHash, CancellationToken ct)
+    {
+        await using var command = db.CreateCommand("""
+            INSERT INTO default_corpus_splits (tokenizer, train_tokens, content_hash, reported_at) VALUES ($1, $2, $3, now())
+            ON CONFLICT (tokenizer) DO UPDATE SET train_tokens = $2, content_hash = $3, reported_at = now()
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = tokenizer });
+        command.Parameters.Add(new NpgsqlParameter { Value = trainTokens });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)contentHash ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

@@ -19,6 +19,7 @@ public sealed class ScaleLabDb(DbContextOptions<ScaleLabDb> options) : DbContext
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
     public DbSet<DatasetRecord> Datasets => Set<DatasetRecord>();
     public DbSet<TokenizationRecord> Tokenizations => Set<TokenizationRecord>();
+    public DbSet<DefaultCorpusSplit> DefaultCorpusSplits => Set<DefaultCorpusSplit>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ScaleLabDb).Assembly);

@@ -96,6 +96,31 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     b.ToTable("datasets", (string)null);
                 });
 
+            modelBuilder.Entity("ScaleLab.Orchestrator.Datasets.DefaultCorpusSplit", b =>
+                {
+                    b.Property<string>("Tokenizer")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("tokenizer");
+
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("content_hash");
+
+                    b.Property<DateTimeOffset>("ReportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reported_at");
+
+                    b.Property<long>("TrainTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("train_tokens");
+
+                    b.HasKey("Tokenizer");
+
+                    b.ToTable("default_corpus_splits", (string)null);
+                });
+
             modelBuilder.Entity("ScaleLab.Orchestrator.Datasets.TokenizationRecord", b =>
                 {
                     b.Property<Guid>("Id")
