@@ -20,6 +20,7 @@ namespace ScaleLab.Workers.Training;
 public sealed class MixedPrecision : IDisposable
 {
     private readonly (Tensor Weights, Tensor Gradients)[] _computeBuffers = [];
+    private readonly IDisposable? _matmulPrecision;
 
     /// <param name="master">An fp32 model on <paramref name="device"/>, its weights already initialised or restored.</param>
     public MixedPrecision(RunConfig config, DecoderLM master, Device device)
@@ -28,8 +29,7 @@ public sealed class MixedPrecision : IDisposable
         Master = master;
         if (device.type == DeviceType.CUDA)
         {
-            backends.cuda.matmul.allow_tf32 = Mode == "tf32";
-            backends.cudnn.allow_tf32 = Mode == "tf32";
+            _matmulPrecision = MatmulPrecisionGate.Enter(Mode);
             backends.cuda.enable_flash_sdp(true);
         }
         var (decay, noDecay) = Groups(master);
@@ -112,6 +112,7 @@ public sealed class MixedPrecision : IDisposable
 
     public void Dispose()
     {
+        _matmulPrecision?.Dispose();
         if (!ReferenceEquals(Compute, Master)) Compute.Dispose();
         foreach (var (weights, gradients) in _computeBuffers)
         {
