@@ -9,6 +9,7 @@
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAStream.h>
 #include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAException.h>
 #include <cuda_runtime_api.h>
 #include <optional>
@@ -28,12 +29,32 @@ auto guarded(F&& body, decltype(body()) failed) -> decltype(body()) {
   }
 }
 
-// A captured graph and the side stream it was captured on (capture is not allowed on the default stream).
+// A stream owned by one run (never PyTorch's pool of 32, which wraps and would hand the same stream to two runs).
+struct OwnedStream {
+  cudaStream_t raw = nullptr;
+  int device = 0;
+  c10::cuda::CUDAStream wrap() const { return c10::cuda::getStreamFromExternal(raw, device); }
+};
+
+OwnedStream create_stream(int device) {
+  c10::cuda::CUDAGuard guard(device);
+  OwnedStream owned;
+  owned.device = device;
+  C10_CUDA_CHECK(cudaStreamCreateWithFlags(&owned.raw, cudaStreamNonBlocking));
+  return owned;
+}
+
+// A captured graph and the stream of its own it was captured on (capture is not allowed on the default stream).
 struct Graph {
   at::cuda::CUDAGraph graph;
-  std::optional<c10::cuda::CUDAStream> stream;
+  OwnedStream capture;
   std::optional<c10::cuda::CUDAStream> previous;
+  ~Graph() {
+    if (capture.raw) cudaStreamDestroy(capture.raw);
+  }
 };
+
+thread_local OwnedStream run_stream;
 }  // namespace
 
 extern "C" {
@@ -52,18 +73,21 @@ void* sl_graph_create() {
   return guarded([] { return (void*)new Graph(); }, (void*)nullptr);
 }
 
-// Starts capturing everything launched on this device's current stream (switched to a side stream here) into the graph.
+// Starts capturing everything this thread launches on its device into the graph, on a stream of the graph's own.
 int sl_graph_capture_begin(void* handle) {
-  return guarded([&] {
-    auto* g = static_cast<Graph*>(handle);
-    g->previous = c10::cuda::getCurrentCUDAStream();
+  auto* g = static_cast<Graph*>(handle);
+  int result = guarded([&] {
+    int device = c10::cuda::current_device();
+    g->previous = c10::cuda::getCurrentCUDAStream(device);
     g->previous->synchronize();   // this thread's earlier work is finished, not captured
-    g->stream = c10::cuda::getStreamFromPool();
-    c10::cuda::setCurrentCUDAStream(*g->stream);
+    if (!g->capture.raw) g->capture = create_stream(device);
+    c10::cuda::setCurrentCUDAStream(g->capture.wrap());
     // Thread-local capture: runs training on other threads of the process (other slots of the GPU) keep going.
     g->graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
     return 0;
   }, -1);
+  if (result != 0 && g->previous) c10::cuda::setCurrentCUDAStream(*g->previous);
+  return result;
 }
 
 int sl_graph_capture_end(void* handle) {
@@ -86,15 +110,37 @@ int sl_graph_replay(void* handle) {
 
 void sl_graph_destroy(void* handle) { delete static_cast<Graph*>(handle); }
 
-// Gives the calling thread a stream of its own on the device, so runs on several threads of one process (several
-// slots of one GPU) overlap instead of queueing on the default stream. Returns the stream's id.
-long long sl_use_own_stream(int device) {
+// Makes the device current for the calling thread (it stays so: no guard) and gives the thread a stream of its own
+// there, so runs on several threads of one process (several slots of one GPU) overlap instead of queueing on the
+// default stream. Returns 0; sl_release_own_stream ends it.
+int sl_use_own_stream(int device) {
   return guarded([&] {
-    c10::cuda::CUDAGuard guard(device);
-    auto stream = c10::cuda::getStreamFromPool(false, device);
-    c10::cuda::setCurrentCUDAStream(stream);
-    return (long long)stream.id();
-  }, (long long)-1);
+    c10::cuda::set_device(device);
+    if (run_stream.raw) throw std::runtime_error("this thread already has a stream of its own");
+    run_stream = create_stream(device);
+    c10::cuda::setCurrentCUDAStream(run_stream.wrap());
+    return 0;
+  }, -1);
+}
+
+// Waits for the thread's own stream, puts the device's default stream back as current and destroys the stream.
+int sl_release_own_stream() {
+  return guarded([&] {
+    if (!run_stream.raw) return 0;
+    C10_CUDA_CHECK(cudaStreamSynchronize(run_stream.raw));
+    c10::cuda::setCurrentCUDAStream(c10::cuda::getDefaultCUDAStream(run_stream.device));
+    C10_CUDA_CHECK(cudaStreamDestroy(run_stream.raw));
+    run_stream = OwnedStream{};
+    return 0;
+  }, -1);
+}
+
+// Waits for the work launched so far on the thread's current stream (not the whole device).
+int sl_sync_current_stream() {
+  return guarded([&] {
+    c10::cuda::getCurrentCUDAStream().synchronize();
+    return 0;
+  }, -1);
 }
 
 // Free and total bytes of a device as CUDA reports them (for workers without nvidia-smi). Returns 0 on success.

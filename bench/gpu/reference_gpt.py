@@ -1,6 +1,6 @@
 """The fair PyTorch reference for bench/gpu: ScaleLab's model, optimizer and schedule, written the way a careful
-PyTorch user would write them (F.rms_norm, RoPE tables built once, fused AdamW, log-softmax in fp32 without an fp32
-copy of the logits, bf16 autocast), run eager or under torch.compile (model and loss together).
+PyTorch user would write them (F.rms_norm, RoPE tables built once, fused AdamW, log-softmax in fp32, bf16 autocast),
+run eager or under torch.compile (model and loss together, where the fp32 upcast fuses into the loss).
 
 Model: tied token embedding, pre-norm blocks of causal attention (RoPE, NeoX layout, SDPA) and a SwiGLU MLP
 (hidden 8*ceil(8d/3/8)), RMSNorm (eps 1e-6), no biases; N(0, 0.02) init, residual projections 0.02/sqrt(2L).

@@ -130,6 +130,8 @@ public sealed class DatasetsApiTests(ClusterFixture cluster) : IDisposable
         Assert.True((await Refused(new { name = "ok-name", source = "/data", format = "parquet" })).TryGetProperty("format", out _));
         Assert.True((await Refused(new { name = "ok-name", source = "/data", colour = "red" })).TryGetProperty("colour", out _));
         Assert.True((await Refused(new { name = "ok-name", source = "blob://no-such-container-zz/x" })).TryGetProperty("source", out _));
+        Assert.Contains("ScaleLab's own artifacts", (await Refused(new { name = "ok-name", source = "blob://checkpoints/runs" })).GetProperty("source")[0].GetString());
+        Assert.True((await Refused(new { name = "ok-name", source = "/data", textField = (string?)null })).TryGetProperty("textField", out _));
         Assert.Equal(HttpStatusCode.NotFound, (await cluster.Api.GetAsync("api/datasets/ok-name")).StatusCode);   // nothing stored
         using var anonymous = await cluster.PostAsync("api/datasets", """{"name":"ok-name","source":"/data"}""", apiKey: null);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);

@@ -70,8 +70,8 @@ public sealed class DatasetStore(IDbContextFactory<ScaleLabDb> dbFactory, TimePr
                 else if (job.Status == TokenizationStatus.Failed)
                 {
                     // Registering again after fixing the files retries the job from scratch.
-                    (job.Status, job.Progress, job.Attempt, job.Error, job.ErrorField, job.Worker, job.LeaseUntil, job.StartedAt, job.FinishedAt) =
-                        (TokenizationStatus.Queued, 0, 0, null, null, null, null, null, null);
+                    (job.Status, job.Progress, job.Attempt, job.Error, job.ErrorField, job.Worker, job.LeaseUntil, job.LeaseId, job.StartedAt, job.FinishedAt) =
+                        (TokenizationStatus.Queued, 0, 0, null, null, null, null, null, null, null);
                     if (outcome == Outcome.Unchanged) outcome = Outcome.Updated;
                 }
             }

@@ -8,14 +8,22 @@ public static class DatasetSources
 {
     public const string BlobScheme = "blob://";
 
+    /// <summary>The store's own containers (tokenized data sets, checkpoints): never a data source.</summary>
+    public static readonly IReadOnlyList<string> InternalContainers = ["datasets", "checkpoints"];
+
     public static bool IsBlob([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? source) => source is not null && source.StartsWith(BlobScheme, StringComparison.Ordinal);
 
-    /// <summary>The container and prefix of a blob source ("" prefix = the whole container).</summary>
+    /// <summary>
+    /// The container and folder of a blob source: the prefix always ends in '/' ("" = the whole container), so
+    /// "blob://c/a" reads a/x.txt but never ab.txt or a2/x.txt.
+    /// </summary>
     public static (string Container, string Prefix) SplitBlob(string source)
     {
         var rest = source[BlobScheme.Length..];
         var slash = rest.IndexOf('/');
-        return slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..]);
+        if (slash < 0) return (rest, "");
+        var prefix = rest[(slash + 1)..].Trim('/');
+        return (rest[..slash], prefix.Length == 0 ? "" : prefix + "/");
     }
 
     /// <summary>Azure's rule for container names: 3-63 lowercase letters, digits and single hyphens, starting and ending alphanumeric.</summary>

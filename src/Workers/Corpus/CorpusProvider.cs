@@ -69,6 +69,7 @@ public sealed class CorpusProvider(IConfiguration configuration, TokenizationQue
 
     private TokenCorpus Open(DatasetSpec spec, int compactTo)
     {
+        if (spec.Name is null) DatasetAccess.Check(spec, configuration);
         var (folder, manifest) = spec.Name is { } name ? Registered(name, spec.Tokenizer)
             : DatasetBuilder.Ensure(BlobSource.Localize(spec, blobs, CacheDirectory), CacheDirectory);
         if (compactTo > 0) (folder, manifest) = CompactedVocabulary.Ensure(folder, manifest, compactTo);

@@ -31,7 +31,7 @@ public static class BlobSource
         {
             foreach (var blob in listing)
             {
-                var path = Path.Combine(staging, blob.Name[prefix.Length..].TrimStart('/'));
+                var path = Path.Combine(staging, blob.Name[prefix.Length..]);
                 if (!Path.GetFullPath(path).StartsWith(Path.GetFullPath(staging) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                     throw new DatasetException("dataset.source", $"blob '{blob.Name}' would land outside the data set's folder");
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -9,7 +9,7 @@ namespace ScaleLab.Workers.Datasets;
 /// </summary>
 public sealed class DatasetShardStore(BlobServiceClient blobs)
 {
-    public const string Container = "datasets";
+    public const string Container = "datasets";   // one of DatasetSources.InternalContainers
 
     public async Task UploadAsync(string folder, DatasetManifest manifest, CancellationToken ct)
     {
@@ -33,7 +33,12 @@ public sealed class DatasetShardStore(BlobServiceClient blobs)
             if (!manifestBlob.Exists()) throw new DatasetException("dataset.name", $"the artifact store has no finished shards under {Container}/{prefix}");
             manifestBlob.DownloadTo(Path.Combine(staging, DatasetManifest.FileName));
             foreach (var shard in DatasetManifest.Read(staging).Shards)
+            {
+                // Names come from a file in the store: only the names ShardWriter gives, never a path elsewhere.
+                if (!System.Text.RegularExpressions.Regex.IsMatch(shard, @"^shard-\d{5}\.bin$"))
+                    throw new DatasetException("dataset.name", $"the manifest under {Container}/{prefix} names a shard '{shard}' that ScaleLab never writes");
                 container.GetBlobClient($"{prefix}/{shard}").DownloadTo(Path.Combine(staging, shard));
+            }
         });
         return (folder, DatasetManifest.Read(folder));
     }

@@ -27,11 +27,7 @@ public sealed class MixedPrecision : IDisposable
     {
         Mode = Resolve(config.Precision, device);
         Master = master;
-        if (device.type == DeviceType.CUDA)
-        {
-            _matmulPrecision = MatmulPrecisionGate.Enter(Mode);
-            backends.cuda.enable_flash_sdp(true);
-        }
+        if (device.type == DeviceType.CUDA) backends.cuda.enable_flash_sdp(true);
         var (decay, noDecay) = Groups(master);
         Decay = new Parameter(Flatten(decay, float32, device), requires_grad: true);
         NoDecay = new Parameter(Flatten(noDecay, float32, device), requires_grad: true);
@@ -40,9 +36,11 @@ public sealed class MixedPrecision : IDisposable
             Compute = master;
             Decay.grad = GradientViews(decay, float32, device);
             NoDecay.grad = GradientViews(noDecay, float32, device);
+            // Last, so nothing can fail while the switch is held and leave other runs waiting for it.
+            if (device.type == DeviceType.CUDA) _matmulPrecision = MatmulPrecisionGate.Enter(Mode);
             return;
         }
-        Compute = new DecoderLM(config);
+        Compute = ModelInitialisation.Build(config, seed: null);   // its weights are the masters', copied below
         Compute.to(device).to(bfloat16);
         var (computeDecay, computeNoDecay) = Groups(Compute);
         _computeBuffers =

@@ -21,9 +21,6 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     /// <summary>Eager steps before a step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
     public const int EagerStepsBeforeCapture = 3;
 
-    /// <summary>Runs only one at a time build their weights: initialisation draws from libtorch's process-wide generator.</summary>
-    private static readonly Lock Initialisation = new();
-
     /// <summary>How the steps ran: "eager", or "cuda graph" once one micro-batch's forward and backward were captured; why not, if capture failed.</summary>
     public string Engine { get; private set; } = "eager";
 
@@ -36,15 +33,23 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
     {
         // A stream of its own for this run's thread, before any of its work: runs in other slots of the GPU overlap
-        // with it. What other threads read of its tensors (checkpoints) is synchronised first (SyncDevice).
+        // with it. Released (after waiting for it) when the run ends, so other threads may then read its weights.
         var ownStream = device.type == DeviceType.CUDA && Native.NativeOps.Available;
-        if (ownStream) Native.NativeOps.UseOwnStream(device.index);
-        DecoderLM model;
-        lock (Initialisation)
+        if (!ownStream) return TrainOn(observer, ct, resumeFrom);
+        Native.NativeOps.UseOwnStream(device.index);
+        try
         {
-            manual_seed(config.Seed);
-            model = Model = new DecoderLM(config);
+            return TrainOn(observer, ct, resumeFrom);
         }
+        finally
+        {
+            Native.NativeOps.ReleaseOwnStream();
+        }
+    }
+
+    private TrainingOutcome TrainOn(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom)
+    {
+        var model = Model = ModelInitialisation.Build(config, config.Seed);
         model.to(device);
         var steps = config.Steps;
         var startStep = 0;
@@ -76,123 +81,110 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         Native.CudaGraph? graph = null;
         Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target) / config.MicroBatches;
 
-        compute.train();
-        for (var step = startStep; step < steps; step++)
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            lastLr = LearningRateSchedule.At(step, config);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
-
-            using (var scope = NewDisposeScope())
+            compute.train();
+            for (var step = startStep; step < steps; step++)
             {
-                var (input, target) = task.Train(step, device);
-                precision.ZeroGradients();
-                foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
+                ct.ThrowIfCancellationRequested();
+                lastLr = LearningRateSchedule.At(step, config);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+
+                using (var scope = NewDisposeScope())
                 {
-                    if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
+                    var (input, target) = task.Train(step, device);
+                    precision.ZeroGradients();
+                    foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
                     {
-                        try
+                        if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
                         {
-                            graph = Native.CudaGraph.Capture(microInput, microTarget, MicroLoss);
-                            Engine = "cuda graph";
+                            try
+                            {
+                                graph = Native.CudaGraph.Capture(microInput, microTarget, MicroLoss);
+                                Engine = "cuda graph";
+                            }
+                            catch (System.Runtime.InteropServices.ExternalException ex)
+                            {
+                                (capture, Engine) = (false, $"eager (capture failed: {ex.Message})");
+                            }
                         }
-                        catch (System.Runtime.InteropServices.ExternalException ex)
+                        if (graph is not null) lossSum.add_(graph.Replay(microInput, microTarget));
+                        else
                         {
-                            (capture, Engine) = (false, $"eager (capture failed: {ex.Message})");
+                            var loss = MicroLoss(microInput, microTarget);
+                            loss.backward();
+                            lossSum.add_(loss.detach());
                         }
                     }
-                    if (graph is not null) lossSum.add_(graph.Replay(microInput, microTarget));
-                    else
-                    {
-                        var loss = MicroLoss(microInput, microTarget);
-                        loss.backward();
-                        lossSum.add_(loss.detach());
-                    }
+                    precision.GradientsToMaster();
+                    gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
+                    optimizer.step();
+                    precision.WeightsToCompute();
+                    lossCount++;
                 }
-                precision.GradientsToMaster();
-                gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
-                optimizer.step();
-                precision.WeightsToCompute();
-                lossCount++;
-            }
 
-            var done = step + 1;
-            var tokens = done * config.TokensPerStep;
-            var last = done == steps;
-            if (done % config.LogInterval != 0 && done % config.EvalInterval != 0 && !last) continue;
+                var done = step + 1;
+                var tokens = done * config.TokensPerStep;
+                var last = done == steps;
+                if (done % config.LogInterval != 0 && done % config.EvalInterval != 0 && !last) continue;
 
-            var seconds = priorSeconds + clock.Elapsed.TotalSeconds;
-            var flops = tokens * flopsPerToken;
-            var samples = new List<MetricSample>();
-            if (done % config.LogInterval == 0 || last)
-            {
-                lastLoss = lossSum.item<float>() / lossCount; // the only device sync of the interval
-                lossSum.zero_();
-                lossCount = 0;
-                var tokensPerSecond = (tokens - intervalStart.Tokens) / Math.Max(1e-9, clock.Elapsed.TotalSeconds - intervalStart.Seconds);
-                intervalStart = (tokens, clock.Elapsed.TotalSeconds);
-                samples.Add(new MetricSample(done, "loss", lastLoss, tokens, flops, seconds));
-                samples.Add(new MetricSample(done, "lr", lastLr, tokens, flops, seconds));
-                samples.Add(new MetricSample(done, "grad_norm", gradNorm.item<float>(), tokens, flops, seconds));
-                samples.Add(new MetricSample(done, "tokens_per_s", tokensPerSecond, tokens, flops, seconds));
-                if (peakFlops is > 0) samples.Add(new MetricSample(done, "mfu", tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
-                if (task.EpochsAfter(done) is { } epochs) samples.Add(new MetricSample(done, "epochs", epochs, tokens, flops, seconds));
-            }
-            if (done % config.EvalInterval == 0 || last)
-            {
-                var evaluation = last ? EvaluateFinal(compute) : Evaluate(compute);
-                (lastVal, lastAccuracy) = (evaluation.Loss, evaluation.Accuracy);
-                var evaluatedAt = priorSeconds + clock.Elapsed.TotalSeconds;
-                samples.Add(new MetricSample(done, "val_loss", evaluation.Loss, tokens, flops, evaluatedAt));
-                if (task.BytesPerToken is { } bytesPerToken)
-                    samples.Add(new MetricSample(done, "val_bpb", evaluation.Loss / Math.Log(2) / bytesPerToken, tokens, flops, evaluatedAt));
-                if (evaluation.StandardError is { } se)
+                var seconds = priorSeconds + clock.Elapsed.TotalSeconds;
+                var flops = tokens * flopsPerToken;
+                var samples = new List<MetricSample>();
+                if (done % config.LogInterval == 0 || last)
                 {
-                    samples.Add(new MetricSample(done, "val_loss_se", se, tokens, flops, evaluatedAt));
-                    samples.Add(new MetricSample(done, "val_tokens", evaluation.Tokens, tokens, flops, evaluatedAt));
+                    lastLoss = lossSum.item<float>() / lossCount; // the only device sync of the interval
+                    lossSum.zero_();
+                    lossCount = 0;
+                    var tokensPerSecond = (tokens - intervalStart.Tokens) / Math.Max(1e-9, clock.Elapsed.TotalSeconds - intervalStart.Seconds);
+                    intervalStart = (tokens, clock.Elapsed.TotalSeconds);
+                    samples.Add(new MetricSample(done, "loss", lastLoss, tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, "lr", lastLr, tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, "grad_norm", gradNorm.item<float>(), tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, "tokens_per_s", tokensPerSecond, tokens, flops, seconds));
+                    if (peakFlops is > 0) samples.Add(new MetricSample(done, "mfu", tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
+                    if (task.EpochsAfter(done) is { } epochs) samples.Add(new MetricSample(done, "epochs", epochs, tokens, flops, seconds));
                 }
-                if (evaluation.Accuracy is { } accuracy) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy, tokens, flops, evaluatedAt));
-                if (last && task.OptimalFinalLoss() is { } optimal) samples.Add(new MetricSample(done, "optimal_loss", optimal, tokens, flops, evaluatedAt));
-                // Evaluation time is not training time: the next interval's throughput starts after it.
-                intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
-            }
-            observer.OnMetrics(samples);
-            observer.OnProgress(new RunProgress(done, steps, lastLoss, tokens, samples.ToDictionary(s => s.Name, s => s.Value)));
-            // The loss window was just reset (checkpointInterval is a multiple of logInterval), so nothing is lost.
-            if (config.CheckpointInterval > 0 && done % config.CheckpointInterval == 0 && !last)
-            {
-                var manifest = new CheckpointArchive.Manifest(config, done, tokens, lastLoss, lastVal, priorSeconds + clock.Elapsed.TotalSeconds);
-                SyncDevice();
-                observer.OnCheckpoint(manifest, stream => CheckpointArchive.Write(model, optimizer, manifest, stream));
+                if (done % config.EvalInterval == 0 || last)
+                {
+                    var evaluation = last ? EvaluateFinal(compute) : Evaluate(compute);
+                    (lastVal, lastAccuracy) = (evaluation.Loss, evaluation.Accuracy);
+                    var evaluatedAt = priorSeconds + clock.Elapsed.TotalSeconds;
+                    samples.Add(new MetricSample(done, "val_loss", evaluation.Loss, tokens, flops, evaluatedAt));
+                    if (task.BytesPerToken is { } bytesPerToken)
+                        samples.Add(new MetricSample(done, "val_bpb", evaluation.Loss / Math.Log(2) / bytesPerToken, tokens, flops, evaluatedAt));
+                    if (evaluation.StandardError is { } se)
+                    {
+                        samples.Add(new MetricSample(done, "val_loss_se", se, tokens, flops, evaluatedAt));
+                        samples.Add(new MetricSample(done, "val_tokens", evaluation.Tokens, tokens, flops, evaluatedAt));
+                    }
+                    if (evaluation.Accuracy is { } accuracy) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy, tokens, flops, evaluatedAt));
+                    if (last && task.OptimalFinalLoss() is { } optimal) samples.Add(new MetricSample(done, "optimal_loss", optimal, tokens, flops, evaluatedAt));
+                    // Evaluation time is not training time: the next interval's throughput starts after it.
+                    intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
+                }
+                observer.OnMetrics(samples);
+                observer.OnProgress(new RunProgress(done, steps, lastLoss, tokens, samples.ToDictionary(s => s.Name, s => s.Value)));
+                // The loss window was just reset (checkpointInterval is a multiple of logInterval), so nothing is lost.
+                if (config.CheckpointInterval > 0 && done % config.CheckpointInterval == 0 && !last)
+                {
+                    var manifest = new CheckpointArchive.Manifest(config, done, tokens, lastLoss, lastVal, priorSeconds + clock.Elapsed.TotalSeconds);
+                    observer.OnCheckpoint(manifest, stream => CheckpointArchive.Write(model, optimizer, manifest, stream));
+                }
             }
         }
-
-        graph?.Dispose();
-        SyncDevice();
+        finally
+        {
+            graph?.Dispose();   // a cancelled or failed run gives back the graph's memory pool too
+        }
         var totalTokens = steps * config.TokensPerStep;
         return new TrainingOutcome(steps, totalTokens, totalTokens * flopsPerToken, lastLoss, lastVal,
             priorSeconds + clock.Elapsed.TotalSeconds, startStep, lastAccuracy);
     }
 
-    /// <summary>Waits for this run's stream, so another thread may read its weights and optimizer state.</summary>
-    private void SyncDevice()
-    {
-        if (device.type == DeviceType.CUDA) cuda.synchronize(device);
-    }
-
-    /// <summary>
-    /// Mean cross-entropy over the scored positions, in fp32 whatever the logits' precision: log-softmax reads bf16
-    /// logits and writes fp32 log-probabilities in one kernel, with no fp32 copy of the logits first. (TorchSharp's
-    /// nll_loss has no ignore_index, so the unscored positions are masked out here; the mean is over scored ones.)
-    /// </summary>
-    private Tensor Loss(Tensor logits, Tensor target)
-    {
-        var logProbs = logits.view(-1, config.VocabSize).log_softmax(1, float32);        // (B·T, V) fp32
-        var flat = target.view(-1);
-        var scored = flat.ne(ITrainingTask.Ignore);
-        var picked = logProbs.gather(1, flat.clamp_min(0).unsqueeze(1)).squeeze(1);       // (B·T)
-        return -(picked * scored).sum() / scored.sum();
-    }
+    /// <summary>Mean cross-entropy over the scored positions, computed in fp32 whatever the logits' precision.</summary>
+    private Tensor Loss(Tensor logits, Tensor target) =>
+        nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1), ignore_index: ITrainingTask.Ignore);
 
     /// <summary>An evaluation: mean loss per scored token; over the final evaluation also its standard error and size.</summary>
     private sealed record Evaluation(double Loss, double? Accuracy, double? StandardError = null, long Tokens = 0);

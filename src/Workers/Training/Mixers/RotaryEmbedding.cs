@@ -28,12 +28,25 @@ public static class RotaryEmbedding
     private static (Tensor Cos, Tensor Sin) TablesFor(Tensor x)
     {
         var (t, hs) = (x.shape[2], x.shape[3]);
-        return Tables.GetOrAdd((t, hs, x.device.ToString(), x.dtype), key => new Lazy<(Tensor, Tensor)>(() =>
+        var key = (t, hs, x.device.ToString(), x.dtype);
+        var lazy = Tables.GetOrAdd(key, k => new Lazy<(Tensor, Tensor)>(() =>
         {
             using var scope = NewDisposeScope();
             var inverse = pow(Base, -arange(0, hs, 2, dtype: float32, device: x.device) / hs);   // (hs/2)
             var angles = outer(arange(t, dtype: float32, device: x.device), inverse);             // (T, hs/2)
-            return (angles.cos().to(key.Type).DetachFromDisposeScope(), angles.sin().to(key.Type).DetachFromDisposeScope());
-        })).Value;
+            var tables = (angles.cos().to(k.Type).DetachFromDisposeScope(), angles.sin().to(k.Type).DetachFromDisposeScope());
+            // Built on this run's stream, read from every run's: finished before anyone else sees them.
+            if (x.device_type == TorchSharp.DeviceType.CUDA) cuda.synchronize(x.device);
+            return tables;
+        }));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            Tables.TryRemove(KeyValuePair.Create(key, lazy));   // a failure (out of memory) is not kept for good
+            throw;
+        }
     }
 }

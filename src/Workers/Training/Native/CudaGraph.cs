@@ -27,7 +27,8 @@ public sealed class CudaGraph : IDisposable
         var staticInput = input.clone().DetachFromDisposeScope();
         var staticTarget = target.clone().DetachFromDisposeScope();
         var graph = NativeOps.CreateGraph();
-        Tensor loss;
+        Tensor? loss = null;
+        Exception? failure = null;
         try
         {
             NativeOps.CaptureBegin(graph);
@@ -38,19 +39,32 @@ public sealed class CudaGraph : IDisposable
                 captured.backward();
                 loss = captured.detach().MoveToOuterDisposeScope();
             }
-            finally
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            try
             {
                 NativeOps.CaptureEnd(graph);
             }
+            catch (Exception ex) when (failure is null)
+            {
+                failure = ex;   // the first failure is the cause; ending a broken capture fails too
+            }
         }
-        catch
+        catch (Exception ex) when (failure is null)
+        {
+            failure = ex;
+        }
+        if (failure is not null)
         {
             NativeOps.DestroyGraph(graph);
             staticInput.Dispose();
             staticTarget.Dispose();
-            throw;
+            loss?.Dispose();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
-        return new CudaGraph(graph, staticInput, staticTarget, loss.DetachFromDisposeScope());
+        return new CudaGraph(graph, staticInput, staticTarget, loss!.DetachFromDisposeScope());
     }
 
     /// <summary>Forward and backward of this micro-batch: its gradients are added to the gradient buffers.</summary>

@@ -15,7 +15,8 @@ public static class NativeOps
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr GraphCreate();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int GraphOp(IntPtr graph);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void GraphDestroy(IntPtr graph);
-    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate long UseOwnStreamOp(int device);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int UseOwnStreamOp(int device);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int StatusOp();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int DeviceMemoryOp(int device, out long free, out long total);
 
     private static LastError? _lastError;
@@ -24,13 +25,16 @@ public static class NativeOps
     private static GraphOp? _captureBegin, _captureEnd, _replay;
     private static GraphDestroy? _graphDestroy;
     private static UseOwnStreamOp? _useOwnStream;
+    private static StatusOp? _releaseOwnStream;
     private static DeviceMemoryOp? _deviceMemory;
 
     /// <summary>Whether the library is loaded: CUDA tensors then take the native path.</summary>
     public static bool Available { get; private set; }
 
-    /// <summary>Whether CUDA runs capture their step as a graph (Torch:CudaGraphs, default true).</summary>
+    /// <summary>Whether CUDA runs capture their step as a graph (Torch:CudaGraphs, default true; off after a failed capture).</summary>
     public static bool UseCudaGraphs { get; private set; }
+
+    public static void DisableCudaGraphs() => UseCudaGraphs = false;
 
     public static void Load(string path, bool useCudaGraphs)
     {
@@ -45,6 +49,7 @@ public static class NativeOps
         _replay = Export<GraphOp>("sl_graph_replay");
         _graphDestroy = Export<GraphDestroy>("sl_graph_destroy");
         _useOwnStream = Export<UseOwnStreamOp>("sl_use_own_stream");
+        _releaseOwnStream = Export<StatusOp>("sl_release_own_stream");
         _deviceMemory = Export<DeviceMemoryOp>("sl_device_memory");
         Available = true;
     }
@@ -52,11 +57,13 @@ public static class NativeOps
     /// <summary>x / rms(x) · weight over the last dimension, statistics in fp32 (ATen's fused kernel; differentiable).</summary>
     public static Tensor RmsNorm(Tensor x, Tensor weight, double eps) => Tensor.UnsafeCreateTensor(Check(_rmsNorm!(x.Handle, weight.Handle, eps)));
 
-    /// <summary>Gives the calling thread its own CUDA stream on the device: a run's work then overlaps other runs' on the same GPU.</summary>
-    public static void UseOwnStream(int device)
-    {
-        if (_useOwnStream!(device) < 0) throw Failure();
-    }
+    /// <summary>
+    /// Makes the device current for the calling thread and gives the thread a CUDA stream of its own there: a run's
+    /// work then overlaps other runs' on the same GPU. <see cref="ReleaseOwnStream"/> waits for it and ends it.
+    /// </summary>
+    public static void UseOwnStream(int device) => Check(_useOwnStream!(device));
+
+    public static void ReleaseOwnStream() => Check(_releaseOwnStream!());
 
     /// <summary>Free and total bytes of a GPU, from CUDA (for machines without nvidia-smi).</summary>
     public static (long Free, long Total) DeviceMemory(int device)

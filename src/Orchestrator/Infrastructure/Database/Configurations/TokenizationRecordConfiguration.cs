@@ -21,6 +21,7 @@ internal sealed class TokenizationRecordConfiguration : IEntityTypeConfiguration
         b.Property(t => t.Attempt).HasColumnName("attempt");
         b.Property(t => t.Worker).HasColumnName("worker").HasMaxLength(200);
         b.Property(t => t.LeaseUntil).HasColumnName("lease_until");
+        b.Property(t => t.LeaseId).HasColumnName("lease_id");
         b.Property(t => t.CreatedAt).HasColumnName("created_at");
         b.Property(t => t.StartedAt).HasColumnName("started_at");
         b.Property(t => t.FinishedAt).HasColumnName("finished_at");

@@ -35,6 +35,20 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "default_corpus_splits",
+                columns: table => new
+                {
+                    tokenizer = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    train_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    content_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    reported_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_default_corpus_splits", x => x.tokenizer);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "dataset_tokenizations",
                 columns: table => new
                 {
@@ -46,6 +60,7 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     attempt = table.Column<int>(type: "integer", nullable: false),
                     worker = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     lease_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    lease_id = table.Column<Guid>(type: "uuid", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     finished_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -92,6 +107,9 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
         {
             migrationBuilder.DropTable(
                 name: "dataset_tokenizations");
+
+            migrationBuilder.DropTable(
+                name: "default_corpus_splits");
 
             migrationBuilder.DropTable(
                 name: "datasets");

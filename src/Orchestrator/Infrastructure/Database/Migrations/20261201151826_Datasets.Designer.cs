@@ -12,8 +12,8 @@ using ScaleLab.Orchestrator.Infrastructure.Database;
 namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(ScaleLabDb))]
-    [Migration("20261201150551_DefaultCorpusSplits")]
-    partial class DefaultCorpusSplits
+    [Migration("20261201151826_Datasets")]
+    partial class Datasets
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -156,6 +156,10 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
+
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lease_id");
 
                     b.Property<DateTimeOffset?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone")
