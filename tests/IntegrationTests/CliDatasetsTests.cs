@@ -31,7 +31,7 @@ public sealed class CliDatasetsTests(ClusterFixture cluster) : IDisposable
 
         Assert.True(exit == 0, stderr + stdout);
         var api = (await cluster.Api.GetFromJsonAsync<DatasetView>($"api/datasets/{name}", ClusterFixture.Json))!;
-        Assert.Equal("Ready", api.Status);
+        Assert.Equal(DatasetStatus.Ready, api.Status);
         Assert.Equal((3, 3, bytes), (api.Files, api.Documents, api.Bytes));
         Assert.Matches($@"\bBytes\s+{Regex.Escape(N(bytes))}\s", stdout);
         Assert.Matches(@"\bDocuments\s+3\s", stdout);

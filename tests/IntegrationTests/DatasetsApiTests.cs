@@ -229,6 +229,11 @@ public sealed class DatasetsApiTests(ClusterFixture cluster) : IDisposable
         using var unknown = await cluster.PostAsync("api/sweeps", spec.Replace(name, "it-never-registered"));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
         Assert.Contains("no data set 'it-never-registered'", (await unknown.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("base.dataset.name")[0].GetString());
+        // So is a schedule whose studies would name one.
+        var schedule = $$"""{"name":"it-schedule-unknown-data","cron":"0 3 * * *","spec":{{spec.Replace(name, "it-never-registered")}}}""";
+        using var scheduled = await cluster.PostAsync("api/schedules", schedule);
+        Assert.Equal(HttpStatusCode.BadRequest, scheduled.StatusCode);
+        Assert.Contains("no data set 'it-never-registered'", (await scheduled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("spec.base.dataset.name")[0].GetString());
     }
 
     [Fact]

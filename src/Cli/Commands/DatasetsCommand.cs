@@ -100,7 +100,7 @@ public static class DatasetsCommand
             var table = new Table().Title($"Data sets ({datasets.Count})")
                 .AddColumns("Name", "Status", "Format", "Source", "Documents", "Bytes", "Tokens", "Content hash");
             foreach (var d in datasets)
-                table.AddRow(Markup.Escape(d.Name), d.Status, Markup.Escape(d.Format), Markup.Escape(d.Source), Count(d.Documents), Count(d.Bytes),
+                table.AddRow(Markup.Escape(d.Name), d.Status.ToString(), Markup.Escape(d.Format), Markup.Escape(d.Source), Count(d.Documents), Count(d.Bytes),
                     Markup.Escape(string.Join('\n', d.Tokenizations.Select(t => $"{t.Tokenizer} " +
                         (t.Status == TokenizationStatus.Succeeded ? Count(t.Tokens) : t.Status == TokenizationStatus.Running ? $"{t.Progress:P0}" : t.Status.ToString())))),
                     d.ContentHash?[..12] ?? "-");
@@ -197,7 +197,7 @@ public static class DatasetsCommand
         var grid = new Grid().AddColumn().AddColumn();
         void Row(string key, string? value) => grid.AddRow(Markup.Escape(key), Markup.Escape(value ?? "-"));
         Row("Data set", d.Name);
-        Row("Status", d.Status);
+        Row("Status", d.Status.ToString());
         Row("Source", d.Source);
         Row("Format", d.Format + (d.TextField is { } field ? $" (text field '{field}')" : ""));
         Row("Validation", $"last {d.ValidationFraction.ToString("0.######", CultureInfo.InvariantCulture)} of the tokens");

@@ -40,11 +40,20 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Created<ScheduleView>, ValidationProblem>> CreateSchedule(
-        HttpRequest request, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, SweepLimits limits, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, SweepLimits limits, Datasets.DatasetReferences datasets,
+        TimeProvider clock, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, errors, ct);
-        var record = body is null ? null : Read(body, limits, errors);
+        IReadOnlyList<PlannedRun>? runs = null;
+        var record = body is null ? null : Read(body, limits, errors, out runs);
+        if (record is not null && runs is not null && errors.IsEmpty)
+        {
+            // Registered data sets never change once ready, so what every firing needs is checked once, here.
+            var datasetErrors = new ValidationErrors();
+            await datasets.CheckAsync(runs, datasetErrors, ct);
+            errors.AddAll(datasetErrors, "spec.");
+        }
         if (record is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The schedule is invalid");
 
         record.Id = Guid.CreateVersion7();
@@ -112,8 +121,9 @@ public static class SchedulesApi
     }
 
     /// <summary>Validates a create body; errors name the field ("cron", "spec.base.learningRate", ...).</summary>
-    private static ScheduleRecord? Read(string body, SweepLimits limits, ValidationErrors errors)
+    private static ScheduleRecord? Read(string body, SweepLimits limits, ValidationErrors errors, out IReadOnlyList<PlannedRun>? runs)
     {
+        runs = null;
         JsonObject? obj;
         try { obj = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false }) as JsonObject; }
         catch (JsonException ex) { errors.Add("body", $"not valid JSON: {ex.Message}"); return null; }
@@ -139,7 +149,7 @@ public static class SchedulesApi
         spec["name"] ??= name; // each firing names its study "<name> <scheduled time>"
         var specErrors = new ValidationErrors();
         var parsed = SweepSpecParser.Parse(spec.ToJsonString(), specErrors);
-        if (parsed is not null) SweepExpander.Expand(Guid.Empty, parsed, limits, specErrors);
+        if (parsed is not null) runs = SweepExpander.Expand(Guid.Empty, parsed, limits, specErrors);
         foreach (var (field, messages) in specErrors.ToDictionary())
         foreach (var message in messages) errors.Add("spec." + field, message);
 

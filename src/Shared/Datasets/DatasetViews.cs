@@ -5,6 +5,10 @@ namespace ScaleLab.Datasets;
 [JsonConverter(typeof(JsonStringEnumConverter<TokenizationStatus>))]
 public enum TokenizationStatus { Queued, Running, Succeeded, Failed }
 
+/// <summary>A data set's status as a whole, from its tokenizations.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DatasetStatus>))]
+public enum DatasetStatus { Tokenizing, Ready, Failed }
+
 /// <summary>A registered data set as GET /api/datasets shows it; the content statistics come from its first finished tokenization.</summary>
 public sealed record DatasetView(
     Guid Id,
@@ -22,9 +26,9 @@ public sealed record DatasetView(
     IReadOnlyList<TokenizationView> Tokenizations)
 {
     /// <summary>Ready when every tokenization succeeded, Failed when one failed, else the job is still under way.</summary>
-    public string Status =>
-        Tokenizations.Any(t => t.Status == TokenizationStatus.Failed) ? "Failed"
-        : Tokenizations.All(t => t.Status == TokenizationStatus.Succeeded) ? "Ready" : "Tokenizing";
+    public DatasetStatus Status =>
+        Tokenizations.Any(t => t.Status == TokenizationStatus.Failed) ? DatasetStatus.Failed
+        : Tokenizations.All(t => t.Status == TokenizationStatus.Succeeded) ? DatasetStatus.Ready : DatasetStatus.Tokenizing;
 }
 
 /// <summary>One (data set, tokenizer) job and, once it succeeded, what it produced. Errors name the field they concern.</summary>

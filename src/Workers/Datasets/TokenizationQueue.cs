@@ -92,14 +92,16 @@ public sealed class TokenizationQueue(NpgsqlDataSource db)
 
     /// <summary>Fails the job for good, with the field the error concerns; the data set's shards are never used.</summary>
     public Task FailAsync(TokenizationJob job, string field, string message, CancellationToken ct) =>
-        SetAsync(job, "Failed", field, message, ct);
+        SetAsync(job, nameof(TokenizationStatus.Failed), field, message, ct);
 
     /// <summary>Hands the job back to the queue after a passing fault (the store was down), unless its attempts are spent.</summary>
     public Task ReleaseAsync(TokenizationJob job, string message, CancellationToken ct) =>
-        job.Attempt >= MaxAttempts ? SetAsync(job, "Failed", "dataset", $"gave up after {MaxAttempts} attempts: {message}", ct) : SetAsync(job, "Queued", null, message, ct);
+        job.Attempt >= MaxAttempts
+            ? SetAsync(job, nameof(TokenizationStatus.Failed), "dataset", $"gave up after {MaxAttempts} attempts: {message}", ct)
+            : SetAsync(job, nameof(TokenizationStatus.Queued), null, message, ct);
 
     /// <summary>Hands the job back when this worker shuts down; the attempt does not count against it.</summary>
-    public Task ReturnOnShutdownAsync(TokenizationJob job, CancellationToken ct) => SetAsync(job, "Queued", null, null, ct, refund: true);
+    public Task ReturnOnShutdownAsync(TokenizationJob job, CancellationToken ct) => SetAsync(job, nameof(TokenizationStatus.Queued), null, null, ct, refund: true);
 
     private async Task SetAsync(TokenizationJob job, string status, string? field, string? message, CancellationToken ct, bool refund = false)
     {
