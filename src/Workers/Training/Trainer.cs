@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training;
 
 /// <summary>
-/// Trains a <see cref="DecoderLM"/> on a task: AdamW (decay on 2-D weights only), warmup then cosine or WSD,
+/// Trains a <see cref="DecoderLM"/> on a task: AdamW (<see cref="FlatAdamW"/>, decay on 2-D weights only), warmup then cosine or WSD,
 /// gradient clipping at 1.0, gradient accumulation over micro-batches, explicit bf16 mixed precision on CUDA,
 /// periodic validation. Deterministic for a seed on CPU.
 /// </summary>
@@ -18,16 +18,16 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 {
     public const double ClipNorm = 1.0;
 
-    /// <summary>Eager steps before a step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
+    /// <summary>Eager steps before the step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
     public const int EagerStepsBeforeCapture = 3;
 
-    /// <summary>How the steps ran: "eager", or "cuda graph" once one micro-batch's forward and backward were captured; why not, if capture failed.</summary>
+    /// <summary>How the steps ran: "eager", or "cuda graph" once the whole step was captured; why not, if capture failed.</summary>
     public string Engine { get; private set; } = "eager";
 
     /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
     public DecoderLM? Model { get; private set; }
 
-    public AdamW? Optimizer { get; private set; }
+    public FlatAdamW? Optimizer { get; private set; }
 
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
     public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
@@ -63,11 +63,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         }
         using var precision = new MixedPrecision(config, model, device);
         var compute = precision.Compute;
-        var optimizer = Optimizer = optim.AdamW(
-        [
-            new AdamW.ParamGroup([precision.Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
-            new AdamW.ParamGroup([precision.NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
-        ]);
+        var optimizer = Optimizer = new FlatAdamW([(precision.Decay, config.WeightDecay), (precision.NoDecay, 0.0)], config.LearningRate);
         if (resumeFrom is not null) CheckpointArchive.RestoreOptimizer(resumeFrom, optimizer);
 
         var flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
@@ -79,7 +75,23 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 
         var capture = device.type == DeviceType.CUDA && Native.NativeOps.Available && Native.NativeOps.UseCudaGraphs;
         Native.CudaGraph? graph = null;
-        Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target) / config.MicroBatches;
+
+        // One optimizer step on a batch: zero, forward and backward per micro-batch, clip, AdamW, copy the weights back.
+        // Nothing in it reads the device, so on CUDA it is captured whole as a graph after a few eager steps.
+        void StepOn(Tensor input, Tensor target)
+        {
+            precision.ZeroGradients();
+            foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
+            {
+                var loss = Loss(compute.forward(microInput), microTarget) / config.MicroBatches;
+                loss.backward();
+                lossSum.add_(loss.detach());
+            }
+            precision.GradientsToMaster();
+            gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
+            optimizer.Step();
+            precision.WeightsToCompute();
+        }
 
         try
         {
@@ -88,38 +100,28 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             {
                 ct.ThrowIfCancellationRequested();
                 lastLr = LearningRateSchedule.At(step, config);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
+                optimizer.SetLearningRate(lastLr);
 
                 using (var scope = NewDisposeScope())
                 {
                     var (input, target) = task.Train(step, device);
-                    precision.ZeroGradients();
-                    foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
+                    if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
                     {
-                        if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
+                        try
                         {
-                            try
-                            {
-                                graph = Native.CudaGraph.Capture(microInput, microTarget, MicroLoss);
-                                Engine = "cuda graph";
-                            }
-                            catch (System.Runtime.InteropServices.ExternalException ex)
-                            {
-                                (capture, Engine) = (false, $"eager (capture failed: {ex.Message})");
-                            }
+                            graph = Native.CudaGraph.Capture(input, target, StepOn);
+                            Engine = "cuda graph";
                         }
-                        if (graph is not null) lossSum.add_(graph.Replay(microInput, microTarget));
-                        else
+                        catch (Exception ex) when (ex is not OperationCanceledException)
                         {
-                            var loss = MicroLoss(microInput, microTarget);
-                            loss.backward();
-                            lossSum.add_(loss.detach());
+                            // A failed capture may leave libtorch's allocator routing to the graph's pool: no run of
+                            // this process captures again.
+                            Native.NativeOps.DisableCudaGraphs();
+                            (capture, Engine) = (false, $"eager (capture failed: {ex.Message.Split('\n')[0]})");
                         }
                     }
-                    precision.GradientsToMaster();
-                    gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
-                    optimizer.step();
-                    precision.WeightsToCompute();
+                    if (graph is not null) graph.Replay(input, target);
+                    else StepOn(input, target);
                     lossCount++;
                 }
 
