@@ -6,8 +6,9 @@ namespace ScaleLab.Workers.Training;
 /// <summary>
 /// AdamW (Loshchilov and Hutter 2019, PyTorch's formulation: decoupled decay, bias-corrected moments) over the flat
 /// parameter buffers of <see cref="MixedPrecision"/>, with its step count and learning rate kept on the device. So a
-/// step reads nothing from the host and can be captured in a CUDA graph with the rest of the training step
-/// (TorchSharp's AdamW keeps both on the host: captured, it would replay its first step's values forever).
+/// step reads nothing from the host and can be captured in a CUDA graph (TorchSharp's AdamW keeps both on the host:
+/// captured, it would replay its first step's values forever). The trainer does not capture it yet: a whole-step
+/// graph with it replayed differently from the eager step on the H200 (docs/engine.md), so it runs eagerly.
 /// </summary>
 public sealed class FlatAdamW : IDisposable
 {

@@ -18,10 +18,10 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 {
     public const double ClipNorm = 1.0;
 
-    /// <summary>Eager steps before the step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
+    /// <summary>Eager steps before a step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
     public const int EagerStepsBeforeCapture = 3;
 
-    /// <summary>How the steps ran: "eager", or "cuda graph" once the whole step was captured; why not, if capture failed.</summary>
+    /// <summary>How the steps ran: "eager", or "cuda graph" once a micro-batch's forward and backward were captured; why not, if capture failed.</summary>
     public string Engine { get; private set; } = "eager";
 
     /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
@@ -75,23 +75,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 
         var capture = device.type == DeviceType.CUDA && Native.NativeOps.Available && Native.NativeOps.UseCudaGraphs;
         Native.CudaGraph? graph = null;
-
-        // One optimizer step on a batch: zero, forward and backward per micro-batch, clip, AdamW, copy the weights back.
-        // Nothing in it reads the device, so on CUDA it is captured whole as a graph after a few eager steps.
-        void StepOn(Tensor input, Tensor target)
-        {
-            precision.ZeroGradients();
-            foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
-            {
-                var loss = Loss(compute.forward(microInput), microTarget) / config.MicroBatches;
-                loss.backward();
-                lossSum.add_(loss.detach());
-            }
-            precision.GradientsToMaster();
-            gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
-            optimizer.Step();
-            precision.WeightsToCompute();
-        }
+        Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target) / config.MicroBatches;
 
         try
         {
@@ -105,23 +89,36 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                 using (var scope = NewDisposeScope())
                 {
                     var (input, target) = task.Train(step, device);
-                    if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
+                    precision.ZeroGradients();
+                    foreach (var (microInput, microTarget) in input.chunk(config.MicroBatches).Zip(target.chunk(config.MicroBatches)))
                     {
-                        try
+                        if (capture && graph is null && step >= startStep + EagerStepsBeforeCapture)
                         {
-                            graph = Native.CudaGraph.Capture(input, target, StepOn);
-                            Engine = "cuda graph";
+                            try
+                            {
+                                graph = Native.CudaGraph.Capture(microInput, microTarget, MicroLoss);
+                                Engine = "cuda graph";
+                            }
+                            catch (Exception ex) when (ex is not OperationCanceledException)
+                            {
+                                // A failed capture may leave libtorch's allocator routing to the graph's pool: no run
+                                // of this process captures again.
+                                Native.NativeOps.DisableCudaGraphs();
+                                (capture, Engine) = (false, $"eager (capture failed: {ex.Message.Split('\n')[0]})");
+                            }
                         }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        if (graph is not null) lossSum.add_(graph.Replay(microInput, microTarget));
+                        else
                         {
-                            // A failed capture may leave libtorch's allocator routing to the graph's pool: no run of
-                            // this process captures again.
-                            Native.NativeOps.DisableCudaGraphs();
-                            (capture, Engine) = (false, $"eager (capture failed: {ex.Message.Split('\n')[0]})");
+                            var loss = MicroLoss(microInput, microTarget);
+                            loss.backward();
+                            lossSum.add_(loss.detach());
                         }
                     }
-                    if (graph is not null) graph.Replay(input, target);
-                    else StepOn(input, target);
+                    precision.GradientsToMaster();
+                    gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
+                    optimizer.Step();
+                    precision.WeightsToCompute();
                     lossCount++;
                 }
 

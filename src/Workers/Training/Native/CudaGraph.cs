@@ -3,25 +3,31 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training.Native;
 
 /// <summary>
-/// The whole training step, captured once as a CUDA graph and replayed every step: a small model's step is hundreds
-/// of kernel launches whose host cost exceeds their GPU time, and a replay is one launch. The graph reads its batch
-/// from static tensors and works on tensors that never move: the flat weight, gradient and moment buffers
-/// (<see cref="MixedPrecision"/>, <see cref="FlatAdamW"/>), whose step count and learning rate live on the device,
-/// and the loss and gradient-norm accumulators.
+/// One micro-batch's forward and backward, captured once as a CUDA graph and replayed each step: a small model's
+/// step is hundreds of kernel launches whose host cost exceeds their GPU time, and a replay is one launch. The graph
+/// reads its batch from static tensors and accumulates into the model's gradient buffers, which never move
+/// (<see cref="MixedPrecision"/> holds them flat); the optimizer runs outside, eagerly.
 /// </summary>
 public sealed class CudaGraph : IDisposable
 {
     private readonly IntPtr _graph;
     private readonly Tensor _input, _target;
 
-    private CudaGraph(IntPtr graph, Tensor input, Tensor target) => (_graph, _input, _target) = (graph, input, target);
+    /// <summary>The captured micro-batch loss (already divided by the micro-batch count), rewritten by each replay.</summary>
+    public Tensor Loss { get; }
 
-    /// <summary>Captures <paramref name="step"/> on copies of the given batch. Nothing runs during capture: replay it to take this step.</summary>
-    public static CudaGraph Capture(Tensor input, Tensor target, Action<Tensor, Tensor> step)
+    private CudaGraph(IntPtr graph, Tensor input, Tensor target, Tensor loss) => (_graph, _input, _target, Loss) = (graph, input, target, loss);
+
+    /// <summary>
+    /// Captures <paramref name="lossOf"/> (forward, loss) and its backward on copies of the given batch. Nothing runs
+    /// during capture: replay it to compute this micro-batch.
+    /// </summary>
+    public static CudaGraph Capture(Tensor input, Tensor target, Func<Tensor, Tensor, Tensor> lossOf)
     {
         var staticInput = input.clone().DetachFromDisposeScope();
         var staticTarget = target.clone().DetachFromDisposeScope();
         var graph = NativeOps.CreateGraph();
+        Tensor? loss = null;
         Exception? failure = null;
         try
         {
@@ -29,7 +35,9 @@ public sealed class CudaGraph : IDisposable
             try
             {
                 using var scope = NewDisposeScope();   // intermediates stay in the graph's private memory pool
-                step(staticInput, staticTarget);
+                var captured = lossOf(staticInput, staticTarget);
+                captured.backward();
+                loss = captured.detach().MoveToOuterDisposeScope();
             }
             catch (Exception ex)
             {
@@ -53,17 +61,19 @@ public sealed class CudaGraph : IDisposable
             NativeOps.DestroyGraph(graph);
             staticInput.Dispose();
             staticTarget.Dispose();
+            loss?.Dispose();
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
-        return new CudaGraph(graph, staticInput, staticTarget);
+        return new CudaGraph(graph, staticInput, staticTarget, loss!.DetachFromDisposeScope());
     }
 
-    /// <summary>Takes one step on this batch.</summary>
-    public void Replay(Tensor input, Tensor target)
+    /// <summary>Forward and backward of this micro-batch: its gradients are added to the gradient buffers.</summary>
+    public Tensor Replay(Tensor input, Tensor target)
     {
         _input.copy_(input);
         _target.copy_(target);
         NativeOps.Replay(_graph);
+        return Loss;
     }
 
     public void Dispose()
@@ -71,5 +81,6 @@ public sealed class CudaGraph : IDisposable
         NativeOps.DestroyGraph(_graph);
         _input.Dispose();
         _target.Dispose();
+        Loss.Dispose();
     }
 }
