@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Training;
 
 /// <summary>
-/// Trains a <see cref="DecoderLM"/> on a task: AdamW (<see cref="FlatAdamW"/>, decay on 2-D weights only), warmup then cosine or WSD,
+/// Trains a <see cref="DecoderLM"/> on a task: AdamW (decay on 2-D weights only), warmup then cosine or WSD,
 /// gradient clipping at 1.0, gradient accumulation over micro-batches, explicit bf16 mixed precision on CUDA,
 /// periodic validation. Deterministic for a seed on CPU.
 /// </summary>
@@ -21,13 +21,13 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     /// <summary>Eager steps before a step is captured as a CUDA graph: lazy initialisation (cuBLAS, caches) happens outside it.</summary>
     public const int EagerStepsBeforeCapture = 3;
 
-    /// <summary>How the steps ran: "eager", or "cuda graph" once a micro-batch's forward and backward were captured; why not, if capture failed.</summary>
+    /// <summary>How the steps ran: "eager", or "cuda graph" once one micro-batch's forward and backward were captured; why not, if capture failed.</summary>
     public string Engine { get; private set; } = "eager";
 
     /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
     public DecoderLM? Model { get; private set; }
 
-    public FlatAdamW? Optimizer { get; private set; }
+    public AdamW? Optimizer { get; private set; }
 
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
     public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
@@ -63,7 +63,11 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         }
         using var precision = new MixedPrecision(config, model, device);
         var compute = precision.Compute;
-        var optimizer = Optimizer = new FlatAdamW([(precision.Decay, config.WeightDecay), (precision.NoDecay, 0.0)], config.LearningRate);
+        var optimizer = Optimizer = optim.AdamW(
+        [
+            new AdamW.ParamGroup([precision.Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
+            new AdamW.ParamGroup([precision.NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
+        ]);
         if (resumeFrom is not null) CheckpointArchive.RestoreOptimizer(resumeFrom, optimizer);
 
         var flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
@@ -84,7 +88,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             {
                 ct.ThrowIfCancellationRequested();
                 lastLr = LearningRateSchedule.At(step, config);
-                optimizer.SetLearningRate(lastLr);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
 
                 using (var scope = NewDisposeScope())
                 {
@@ -117,7 +121,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                     }
                     precision.GradientsToMaster();
                     gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
-                    optimizer.Step();
+                    optimizer.step();
                     precision.WeightsToCompute();
                     lossCount++;
                 }
