@@ -2,8 +2,8 @@
 # GPU test (never in CI; run on the GPU machine from the repository root, after infra/gpu/publish.sh): the native
 # path (fused RMSNorm) and the CUDA-graph path train the same losses as the managed path, within bf16 tolerance, and a
 # run resumed from its checkpoint under graphs continues the uninterrupted one. The GPU engine is not bit-deterministic
-# run to run (docs/benchmarks.md), so the resume check allows the early run-to-run spread (steps 21-25, 0.005), not
-# bit equality. Exits non-zero on any failure.
+# run to run (docs/benchmarks.md), so the resume check asks that resuming adds no jump: the gap to the uninterrupted
+# run at steps 21-25 exceeds the gap already there at step 20 by at most 0.01. Exits non-zero on any failure.
 set -euo pipefail
 native=${SCALELAB_NATIVE:-$(infra/gpu/build-native.sh /tmp/scalelab-native 2>/dev/null | tail -1)}
 config=/tmp/numerics.json
@@ -28,9 +28,10 @@ for name, first, early in [("native", 0.01, 0.05), ("graphs", 0.01, 0.05), ("res
     print(f"{name}: step-1 difference {d1:.5f}, steps 1-10 {d10:.5f}, steps 1-40 {d40:.5f}")
     if d1 > first or d10 > early: failures.append(name)
 graphs, resumed = losses("graphs"), losses("resumed")
-d = max(abs(graphs[s] - resumed[s]) for s in range(21, 26))
-print(f"resumed at step 20 vs uninterrupted, steps 21-25: largest difference {d:.6f}")
-if d > 0.005: failures.append("resume")
+before = abs(graphs[20] - resumed[20])
+jump = max(abs(graphs[s] - resumed[s]) for s in range(21, 26)) - before
+print(f"resumed at step 20 vs uninterrupted: gap {before:.6f} at step 20, at most {before + jump:.6f} over steps 21-25")
+if jump > 0.01: failures.append("resume")
 print("FAILED: " + ", ".join(failures) if failures else "passed")
 sys.exit(1 if failures else 0)
 PY
