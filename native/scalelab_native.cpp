@@ -135,14 +135,6 @@ int sl_release_own_stream() {
   }, -1);
 }
 
-// Waits for the work launched so far on the thread's current stream (not the whole device).
-int sl_sync_current_stream() {
-  return guarded([&] {
-    c10::cuda::getCurrentCUDAStream().synchronize();
-    return 0;
-  }, -1);
-}
-
 // Free and total bytes of a device as CUDA reports them (for workers without nvidia-smi). Returns 0 on success.
 int sl_device_memory(int device, long long* free_bytes, long long* total_bytes) {
   return guarded([&] {

@@ -13,7 +13,7 @@ public static class RotaryEmbedding
 {
     public const double Base = 10_000;
 
-    private static readonly ConcurrentDictionary<(long T, long HeadSize, string Device, ScalarType Type), Lazy<(Tensor Cos, Tensor Sin)>> Tables = new();
+    private static readonly ConcurrentDictionary<(long T, long HeadSize, TorchSharp.DeviceType Kind, int Index, ScalarType Type), Lazy<(Tensor Cos, Tensor Sin)>> Tables = new();
 
     /// <param name="x">(B, H, T, hs) queries or keys, hs even.</param>
     public static Tensor Apply(Tensor x)
@@ -28,7 +28,7 @@ public static class RotaryEmbedding
     private static (Tensor Cos, Tensor Sin) TablesFor(Tensor x)
     {
         var (t, hs) = (x.shape[2], x.shape[3]);
-        var key = (t, hs, x.device.ToString(), x.dtype);
+        var key = (t, hs, x.device_type, x.device_index, x.dtype);   // no Device object or string per call: this is every layer's forward
         var lazy = Tables.GetOrAdd(key, k => new Lazy<(Tensor, Tensor)>(() =>
         {
             using var scope = NewDisposeScope();
