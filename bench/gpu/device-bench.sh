@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the lent GPU (see docs/benchmarks.md): mixer throughput against sequence length, and MQAR recall per mixer.
 # The engine against the fair PyTorch reference is bench/gpu/engine-speed.sh. Results go to $OUT (or ./gpu-results).
-# Needs .gpu/worker.tar.xz from infra/gpu/publish.sh.
+# Needs the pack of infra/gpu/bundle.sh, unpacked there (infra/gpu/cluster.sh unpack).
 set -uo pipefail
 out="${OUT:-gpu-results}"
 mkdir -p "$out"

@@ -2,7 +2,7 @@
 # Runs on the H200 (docs/benchmarks.md, "Engine speed"): ScaleLab's engine managed, with the native library (fused
 # RMSNorm) and with CUDA graphs, beside the fair PyTorch reference eager and compiled, at the GPT-2-small shape and
 # the 4.7M scaling-study shape, plus the host-bound tiny MQAR model; then the loss curves of the three engine paths
-# side by side (same seed, same data). Needs .gpu/worker.tar.xz (infra/gpu/publish.sh). Results go to $OUT.
+# side by side (same seed, same data). Needs the pack of infra/gpu/bundle.sh, unpacked there (infra/gpu/cluster.sh unpack). Results go to $OUT.
 set -uo pipefail
 out="${OUT:-gpu-results}"
 mkdir -p "$out"
@@ -29,7 +29,7 @@ for shape in small4m gpt124m; do
   engine "$shape-native" "$config" Torch__NativeOpsPath="$native" Torch__CudaGraphs=false
   engine "$shape-graphs" "$config" Torch__NativeOpsPath="$native"
   vocab=$(python3 -c "import json;print(json.load(open('$config'))['bpeVocab'])")
-  shards=$(ls -d /tmp/scalelab-gpu/corpus/datasets/*-compact"$vocab" | head -1)
+  shards=$(ls -d ${SCALELAB_CLUSTER_HOME:-/tmp/scalelab-cluster}/corpus/datasets/*-compact"$vocab" | head -1)
   reference "$shape-torch-eager" "$config" "$shards"
   reference "$shape-torch-compile" "$config" "$shards" --compile
 done

@@ -4,7 +4,7 @@
 # Setting: vocabulary 8,192, sequences of 256 tokens holding 16 key-value pairs, d_model 128, 2 layers, batch 256.
 # All runs go at once (small models leave the GPU mostly idle; see ENGINEERING.md), so keep runs x ~13 GiB (the
 # engine materialises fp32 logits for every position) under the GPU's memory. Logs go to /tmp/mqar-zoology; the
-# table and a tarball of the logs to $OUT. Needs .gpu/worker.tar.xz from infra/gpu/publish.sh.
+# table and a tarball of the logs to $OUT. Needs the pack of infra/gpu/bundle.sh, unpacked there (infra/gpu/cluster.sh unpack).
 # Usage: [LRS="0.001 0.01"] [EXTRA='"glaHeads": 1,' TAG=gla1h] bench/gpu/mqar-zoology.sh [steps] [arms...]
 set -uo pipefail
 out="${OUT:-gpu-results}"

@@ -2,7 +2,8 @@
 # Project-local Azurite (blob only): pinned by package-lock.json, data in .data/, loopback, a non-default port,
 # and an account whose key is generated here (so no key, not even the well-known development one, is in the repo).
 # usage: infra/local/azurite.sh start|stop|status|connection-string
-# env:   SCALELAB_AZURITE_PORT (10100), SCALELAB_AZURITE_DATA (.data/azurite)
+# env:   SCALELAB_AZURITE_PORT (10100), SCALELAB_AZURITE_DATA (.data/azurite),
+#        SCALELAB_AZURITE_BLOB (the command that runs the blob service; default: the pinned package's azurite-blob)
 set -euo pipefail
 umask 077   # the data, the secrets and the log are for this user only
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,7 +25,7 @@ connection_string() {
 }
 
 start() {
-  if [ ! -x "$HERE/node_modules/.bin/azurite-blob" ]; then
+  if [ -z "${SCALELAB_AZURITE_BLOB:-}" ] && [ ! -x "$HERE/node_modules/.bin/azurite-blob" ]; then
     (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
   fi
   mkdir -p "$DATA" "$SECRETS" && chmod 700 "$SECRETS"
@@ -32,7 +33,7 @@ start() {
   if running && [ "$(cat "$PIDFILE.port" 2>/dev/null)" != "$PORT" ]; then stop >/dev/null; fi
   if running && listening; then echo "Azurite on 127.0.0.1:$PORT (data $DATA)"; return; fi
   if listening; then echo "error: port $PORT is taken by another process" >&2; exit 1; fi
-  AZURITE_ACCOUNTS="$ACCOUNT:$(cat "$KEYFILE")" nohup "$HERE/node_modules/.bin/azurite-blob" \
+  AZURITE_ACCOUNTS="$ACCOUNT:$(cat "$KEYFILE")" nohup ${SCALELAB_AZURITE_BLOB:-"$HERE/node_modules/.bin/azurite-blob"} \
     --blobHost 127.0.0.1 --blobPort "$PORT" --location "$DATA" --skipApiVersionCheck --loose \
     >"$LOG" 2>&1 &
   echo $! > "$PIDFILE"

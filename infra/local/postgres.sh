@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Project-local PostgreSQL: loopback only, a non-default port, password auth with a generated secret.
 # usage: infra/local/postgres.sh start|stop|status|connection-string|where|destroy
-# env:   SCALELAB_PG_PORT (55432), SCALELAB_PG_DATA (.data/postgres), SCALELAB_PG_DB (scalelab)
+# env:   SCALELAB_PG_PORT (55432), SCALELAB_PG_DATA (.data/postgres), SCALELAB_PG_DB (scalelab; "postgres", the
+#        database initdb makes, needs no psql: the GPU bundle's PostgreSQL has none)
 # Safe to re-run: start on a running cluster is a no-op; start after a crash recovers (PostgreSQL replays its WAL).
 # The data is kept between runs; `destroy` stops the server and deletes it.
 #
@@ -91,7 +92,7 @@ start() {
       -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c fsync=on" start >/dev/null \
       || { echo "error: PostgreSQL did not start; see $LOG" >&2; tail -5 "$LOG" >&2; exit 1; }
   fi
-  PGPASSWORD=$(password) "$(bin psql)" -h 127.0.0.1 -p "$PORT" -U scalelab -d postgres -tAq \
+  [ "$DB" = postgres ] || PGPASSWORD=$(password) "$(bin psql)" -h 127.0.0.1 -p "$PORT" -U scalelab -d postgres -tAq \
     -c "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
     || PGPASSWORD=$(password) "$(bin psql)" -h 127.0.0.1 -p "$PORT" -U scalelab -d postgres -q -c "CREATE DATABASE \"$DB\""
   echo "PostgreSQL on 127.0.0.1:$PORT (data $DATA)"

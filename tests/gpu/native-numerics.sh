@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GPU test (never in CI; run on the GPU machine from the repository root, after infra/gpu/publish.sh): the native
+# GPU test (never in CI; tests/gpu/run.sh runs it on the GPU machine, with infra/gpu/bundle.sh's pack): the native
 # path (fused RMSNorm) and the CUDA-graph path train the same losses as the managed path, within bf16 tolerance, and a
 # run resumed from its checkpoint under graphs continues the uninterrupted one. The GPU engine is not bit-deterministic
 # run to run (docs/benchmarks.md), so the resume check asks that resuming adds no jump: the gap to the uninterrupted
