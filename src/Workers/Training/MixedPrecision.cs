@@ -92,12 +92,15 @@ public sealed class MixedPrecision : IDisposable
     /// </summary>
     public Tensor ClipGradients(double maxNorm)
     {
-        var norm = (Decay.grad!.square().sum() + NoDecay.grad!.square().sum()).sqrt();
-        var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0);
+        using var limit = maxNorm.ToScalar();   // scalars disposed after use, so alive during the calls: see FlatAdamW
+        var norm = Decay.grad!.mul(Decay.grad!).sum().add_(NoDecay.grad!.mul(NoDecay.grad!).sum()).sqrt_();
+        var scale = norm.add(NormEpsilon).reciprocal_().mul_(limit).clamp_max_(One);
         Decay.grad!.mul_(scale);
         NoDecay.grad!.mul_(scale);
         return norm;
     }
+
+    private static readonly Scalar NormEpsilon = 1e-6.ToScalar(), One = 1.0.ToScalar();
 
     /// <summary>After the optimizer step: the compute copy takes the updated weights.</summary>
     public void WeightsToCompute()
