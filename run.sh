@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ./run.sh [--once]
 # Sets up and starts ScaleLab on embedded defaults (project-local PostgreSQL and Azurite, an Orchestrator silo,
-# a Worker silo and the Dashboard), runs the demo sweep, prints its results, then keeps serving until Ctrl-C.
-# With --once it exits after printing the results.
+# a Worker silo and the Dashboard), runs the demo IsoFLOP study, prints its results and the scaling law fitted to them
+# (with its intervals and warnings), then keeps serving until Ctrl-C. With --once it exits after printing the law.
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -65,8 +65,8 @@ done
 curl -fsS "http://127.0.0.1:$API_PORT/api/workers" | grep -q slotId || { echo "error: no worker joined; see $LOGS/worker.log" >&2; exit 1; }
 wait_for "http://127.0.0.1:$DASHBOARD_PORT/" 60 "the dashboard"
 
-echo "Submitting the demo sweep (examples/sweeps/demo.json)..."
-dotnet "src/Cli/bin/$BIN/scalelab.dll" submit examples/sweeps/demo.json --watch
+echo "Submitting the demo study (examples/sweeps/demo.json); its IsoFLOP law is fitted when it finishes..."
+dotnet "src/Cli/bin/$BIN/scalelab.dll" submit examples/sweeps/demo.json --watch --fit isoflop
 
 echo
 echo "API:        http://127.0.0.1:$API_PORT/api/sweeps   (reference: /reference; API key in .data/secrets/api-key)"

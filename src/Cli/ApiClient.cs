@@ -40,6 +40,18 @@ public sealed class ApiClient(HttpClient http, string? apiKey)
         return await ReadAsync<SweepSummary>(response, ct);
     }
 
+    /// <summary>Fits a law to the finished runs of sweeps (POST /api/fits); the service stores the fit and returns it.</summary>
+    public async Task<StoredFit> FitSweepsAsync(SweepFitRequest fit, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/fits")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(fit, Json), Encoding.UTF8, "application/json"),
+        };
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        using var response = await http.SendAsync(request, ct);
+        return await ReadAsync<StoredFit>(response, ct);
+    }
+
     public async Task<SweepDetail> GetSweepAsync(Guid id, CancellationToken ct)
     {
         using var response = await http.GetAsync($"api/sweeps/{id}", ct);

@@ -26,7 +26,7 @@ public static class FitReport
             var residuals = new Table().Title(Markup.Escape($"Residuals · {g.Used.Count} points used, {g.DegreesOfFreedom} degrees of freedom"))
                 .AddColumns("N", "D", "C", "Loss", "Predicted", "ln(obs/pred)");
             foreach (var r in g.Used)
-                residuals.AddRow(Format(r.Point.N), Format(r.Point.D), r.Point.Compute.ToString("E2"), r.Point.Loss.ToString("F4"), r.Predicted.ToString("F4"), r.LogResidual.ToString("+0.0000;-0.0000"));
+                residuals.AddRow(Format(r.Point.N), Format(r.Point.D), r.Point.Compute.ToString("E2"), r.Point.Loss.ToString("F4"), r.Predicted.ToString("F4"), r.LogResidual.ToString("+0.0000;-0.0000;0.0000"));
             console.Write(residuals);
             foreach (var e in g.Excluded)
                 console.MarkupLine(Markup.Escape($"left out: N={Format(e.Point.N)}, D={Format(e.Point.D)}, loss {e.Point.Loss:F4}: {e.Reason}"));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -71,27 +70,5 @@ public sealed class CliDatasetsTests(ClusterFixture cluster) : IDisposable
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cluster.Root };
-        info.ArgumentList.Add(Path.Combine(cluster.Root, "src/Cli/bin/Debug/net10.0/scalelab.dll"));
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["SCALELAB_API"] = cluster.Api.BaseAddress!.AbsoluteUri;
-        info.Environment["SCALELAB_API_KEY"] = ClusterFixture.ApiKey;
-        info.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";   // numbers as N() writes them, whatever the machine's locale
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scalelab {string.Join(' ', args)} ran over a minute:{Environment.NewLine}{await stdout}{await stderr}");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), args);
 }

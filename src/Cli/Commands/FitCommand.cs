@@ -6,12 +6,19 @@ using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
-/// <summary>`scalelab fit FILE.csv --law chinchilla|isoflop|compute`: a scaling-law fit with no service needed.</summary>
+/// <summary>
+/// `scalelab fit FILE.csv --law chinchilla|isoflop|compute`: a scaling-law fit with no service needed; or
+/// `scalelab fit --sweep ID`: the same fit of a sweep's finished runs, made and stored by the service.
+/// </summary>
 public static class FitCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "CSV with columns n, d, loss (optional: flops, group)" };
+        var file = new Argument<FileInfo?>("file") { Description = "CSV with columns n, d, loss (optional: flops, group)", Arity = ArgumentArity.ZeroOrOne };
+        var sweeps = new Option<Guid[]>("--sweep")
+        {
+            Description = "instead of a file: fit the finished runs of this sweep (repeatable) through the API, which stores the fit; the sweeps count N and C as their specs say",
+        };
         var law = new Option<FitLaw>("--law") { Description = "chinchilla (approach 3), isoflop (approach 2) or compute (L(C) on the frontier)", DefaultValueFactory = _ => FitLaw.Chinchilla };
         var bootstrap = new Option<int>("--bootstrap") { Description = "bootstrap resamples for confidence intervals", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 1 };
@@ -22,22 +29,34 @@ public static class FitCommand
         var allPoints = new Option<bool>("--all-points") { Description = "compute law: fit every point, not only the compute-efficient frontier" };
         var compute = new Option<string>("--compute")
         {
-            Description = "exact: each point's flops column (allocations read F(N) off the points); 6ND: C = 6·N·D, as most papers report",
+            Description = "exact: each point's flops column (allocations read F(N) off the points); 6ND: C = 6·N·D, as most papers report (files only)",
             DefaultValueFactory = _ => "exact",
         };
         compute.AcceptOnlyFromAmong([.. FlopAccounting.ComputeNames.Keys]);
-        var threads = new Option<int>("--threads") { Description = "threads (results do not depend on it)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "threads (results do not depend on it; files only)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
-        var command = new Command("fit", "Fit a scaling law to points in a CSV file")
-            { file, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, compute, threads, json };
-
-        command.SetAction(parse =>
+        var command = new Command("fit", "Fit a scaling law to points in a CSV file, or to the finished runs of sweeps")
+            { file, sweeps, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, compute, threads, json };
+        command.Validators.Add(result =>
         {
+            var fromSweeps = result.GetValue(sweeps) is { Length: > 0 };
+            if ((result.GetValue(file) is null) != fromSweeps) result.AddError("give a CSV file or --sweep, not both or neither");
+            if (fromSweeps && result.GetResult(compute) is { Implicit: false }) result.AddError("--compute applies to files; sweeps count compute as their specs say");
+        });
+
+        command.SetAction((parse, ct) =>
+        {
+            if (parse.GetValue(sweeps) is { Length: > 0 } ids)
+                return ApiOptions.WithApiAsync(parse, api => SweepFit.WriteAsync(api,
+                    new SweepFitRequest(ids, SweepFitRequest.LawName(parse.GetValue(law)), parse.GetValue(bootstrap), parse.GetValue(seed),
+                        parse.GetValue(target), parse.GetValue(confidence), parse.GetValue(delta), !parse.GetValue(noIrreducible), !parse.GetValue(allPoints)),
+                    parse.GetValue(json), AnsiConsole.Console, ct));
+
             var path = parse.GetValue(file)!;
             if (!path.Exists)
             {
                 Console.Error.WriteLine($"No such file: {path.FullName}");
-                return 2;
+                return Task.FromResult(2);
             }
             var errors = new ValidationErrors();
             IReadOnlyList<ScalingPoint> points;
@@ -56,11 +75,11 @@ public static class FitCommand
                 Console.Error.WriteLine($"Cannot fit {path.Name}:");
                 foreach (var (field, messages) in errors.ToDictionary())
                     foreach (var message in messages) Console.Error.WriteLine($"  {field}: {message}");
-                return 2;
+                return Task.FromResult(2);
             }
             if (parse.GetValue(json)) Console.WriteLine(FitResultJson.Write(result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
             else FitReport.Write(result, AnsiConsole.Console);
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
     }

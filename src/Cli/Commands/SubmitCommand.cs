@@ -1,15 +1,27 @@
 using System.CommandLine;
+using ScaleLab.Scaling;
 using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
 public static class SubmitCommand
 {
+    /// <summary>Bootstrap refits of the fit `--fit` asks for: enough for 95 % intervals; `scalelab fit --sweep ID` chooses.</summary>
+    public const int FitBootstrap = 200;
+
     public static Command Create()
     {
         var spec = new Argument<FileInfo>("spec") { Description = "the sweep spec (JSON)" };
         var watch = new Option<bool>("--watch") { Description = "show live progress until the sweep finishes, then its results" };
-        var command = new Command("submit", "Submit a sweep spec") { spec, watch };
+        var fit = new Option<FitLaw?>("--fit")
+        {
+            Description = $"with --watch: then fit this law (chinchilla, isoflop or compute) to the finished runs through the API, with {FitBootstrap} bootstrap refits, and print it",
+        };
+        var command = new Command("submit", "Submit a sweep spec") { spec, watch, fit };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(fit) is not null && !result.GetValue(watch)) result.AddError("--fit needs --watch: the law is fitted when the sweep has finished");
+        });
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
             var file = parse.GetValue(spec)!;
@@ -23,7 +35,11 @@ public static class SubmitCommand
             if (!parse.GetValue(watch)) return 0;
             var detail = await SweepWatch.WatchAsync(api, accepted.SweepId, AnsiConsole.Console, ct);
             AnsiConsole.Write(SweepWatch.ResultsTable(detail));
-            return detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Succeeded ? 0 : 1;
+            var exit = detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Succeeded ? 0 : 1;
+            if (parse.GetValue(fit) is not { } law || detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Cancelled) return exit;
+            AnsiConsole.WriteLine();
+            return Math.Max(exit, await SweepFit.WriteAsync(api, new SweepFitRequest([accepted.SweepId], SweepFitRequest.LawName(law), FitBootstrap),
+                json: false, AnsiConsole.Console, ct));
         }));
         return command;
     }
