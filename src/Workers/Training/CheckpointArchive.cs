@@ -8,7 +8,7 @@ namespace ScaleLab.Workers.Training;
 
 /// <summary>
 /// A checkpoint as one file: a zip (stored, not compressed) of model.bin (TorchSharp module format),
-/// optimizer.bin (<see cref="FlatAdamW"/>'s moments and step count) and manifest.json (run config, step, tokens, losses, wall clock).
+/// optimizer.bin (AdamW moments and step counts) and manifest.json (run config, step, tokens, losses, wall clock).
 /// With the step, the data position is known too (see BatchSampler), so a checkpoint resumes a run exactly.
 /// </summary>
 public static class CheckpointArchive
@@ -17,14 +17,14 @@ public static class CheckpointArchive
         RunConfig Config, int Step, long Tokens, double Loss, double? ValLoss, double WallClockSeconds = 0,
         string Format = "scalelab-checkpoint/1");
 
-    public static void Write(DecoderLM model, FlatAdamW optimizer, Manifest manifest, Stream destination)
+    public static void Write(DecoderLM model, AdamW optimizer, Manifest manifest, Stream destination)
     {
         using var zip = new ZipArchive(destination, ZipArchiveMode.Create, leaveOpen: true);
         using (var entry = zip.CreateEntry("model.bin", CompressionLevel.NoCompression).Open())
             model.save(entry);
         using (var entry = zip.CreateEntry("optimizer.bin", CompressionLevel.NoCompression).Open())
         using (var writer = new BinaryWriter(entry))
-            optimizer.Save(writer);
+            optimizer.save_state_dict(writer);
         using (var entry = zip.CreateEntry("manifest.json", CompressionLevel.NoCompression).Open())
             JsonSerializer.Serialize(entry, manifest, SpecJson.Options);
     }
@@ -46,11 +46,11 @@ public static class CheckpointArchive
     }
 
     /// <summary>Loads a checkpoint's AdamW state into an optimizer over the same parameter groups.</summary>
-    public static void RestoreOptimizer(Stream source, FlatAdamW optimizer)
+    public static void RestoreOptimizer(Stream source, AdamW optimizer)
     {
         using var zip = new ZipArchive(source, ZipArchiveMode.Read, leaveOpen: true);
         using var reader = new BinaryReader(Buffered(zip, "optimizer.bin"));
-        optimizer.Load(reader);
+        optimizer.load_state_dict(reader);
     }
 
     /// <summary>Rebuilds the model of a checkpoint (on CPU) and returns it with the manifest.</summary>

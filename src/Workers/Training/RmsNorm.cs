@@ -11,7 +11,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Parameter weight;
     private readonly double _eps;
-    private readonly Scalar _epsScalar;   // a field, not an implicit temporary: see FlatAdamW on implicit Scalars
+    private readonly Scalar _epsScalar;   // a field, not an implicit temporary: see MixedPrecision.ClipGradients on implicit Scalars
 
     public RmsNorm(int dim, double eps = 1e-6) : base(nameof(RmsNorm))
     {

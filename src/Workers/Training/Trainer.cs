@@ -27,7 +27,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
     public DecoderLM? Model { get; private set; }
 
-    public FlatAdamW? Optimizer { get; private set; }
+    public AdamW? Optimizer { get; private set; }
 
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
     public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null)
@@ -63,7 +63,11 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         }
         using var precision = new MixedPrecision(config, model, device);
         var compute = precision.Compute;
-        var optimizer = Optimizer = new FlatAdamW([(precision.Decay, config.WeightDecay), (precision.NoDecay, 0.0)], config.LearningRate);
+        var optimizer = Optimizer = optim.AdamW(
+        [
+            new AdamW.ParamGroup([precision.Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
+            new AdamW.ParamGroup([precision.NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
+        ]);
         if (resumeFrom is not null) CheckpointArchive.RestoreOptimizer(resumeFrom, optimizer);
 
         var flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
@@ -75,7 +79,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 
         var capture = device.type == DeviceType.CUDA && Native.NativeOps.Available && Native.NativeOps.UseCudaGraphs;
         Native.CudaGraph? graph = null;
-        using var microBatches = ((double)config.MicroBatches).ToScalar();   // kept alive: see FlatAdamW on implicit Scalars
+        using var microBatches = ((double)config.MicroBatches).ToScalar();   // kept alive: see MixedPrecision.ClipGradients on implicit Scalars
         Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target).div(microBatches);
 
         try
@@ -85,7 +89,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             {
                 ct.ThrowIfCancellationRequested();
                 lastLr = LearningRateSchedule.At(step, config);
-                optimizer.SetLearningRate(lastLr);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lastLr;
 
                 using (var scope = NewDisposeScope())
                 {
@@ -118,7 +122,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                     }
                     precision.GradientsToMaster();
                     gradNorm.copy_(precision.ClipGradients(ClipNorm)); // read only at the log interval: no device sync per step
-                    optimizer.Step();
+                    optimizer.step();
                     precision.WeightsToCompute();
                     lossCount++;
                 }

@@ -23,7 +23,7 @@ public sealed class GatedLinearAttention : nn.Module<Tensor, Tensor>, IResidualW
     /// </summary>
     private const double MinLogGate = -2.5;
 
-    // Static fields, not implicit temporaries, which TorchSharp lets the collector free mid-call (see FlatAdamW).
+    // Static fields, not implicit temporaries, which TorchSharp lets the collector free mid-call (see MixedPrecision.ClipGradients).
     private static readonly Scalar GateTemperatureScalar = GateTemperature.ToScalar(), MinLogGateScalar = MinLogGate.ToScalar();
 
     private readonly Linear wq, wk, wv, wr, proj, gateDown, gateUp;
