@@ -51,7 +51,7 @@ fi
 # normal build's obj/ folders.
 mkdir -p "$stage/src"
 cp "$root"/Directory.Build.props "$root"/Directory.Packages.props "$root"/nuget.config "$stage"/ 2>/dev/null || true
-cp -r "$root/build" "$stage/"
+cp -r "$root/build" "$root/native" "$stage/"
 (cd "$root/src" && tar -cf - --exclude='*/bin' --exclude='*/obj' Shared Workers Orchestrator Dashboard Cli) | tar -xf - -C "$stage/src"
 # The worker references the managed TorchSharp package only (TorchBackend=external): libtorch is the GPU machine's,
 # from its PyTorch (Torch:NativeLibraryPath), so no CPU libtorch travels.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, Chromium for
+# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, a C compiler, Chromium for
 # the browser tests, the pinned blob emulator, and checks for the toolchains the README lists.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +20,14 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq >/dev/null
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# A C compiler: the worker's build compiles native/scalar_lifetime.c, its guard against TorchSharp's Scalar lifetimes.
+if ! command -v cc >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "Installing gcc (the worker's native guard)..."
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
 fi
 
 # Chromium for the dashboard's browser tests (Playwright drives Debian's build; it downloads no browser of its own).

@@ -2,6 +2,8 @@ using System.CommandLine;
 using ScaleLab.Workers.Infrastructure;
 using ScaleLab.Workers.Standalone;
 
+ScalarLifetime.Install();   // before the first call into TorchSharp
+
 // `train ...` trains one run standalone; `bench-mixers`, `bench-loader` and `bench-packing` measure mixer, data and
 // packed-run throughput; `tokenize` builds a data set; with no command it runs the Worker silo.
 if (args.Length > 0 && args[0] is "train" or "bench-mixers" or "bench-loader" or "bench-packing" or "tokenize")

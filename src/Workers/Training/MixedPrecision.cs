@@ -92,19 +92,12 @@ public sealed class MixedPrecision : IDisposable
     /// </summary>
     public Tensor ClipGradients(double maxNorm)
     {
-        // Every scalar here is a field or disposed after use, so alive during the native calls. An implicit Scalar
-        // (maxNorm / t, t + 1e-6, TorchSharp's square(), which is pow(2)) is a temporary whose handle TorchSharp gives
-        // libtorch without keeping the object alive: a collection mid-call frees it (with 8 runs in one worker on the
-        // H200 this failed 4 runs at once with "INTERNAL ASSERT FAILED at c10/core/Scalar.h", from square() here).
-        using var limit = maxNorm.ToScalar();
-        var norm = Decay.grad!.mul(Decay.grad!).sum().add_(NoDecay.grad!.mul(NoDecay.grad!).sum()).sqrt_();
-        var scale = norm.add(NormEpsilon).reciprocal_().mul_(limit).clamp_max_(One);
+        var norm = (Decay.grad!.square().sum() + NoDecay.grad!.square().sum()).sqrt();
+        var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0);
         Decay.grad!.mul_(scale);
         NoDecay.grad!.mul_(scale);
         return norm;
     }
-
-    private static readonly Scalar NormEpsilon = 1e-6.ToScalar(), One = 1.0.ToScalar();
 
     /// <summary>After the optimizer step: the compute copy takes the updated weights.</summary>
     public void WeightsToCompute()

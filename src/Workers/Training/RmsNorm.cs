@@ -11,13 +11,11 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Parameter weight;
     private readonly double _eps;
-    private readonly Scalar _epsScalar;   // a field, not an implicit temporary: see MixedPrecision.ClipGradients on implicit Scalars
 
     public RmsNorm(int dim, double eps = 1e-6) : base(nameof(RmsNorm))
     {
         weight = new TorchSharp.Modules.Parameter(ones(dim));
         _eps = eps;
-        _epsScalar = eps.ToScalar();
         RegisterComponents();
     }
 
@@ -26,7 +24,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         if (Native.NativeOps.Available && x.device_type == DeviceType.CUDA) return Native.NativeOps.RmsNorm(x, weight, _eps);
         using var scope = NewDisposeScope();
         var x32 = x.to(float32);                                  // statistics in fp32 also when x is bf16
-        var rms = x32.mul(x32).mean([-1], keepdim: true).add(_epsScalar).rsqrt();
+        var rms = x32.pow(2).mean([-1], keepdim: true).add(_eps).rsqrt();
         return ((x32 * rms).to(x.dtype) * weight).MoveToOuterDisposeScope();
     }
 }

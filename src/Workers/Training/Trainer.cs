@@ -79,8 +79,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
 
         var capture = device.type == DeviceType.CUDA && Native.NativeOps.Available && Native.NativeOps.UseCudaGraphs;
         Native.CudaGraph? graph = null;
-        using var microBatches = ((double)config.MicroBatches).ToScalar();   // kept alive: see MixedPrecision.ClipGradients on implicit Scalars
-        Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target).div(microBatches);
+        Tensor MicroLoss(Tensor input, Tensor target) => Loss(compute.forward(input), target) / config.MicroBatches;
 
         try
         {

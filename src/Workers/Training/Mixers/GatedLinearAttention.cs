@@ -23,9 +23,6 @@ public sealed class GatedLinearAttention : nn.Module<Tensor, Tensor>, IResidualW
     /// </summary>
     private const double MinLogGate = -2.5;
 
-    // Static fields, not implicit temporaries, which TorchSharp lets the collector free mid-call (see MixedPrecision.ClipGradients).
-    private static readonly Scalar GateTemperatureScalar = GateTemperature.ToScalar(), MinLogGateScalar = MinLogGate.ToScalar();
-
     private readonly Linear wq, wk, wv, wr, proj, gateDown, gateUp;
     private readonly RmsNorm headNorm;
     private readonly int _heads;
@@ -57,7 +54,7 @@ public sealed class GatedLinearAttention : nn.Module<Tensor, Tensor>, IResidualW
         var k = AttentionHeads.SplitHeads(wk.forward(x), _heads);
         var v = AttentionHeads.SplitHeads(wv.forward(x), _heads);                                   // (B, H, T, d/H)
         q = q * Math.Pow(q.shape[3], -0.5);
-        var logGate = nn.functional.logsigmoid(gateUp.forward(gateDown.forward(x))).div(GateTemperatureScalar).clamp_min(MinLogGateScalar);
+        var logGate = (nn.functional.logsigmoid(gateUp.forward(gateDown.forward(x))) / GateTemperature).clamp_min(MinLogGate);
         logGate = AttentionHeads.SplitHeads(logGate, _heads);                                       // (B, H, T, d_k/H)
         var o = recurrent ? LinearRecurrence.Recurrent(q, k, v, logGate) : LinearRecurrence.Chunked(q, k, v, logGate, Chunk);
         var y = AttentionHeads.Merge(headNorm.forward(o));                                          // (B, T, d)
