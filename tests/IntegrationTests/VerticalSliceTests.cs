@@ -27,6 +27,12 @@ public class VerticalSliceTests(ClusterFixture cluster)
         Assert.Equal("Succeeded", sweep.GetProperty("sweep").GetProperty("status").GetString());
         var runs = sweep.GetProperty("runs").EnumerateArray().ToList();
         Assert.Equal(2, runs.Count);
+        // Every run finished, so the compute spent is the compute planned, in the sweep's detail as in the list.
+        var planned = runs.Sum(r => r.GetProperty("plannedFlops").GetDouble());
+        Assert.Equal(planned, sweep.GetProperty("sweep").GetProperty("usedFlops").GetDouble(), planned * 1e-9);
+        var listed = (await cluster.Api.GetFromJsonAsync<JsonElement>("api/sweeps?search=it-slice", ClusterFixture.Json))
+            .GetProperty("items").EnumerateArray().Single(s => s.GetProperty("id").GetGuid() == sweepId);
+        Assert.Equal(planned, listed.GetProperty("usedFlops").GetDouble(), planned * 1e-9);
         foreach (var run in runs)
         {
             var id = run.GetProperty("id").GetGuid();

@@ -43,7 +43,10 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         if (sweep is null) return null;
         var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Name).ToListAsync(ct);
-        return new SweepDetail(ToSummary(sweep) with { RunsStopped = runs.Count(r => r.Status == RunStatus.Stopped) }, sweep.SpecJson, runs.Select(ToSummary).ToList());
+        // The same rule as the list's: each run's planned FLOPs times the fraction of its steps done.
+        var used = runs.Where(r => r.TotalSteps > 0).Sum(r => r.PlannedFlops * r.StepsDone / r.TotalSteps);
+        return new SweepDetail(ToSummary(sweep) with { UsedFlops = used, RunsStopped = runs.Count(r => r.Status == RunStatus.Stopped) },
+            sweep.SpecJson, runs.Select(ToSummary).ToList());
     }
 
     /// <summary>A sweep's runs with their configs and final validation loss (succeeded runs only are scored), or null.</summary>
