@@ -21,32 +21,50 @@ def pct(x):
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
+def estimate(group, name, spec, source="intervals"):
+    """A fitted quantity with its interval: the parameters' own, or those of the derived quantities."""
+    value = group["derived"][name] if source == "derivedIntervals" else group[name]
+    return f"{value:{spec}} {interval(group, name, source)}"
+
+
+def table(groups, columns):
+    """One row per group; columns are (header, right-aligned, cell(group) -> text)."""
+    print("| mixer | " + " | ".join(header for header, _, _ in columns) + " |")
+    print("|---|" + "|".join("---:" if right else "---" for _, right, _ in columns) + "|")
+    for name, group in groups.items():
+        print(f"| {name} | " + " | ".join(cell(group) for _, _, cell in columns) + " |")
+
+
 def main():
     chinchilla, isoflop, compute, entropy = result(sys.argv[1]), result(sys.argv[2]), result(sys.argv[3]), float(sys.argv[4])
+    derived = "derivedIntervals"
     print(f"Chinchilla L(N, D) = E + A/N^alpha + B/D^beta (Huber in log space, {chinchilla['bootstrap']} bootstrap refits, "
           f"{int(chinchilla['confidence'] * 100)}% intervals); true entropy rate {entropy:.4f} nats/token\n")
-    print("| mixer | E | E - entropy rate | alpha | beta | a (N_opt ~ C^a) | b (D_opt ~ C^b) | rollout: loss error at the largest budget |")
-    print("|---|---|---:|---|---|---|---|---:|")
-    for name, g in chinchilla["groups"].items():
-        d = g["derived"]
-        print(f"| {name} | {g['E']:.4f} {interval(g, 'E')} | {g['E'] - entropy:+.4f} | {g['alpha']:.3g} {interval(g, 'alpha')} | "
-              f"{g['beta']:.3g} {interval(g, 'beta')} | {d['a']:.3f} {interval(g, 'a', 'derivedIntervals')} | "
-              f"{d['b']:.3f} {interval(g, 'b', 'derivedIntervals')} | {pct(g['rollout']['lossError'])} |")
+    table(chinchilla["groups"], [
+        ("E", False, lambda g: estimate(g, "E", ".4f")),
+        ("E - entropy rate", True, lambda g: f"{g['E'] - entropy:+.4f}"),
+        ("alpha", False, lambda g: estimate(g, "alpha", ".3g")),
+        ("beta", False, lambda g: estimate(g, "beta", ".3g")),
+        ("a (N_opt ~ C^a)", False, lambda g: estimate(g, "a", ".3f", derived)),
+        ("b (D_opt ~ C^b)", False, lambda g: estimate(g, "b", ".3f", derived)),
+        ("rollout: loss error at the largest budget", True, lambda g: pct(g["rollout"]["lossError"])),
+    ])
     print(f"\nIsoFLOP profiles (approach 2): a parabola in log N per budget, then N_opt = k_N C^a and D_opt = k_D C^b "
           f"at C = {isoflop['targetCompute']:.3g}\n")
-    print("| mixer | a | b | N_opt | D_opt | tokens/parameter | rollout: N_opt error at the largest budget |")
-    print("|---|---|---|---|---|---|---:|")
-    for name, g in isoflop["groups"].items():
-        d = g["derived"]
-        print(f"| {name} | {g['a']:.3f} {interval(g, 'a')} | {g['b']:.3f} {interval(g, 'b')} | {d['N_opt']:.3g} "
-              f"{interval(g, 'N_opt', 'derivedIntervals')} | {d['D_opt']:.3g} {interval(g, 'D_opt', 'derivedIntervals')} | "
-              f"{d['tokens_per_parameter']:.0f} {interval(g, 'tokens_per_parameter', 'derivedIntervals')} | "
-              f"{pct(g['rollout']['N_optError'])} |")
+    table(isoflop["groups"], [
+        ("a", False, lambda g: estimate(g, "a", ".3f")),
+        ("b", False, lambda g: estimate(g, "b", ".3f")),
+        ("N_opt", False, lambda g: estimate(g, "N_opt", ".3g", derived)),
+        ("D_opt", False, lambda g: estimate(g, "D_opt", ".3g", derived)),
+        ("tokens/parameter", False, lambda g: estimate(g, "tokens_per_parameter", ".0f", derived)),
+        ("rollout: N_opt error at the largest budget", True, lambda g: pct(g["rollout"]["N_optError"])),
+    ])
     print("\nLoss on the compute-efficient frontier, L(C) = E + A C^-alpha\n")
-    print("| mixer | E | alpha | rollout: loss error |")
-    print("|---|---|---|---:|")
-    for name, g in compute["groups"].items():
-        print(f"| {name} | {g['E']:.4f} {interval(g, 'E')} | {g['alpha']:.3g} {interval(g, 'alpha')} | {pct(g['rollout']['lossError'])} |")
+    table(compute["groups"], [
+        ("E", False, lambda g: estimate(g, "E", ".4f")),
+        ("alpha", False, lambda g: estimate(g, "alpha", ".3g")),
+        ("rollout: loss error", True, lambda g: pct(g["rollout"]["lossError"])),
+    ])
     print("\nWhere the frontiers cross (FLOPs):\n")
     for law, r in (("chinchilla", chinchilla), ("isoflop", isoflop), ("compute", compute)):
         for c in r.get("crossings", []):

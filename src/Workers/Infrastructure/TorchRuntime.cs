@@ -16,7 +16,6 @@ public static class TorchRuntime
 
     public static void Initialize(IConfiguration configuration)
     {
-        ScalarLifetime.Install();
         var nativePath = configuration["Torch:NativeLibraryPath"];
         if (!string.IsNullOrWhiteSpace(nativePath))
         {
