@@ -5,6 +5,7 @@ Usage: python3 bench/gpu/study_report.py FIT_CHINCHILLA.json FIT_ISOFLOP.json FI
 (each file: the body of POST /api/fits {"law": ..., "sweepIds": [...], "groupBy": "mixer", "bootstrap": 200}).
 """
 import json
+import math
 import sys
 
 
@@ -15,6 +16,11 @@ def result(path):
 def interval(group, name, source="intervals"):
     low, high = group.get(source, {}).get(name, [None, None])
     return f"[{low:.3g}, {high:.3g}]" if low is not None else ""
+
+
+def ratio(log_error):
+    """The rollout's N_opt error is ln(predicted / measured): shown as the factor it is."""
+    return "n/a" if log_error is None else f"{math.exp(log_error):.2f}x"
 
 
 def pct(x):
@@ -57,7 +63,7 @@ def main():
         ("N_opt", False, lambda g: estimate(g, "N_opt", ".3g", derived)),
         ("D_opt", False, lambda g: estimate(g, "D_opt", ".3g", derived)),
         ("tokens/parameter", False, lambda g: estimate(g, "tokens_per_parameter", ".0f", derived)),
-        ("rollout: N_opt error at the largest budget", True, lambda g: pct(g["rollout"]["N_optError"])),
+        ("rollout: predicted / measured N_opt at the largest budget", True, lambda g: ratio(g["rollout"]["N_optError"])),
     ])
     print("\nLoss on the compute-efficient frontier, L(C) = E + A C^-alpha\n")
     table(compute["groups"], [

@@ -99,6 +99,36 @@ public class ScalingAnalysisTests
     }
 
     [Fact]
+    public void IsoFlop_profiles_fit_the_sizes_around_the_minimum_so_a_diverged_big_run_does_not_move_them()
+    {
+        var budgets = new[] { 1e18, 1e19, 1e20, 1e21 };
+        var points = Synthetic.IsoFlop(Synthetic.Hoffmann, budgets, sizesPerBudget: 7, sigma: 0.002, seed: 5);
+        var biggest = points.GroupBy(p => p.Compute).Select(b => b.MaxBy(p => p.N)!).ToHashSet();
+        points = points.Select(p => biggest.Contains(p) ? p with { Loss = p.Loss + 1.0 } : p).ToList();   // each budget's largest model diverged
+        // On every point, the parabola's vertex misses the truth by more than the fit below may: the case this guards against.
+        foreach (var budget in points.GroupBy(p => p.Compute))
+        {
+            var c = MathNet.Numerics.Fit.Polynomial(budget.Select(p => Math.Log(p.N)).ToArray(), budget.Select(p => p.Loss).ToArray(), 2);
+            Assert.NotInRange(Math.Exp(-c[1] / (2 * c[2])) / Synthetic.Hoffmann.ComputeOptimal(budget.Key).N, 0.8, 1.25);
+        }
+
+        var fit = Run(points, new FitOptions { Law = FitLaw.IsoFlop, Bootstrap = 50, Seed = 1 }).Groups.Single();
+
+        Assert.Equal(4, fit.Profiles.Count);
+        foreach (var profile in fit.Profiles)
+        {
+            Assert.Equal(IsoFlopAnalysis.ParabolaSizes, profile.Points);
+            Assert.InRange(profile.NOpt / Synthetic.Hoffmann.ComputeOptimal(profile.Compute).N, 0.8, 1.25);
+            Assert.True(profile.LossAtOpt >= Synthetic.Hoffmann.ComputeOptimal(profile.Compute).Loss - 0.01);
+        }
+        Assert.InRange(fit.Parameters["a"].Value, Synthetic.Hoffmann.NOptExponent - 0.03, Synthetic.Hoffmann.NOptExponent + 0.03);
+        Assert.Equal(8, fit.Excluded.Count);   // two sizes per budget: the diverged one and the smallest, beyond the window
+        Assert.All(biggest, b => Assert.Contains(fit.Excluded, e => e.Point.N == b.N && e.Point.Compute == b.Compute));
+        Assert.All(fit.Excluded, e => Assert.Equal(IsoFlopAnalysis.OutsideParabola, e.Reason));
+        Assert.Equal(20, fit.Used.Count);
+    }
+
+    [Fact]
     public void Compute_law_with_irreducible_loss_is_recovered()
     {
         var law = new ComputeLaw(E: 1.8, A: 2000, Alpha: 0.15);

@@ -29,6 +29,10 @@ public sealed record PowerLaw([property: Id(0)] double K, [property: Id(1)] doub
 /// Hoffmann et al.'s approach 2. Points are grouped into compute budgets (nearly equal C); per budget, loss is
 /// fitted as a parabola in ln N, whose vertex is N_opt(C) and D_opt(C) = C / F(N_opt) under the study's compute
 /// curve F (6N under C = 6ND); then N_opt(C) = k·C^a and D_opt(C) = k'·C^b across budgets.
+/// The parabola is a local model of the minimum: a profile's losses rise far more steeply on the side of big models
+/// with few tokens than a parabola does, and one diverged big run there can pull the vertex far off (on the H200
+/// study, below the source's entropy rate). So each parabola is fitted to the <see cref="ParabolaSizes"/> sizes
+/// around the lowest observed loss only; the sizes beyond are reported as left out.
 /// </summary>
 public static class IsoFlopAnalysis
 {
@@ -36,6 +40,9 @@ public static class IsoFlopAnalysis
     public const double BudgetTolerance = 0.05;
 
     public const int MinPointsPerBudget = 3;
+
+    /// <summary>The most model sizes a budget's parabola is fitted to: the best observed size and its neighbours.</summary>
+    public const int ParabolaSizes = 5;
 
     public static IReadOnlyList<IReadOnlyList<ScalingPoint>> GroupByBudget(IReadOnlyList<ScalingPoint> points)
     {
@@ -52,15 +59,34 @@ public static class IsoFlopAnalysis
     public static IsoFlopProfile? Profile(IReadOnlyList<ScalingPoint> budget, FlopsPerToken? flops = null)
     {
         if (budget.Select(p => p.N).Distinct().Count() < MinPointsPerBudget) return null;
-        var lnN = budget.Select(p => Math.Log(p.N)).ToArray();
-        var c = global::MathNet.Numerics.Fit.Polynomial(lnN, budget.Select(p => p.Loss).ToArray(), 2); // c0 + c1·x + c2·x²
+        var near = NearTheMinimum(budget);
+        var lnN = near.Select(p => Math.Log(p.N)).ToArray();
+        var c = global::MathNet.Numerics.Fit.Polynomial(lnN, near.Select(p => p.Loss).ToArray(), 2); // c0 + c1·x + c2·x²
         if (!(c[2] > 0)) return null;
         var x = -c[1] / (2 * c[2]);
         if (x < lnN.Min() || x > lnN.Max()) return null; // a vertex outside the sizes tried is a guess, not a measured minimum
         var compute = Math.Exp(budget.Average(p => Math.Log(p.Compute)));
         var nOpt = Math.Exp(x);
-        return new IsoFlopProfile(compute, budget.Count, c, nOpt, (flops ?? FlopsPerToken.SixN).Tokens(compute, nOpt), c[0] + c[1] * x + c[2] * x * x);
+        return new IsoFlopProfile(compute, near.Count, c, nOpt, (flops ?? FlopsPerToken.SixN).Tokens(compute, nOpt), c[0] + c[1] * x + c[2] * x * x);
     }
+
+    /// <summary>
+    /// The points a budget's parabola is fitted to: those of the <see cref="ParabolaSizes"/> sizes (in order of N)
+    /// centred on the size with the lowest mean loss, shifted inwards at an edge; every point when there are no more.
+    /// </summary>
+    public static IReadOnlyList<ScalingPoint> NearTheMinimum(IReadOnlyList<ScalingPoint> budget)
+    {
+        var sizes = budget.GroupBy(p => p.N).Select(g => (N: g.Key, Loss: g.Average(p => p.Loss))).OrderBy(s => s.N).ToList();
+        if (sizes.Count <= ParabolaSizes) return budget;
+        var best = sizes.IndexOf(sizes.MinBy(s => s.Loss));
+        var kept = sizes.Skip(Math.Clamp(best - ParabolaSizes / 2, 0, sizes.Count - ParabolaSizes)).Take(ParabolaSizes)
+            .Select(s => s.N).ToHashSet();
+        return budget.Where(p => kept.Contains(p.N)).ToList();
+    }
+
+    /// <summary>Why a point of a budget that has a profile is not in its parabola.</summary>
+    public static readonly string OutsideParabola =
+        $"they lie beyond the {ParabolaSizes} sizes around their budget's lowest loss, to which its parabola is fitted";
 
     /// <summary>Why a budget has no profile, in words for the points it leaves out.</summary>
     public static string WhyNoProfile(IReadOnlyList<ScalingPoint> budget)

@@ -174,11 +174,18 @@ internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, Powe
     public override IReadOnlyList<PointResidual> Residuals() =>
         IsoFlopAnalysis.GroupByBudget(FittedPoints).Select(b => (Budget: b, Profile: IsoFlopAnalysis.Profile(b, Flops)))
             .Where(x => x.Profile is not null)
-            .SelectMany(x => x.Budget.Select(p => Residual(p, Parabola(x.Profile!, p.N)))).ToList();
+            .SelectMany(x => IsoFlopAnalysis.NearTheMinimum(x.Budget).Select(p => Residual(p, Parabola(x.Profile!, p.N)))).ToList();
 
     public override IReadOnlyList<ExcludedPoint> Excluded =>
-        IsoFlopAnalysis.GroupByBudget(FittedPoints).Where(b => IsoFlopAnalysis.Profile(b, Flops) is null)
-            .SelectMany(b => b.Select(p => new ExcludedPoint(p, IsoFlopAnalysis.WhyNoProfile(b)))).ToList();
+        IsoFlopAnalysis.GroupByBudget(FittedPoints).SelectMany(b => IsoFlopAnalysis.Profile(b, Flops) is null
+            ? b.Select(p => new ExcludedPoint(p, IsoFlopAnalysis.WhyNoProfile(b)))
+            : BeyondParabola(b).Select(p => new ExcludedPoint(p, IsoFlopAnalysis.OutsideParabola))).ToList();
+
+    private static IEnumerable<ScalingPoint> BeyondParabola(IReadOnlyList<ScalingPoint> budget)
+    {
+        var near = IsoFlopAnalysis.NearTheMinimum(budget).Select(p => p.N).ToHashSet();
+        return budget.Where(p => !near.Contains(p.N));
+    }
 
     private static double Parabola(IsoFlopProfile profile, double n)
     {
