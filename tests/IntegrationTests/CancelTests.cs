@@ -22,7 +22,10 @@ public class CancelTests(ClusterFixture cluster)
         var sweepId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
         await ClusterFixture.WaitUntilAsync(async () =>
             (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("runs").EnumerateArray()
-                .Any(r => r.GetProperty("stepsDone").GetInt32() >= 20), TimeSpan.FromMinutes(2), "a run to be training");
+                .Any(r => r.GetProperty("stepsDone").GetInt32() >= 120), TimeSpan.FromMinutes(2), "a run to be training past its first checkpoint");
+        var training = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("sweep");
+        Assert.Equal("Running", training.GetProperty("status").GetString());   // before any run has finished
+        Assert.Equal(0, training.GetProperty("runsFinished").GetInt32());
 
         using var cancelled = await PostAsync($"api/sweeps/{sweepId}/cancel");
 
@@ -36,7 +39,15 @@ public class CancelTests(ClusterFixture cluster)
         }, TimeSpan.FromSeconds(20), "every run to be cancelled");
         var started = runs.EnumerateArray().Where(r => r.GetProperty("attempt").GetInt32() > 0).ToList();
         Assert.Single(started); // the queued two never started
-        Assert.InRange(started[0].GetProperty("stepsDone").GetInt32(), 20, 299); // the running one stopped part-way
+        Assert.InRange(started[0].GetProperty("stepsDone").GetInt32(), 120, 299); // the running one stopped part-way
+        // It keeps its training time and its last periodic checkpoint (step 100), downloadable like a final one.
+        Assert.True(started[0].GetProperty("wallClockSeconds").GetDouble() > 0);
+        var run = await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{started[0].GetProperty("id").GetGuid()}");
+        var checkpoint = Assert.Single(run.GetProperty("artifacts").EnumerateArray());
+        Assert.Equal("checkpoint-latest", checkpoint.GetProperty("name").GetString());
+        using var download = await cluster.Api.GetAsync(checkpoint.GetProperty("download").GetString()!.TrimStart('/'));
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        Assert.Equal(checkpoint.GetProperty("bytes").GetInt64(), (await download.Content.ReadAsByteArrayAsync()).LongLength);
 
         // The slot is free again and nothing of the sweep is queued.
         await ClusterFixture.WaitUntilAsync(async () =>

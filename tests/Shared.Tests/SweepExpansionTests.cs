@@ -100,4 +100,21 @@ public class SweepExpansionTests
         Assert.Contains(fields, f => f.EndsWith("dataset.source", StringComparison.Ordinal));
         Assert.Contains(fields, f => f.EndsWith("dataset.format", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_preview_warns_of_a_study_that_would_take_more_than_a_day()
+    {
+        var huge = SweepSpecParser.Parse("""{"name":"big","kind":"isoflop","isoflop":{"budgets":[1e20]}}""", new ValidationErrors())!;
+        var (runs, errors) = Expand("""{"name":"big","kind":"isoflop","isoflop":{"budgets":[1e20]}}""");
+        Assert.True(errors.IsEmpty, errors.ToString());
+
+        var preview = SweepPreview.Of(huge, runs!, deviceFlopsPerSecond: 3e10, slots: 1);
+
+        Assert.True(preview.EstimatedWallSeconds > SweepPreview.LongStudySeconds);
+        var warning = Assert.Single(preview.Warnings);
+        Assert.Contains($"{preview.EstimatedDeviceSeconds / 86_400:N0} device-days", warning);
+
+        var (small, _) = Expand("""{"name":"g","base":{"nHeads":4},"axes":{"dModel":[64,128]}}""");
+        Assert.Empty(SweepPreview.Of(huge, small!, 3e10, 1).Warnings);
+    }
 }

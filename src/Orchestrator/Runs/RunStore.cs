@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Runs;
+using ScaleLab.Sweeps;
 
 namespace ScaleLab.Orchestrator.Runs;
 
@@ -17,6 +18,9 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
             .SetProperty(r => r.SlotId, slotId)
             .SetProperty(r => r.Error, (string?)null)
             .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now));
+        // The sweep is Running from its first start, not from its first finish (a sweep of long runs read "Queued" for hours).
+        await db.Sweeps.Where(s => s.Status == SweepStatus.Queued && db.Runs.Any(r => r.Id == runId && r.SweepId == s.Id))
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SweepStatus.Running));
     }
 
     public async Task RecordProgressAsync(Guid runId, int attempt, RunProgress progress)
@@ -30,7 +34,11 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
                 .SetProperty(r => r.LastLoss, progress.Loss));
     }
 
-    /// <summary>Final numbers and the checkpoint artifact, in one transaction.</summary>
+    /// <summary>
+    /// Final numbers and the checkpoint artifact, in one transaction: checkpoint-final for a run that succeeded, else
+    /// checkpoint-latest, its last periodic one. A run that ended early reports no wall-clock time of its own; its
+    /// training time is then that of its last logged step.
+    /// </summary>
     public async Task CompleteAsync(RunResult result)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
@@ -49,11 +57,12 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
                 .SetProperty(r => r.LastLoss, r => result.FinalLoss ?? r.LastLoss)
                 .SetProperty(r => r.FinalValLoss, result.FinalValLoss)
                 .SetProperty(r => r.Error, result.Error)
-                .SetProperty(r => r.WallClockSeconds, result.WallClockSeconds)
+                .SetProperty(r => r.WallClockSeconds, r => result.WallClockSeconds > 0 ? result.WallClockSeconds
+                    : db.Metrics.Where(m => m.RunId == r.Id).Max(m => (double?)m.WallClockSeconds))
                 .SetProperty(r => r.FinishedAt, now));
             if (result.CheckpointUri is not null)
             {
-                const string name = "checkpoint-final";
+                var name = result.Status == RunStatus.Succeeded ? "checkpoint-final" : "checkpoint-latest";
                 var exists = await db.Artifacts.AnyAsync(a => a.RunId == result.RunId && a.Name == name);
                 if (!exists)
                     db.Artifacts.Add(new ArtifactRecord

@@ -70,7 +70,8 @@ public static class SweepsApi
         var slots = (await grains.GetGrain<ScaleLab.Scheduling.ISchedulerGrain>(ScaleLab.Scheduling.ISchedulerGrain.Default).GetSnapshotAsync()).Slots;
         var gpu = slots.Any(s => s.Slot.DeviceKind == "cuda");
         var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
-        return TypedResults.Ok(SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count)) with { Warnings = warnings });
+        var preview = SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count));
+        return TypedResults.Ok(preview with { Warnings = [.. preview.Warnings, .. warnings] });
     }
 
     public static async Task<Results<Ok<SweepSummary>, NotFound>> CancelSweep(

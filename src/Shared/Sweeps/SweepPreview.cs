@@ -23,12 +23,22 @@ public sealed record SweepPreview(
     public static SweepPreview Of(SweepSpec spec, IReadOnlyList<PlannedRun> runs, double deviceFlopsPerSecond, int slots)
     {
         var device = runs.Sum(r => TransformerShape.TrainingFlops(r.Config)) / deviceFlopsPerSecond;
+        var wall = device / Math.Max(1, slots);
         return new SweepPreview(spec.Name, spec.Kind, runs.Count, runs.Sum(r => r.Flops), deviceFlopsPerSecond, slots,
-            device, device / Math.Max(1, slots),
+            device, wall,
             runs.Select(r => new PreviewRun(r.Name, r.NonEmbeddingParameters, r.TotalParameters, r.Config.Tokens, r.Flops,
                 TransformerShape.TrainingFlops(r.Config) / deviceFlopsPerSecond, r.Config)).ToList(),
-            spec.Counting.ParametersName, spec.Counting.ComputeName);
+            spec.Counting.ParametersName, spec.Counting.ComputeName)
+        {
+            Warnings = wall > LongStudySeconds
+                ? [string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"this study needs about {device / 86_400:N0} device-days: {wall / 86_400:N1} days on the cluster's {slots} slot(s) at {deviceFlopsPerSecond:0.#E+0} FLOP/s each; check its budgets before submitting")]
+                : [],
+        };
     }
+
+    /// <summary>A study whose estimated wall time passes this (a day) is flagged before it is submitted.</summary>
+    public const double LongStudySeconds = 86_400;
 }
 
 public sealed record PreviewRun(

@@ -14,6 +14,9 @@ public sealed class CheckpointUploader(
 {
     private Task _inFlight = Task.CompletedTask;
 
+    /// <summary>The last periodic checkpoint stored (read after <see cref="DisposeAsync"/>): what a run that ends early leaves.</summary>
+    public (Uri Uri, long Bytes)? Stored { get; private set; }
+
     public void Enqueue(int step, Action<Stream> write)
     {
         var bytes = new MemoryStream();
@@ -24,7 +27,7 @@ public sealed class CheckpointUploader(
             try
             {
                 await metricsStored();
-                await Retry.UntilAsync(() => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); },
+                Stored = await Retry.UntilAsync(() => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); },
                     TimeSpan.FromMinutes(10), logger, $"UploadCheckpoint(step {step})");
                 if (stored is not null) await stored(step);
             }

@@ -99,10 +99,10 @@ public sealed class TrainingHost(
     private async Task<RunResult> TrainAsync(string slotId, DeviceSlot device, RunAssignment a, IRunGrain run, CancellationToken stopping)
     {
         await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
+        await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger,
+            step => runLog.AppendAsync(a.RunId, a.Attempt, $"checkpoint at step {step} stored"));
         try
         {
-            await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger,
-                step => runLog.AppendAsync(a.RunId, a.Attempt, $"checkpoint at step {step} stored"));
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
             var (resume, resumeStep) = await ResumePointAsync(a, stopping);
             var precision = MixedPrecision.Resolve(a.Config.Precision, device.Device);
@@ -138,15 +138,22 @@ public sealed class TrainingHost(
         {
             logger.LogInformation("Run {RunId} attempt {Attempt} cancelled", a.RunId, a.Attempt);
             await KeepMetricsAsync(sink, a); // a stopped or cancelled run keeps the curve it had logged
-            return new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "cancelled");
+            return await WithLatestCheckpointAsync(uploader, new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "cancelled"));
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             logger.LogError(ex, "Run {RunId} attempt {Attempt} failed", a.RunId, a.Attempt);
             await runLog.AppendAsync(a.RunId, a.Attempt, $"failed on {slotId}: {ex.GetType().Name}: {ex.Message}");
             await KeepMetricsAsync(sink, a);
-            return new RunResult(a.RunId, a.Attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, ex.GetType().Name + ": " + ex.Message);
+            return await WithLatestCheckpointAsync(uploader, new RunResult(a.RunId, a.Attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, ex.GetType().Name + ": " + ex.Message));
         }
+    }
+
+    /// <summary>A run that ends early keeps its last periodic checkpoint on record (once any upload in flight is done).</summary>
+    private static async Task<RunResult> WithLatestCheckpointAsync(CheckpointUploader uploader, RunResult result)
+    {
+        await uploader.DisposeAsync();
+        return uploader.Stored is { } stored ? result with { CheckpointUri = stored.Uri.ToString(), CheckpointBytes = stored.Bytes } : result;
     }
 
     private async Task KeepMetricsAsync(MetricSink sink, RunAssignment a)
