@@ -76,7 +76,10 @@ public class ClusterFixture : IAsyncLifetime
             // A killed worker's tokenization job is taken over once its lease runs out.
             ["Datasets__LeaseSeconds"] = "6",
         };
-        _workerEnv = common;
+        // One intra-op thread per worker, waiting without spinning: on CI's 2 cores, two workers plus the Workers
+        // test project training beside them otherwise spin OpenMP threads against each other, and a run can stall
+        // for minutes (seen: the kill test's run made no step in 3 minutes of the full suite).
+        _workerEnv = new(common) { ["Torch__Threads"] = "1", ["OMP_WAIT_POLICY"] = "PASSIVE" };
         _orchestratorEnv = new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() };
         await StartOrchestratorAsync();
         for (var w = 0; w < WorkerCount; w++) StartWorker(FreePort());

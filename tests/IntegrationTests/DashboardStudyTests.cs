@@ -112,15 +112,21 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         await browser.WaitForAsync("#schedule-errors >> text=cron", "schedule validation");
 
         await page.FillAsync("#s-cron", "0 3 * * *");
+        await page.FillAsync("#s-timezone", "Europe/Berlin");
         await page.ClickAsync("#create-schedule");
         var row = $"tr[data-schedule='{name}']";
         await browser.WaitForAsync(row, "schedule created");
+        // Its next firing in its own zone, with the UTC time beside it (01:00 or 02:00 UTC with daylight saving).
+        Assert.Matches(@"03:00 Europe/Berlin \(0[12]:00 UTC\)", await page.InnerTextAsync(row));
         await page.ClickAsync($"{row} >> text=Pause");
         await browser.WaitForAsync($"{row} .status.paused", "schedule paused");
         await browser.ScreenshotAsync("schedules");
         Assert.Contains(name, await cluster.Api.GetStringAsync("api/schedules"));
 
-        await page.ClickAsync($"{row} >> text=Delete");
+        await page.ClickAsync($"{row} >> text=Delete");   // asks first; nothing is deleted yet
+        await browser.WaitForAsync($"{row} .confirm", "the delete confirmation");
+        Assert.Contains(name, await cluster.Api.GetStringAsync("api/schedules"));
+        await page.ClickAsync($"{row} >> text=Yes, delete");
         await page.WaitForSelectorAsync(row, new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
         Assert.DoesNotContain(name, await cluster.Api.GetStringAsync("api/schedules"));
     }

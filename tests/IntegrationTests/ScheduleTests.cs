@@ -25,11 +25,14 @@ public class ScheduleTests(ClusterFixture cluster)
         var sweep = await cluster.WaitForSweepAsync(firing.GetProperty("sweepId").GetGuid(), TimeSpan.FromMinutes(2));
         Assert.StartsWith("it-every-15s 2", sweep.GetProperty("sweep").GetProperty("name").GetString());
 
-        // Manual triggers stand for the latest scheduled time, which already has its study: no new sweep.
+        // Manual triggers stand for the latest scheduled time, which already has its study: no new sweep. Wait until
+        // Hangfire has run them (not for a fixed time: a check on jobs that have not run yet would pass vacuously).
+        var jobsBefore = await HangfireJobsAsync(id, pendingOnly: false);
         for (var i = 0; i < 3; i++)
             using (var triggered = await cluster.PostAsync($"api/schedules/{id}/trigger", apiKey: ClusterFixture.ApiKey))
                 Assert.Equal(HttpStatusCode.Accepted, triggered.StatusCode);
-        await Task.Delay(TimeSpan.FromSeconds(8)); // let Hangfire run the triggered jobs
+        await ClusterFixture.WaitUntilAsync(async () => await HangfireJobsAsync(id, pendingOnly: false) >= jobsBefore + 3
+            && await HangfireJobsAsync(id, pendingOnly: true) == 0, TimeSpan.FromSeconds(60), "Hangfire to run the triggered firings");
 
         // Pausing removes the recurring job; every firing so far has exactly one sweep.
         using (var paused = await cluster.PostAsync($"api/schedules/{id}/pause", apiKey: ClusterFixture.ApiKey))
@@ -49,6 +52,12 @@ public class ScheduleTests(ClusterFixture cluster)
         using var gone = await cluster.Api.GetAsync($"api/schedules/{id}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
     }
+
+    /// <summary>Hangfire's jobs for the schedule (cron firings and triggers), or only those not yet run to an end.</summary>
+    private Task<long> HangfireJobsAsync(Guid id, bool pendingOnly) => cluster.ScalarAsync(
+        "SELECT count(*) FROM hangfire.job j WHERE EXISTS (SELECT 1 FROM hangfire.jobparameter p WHERE p.jobid = j.id " +
+        $"AND p.name = 'RecurringJobId' AND p.value LIKE '%schedule-{id:N}%')" +
+        (pendingOnly ? " AND j.statename NOT IN ('Succeeded', 'Failed', 'Deleted')" : ""));
 
     [Theory]
     [InlineData("""{"name":"x","cron":"61 * * * *","spec":{"base":{}}}""", "cron")]

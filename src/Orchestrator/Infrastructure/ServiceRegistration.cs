@@ -28,6 +28,7 @@ public static class ServiceRegistration
         services.AddSingleton<SweepStore>();
         services.AddSingleton<Datasets.DatasetStore>();
         services.AddSingleton<Datasets.DatasetReferences>();
+        services.AddSingleton<Sweeps.SpecCheck>();
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunLog>();
         if (builder.Configuration.GetConnectionString("Blobs") is { Length: > 0 } blobs) services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient(blobs));

@@ -40,20 +40,15 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Created<ScheduleView>, ValidationProblem>> CreateSchedule(
-        HttpRequest request, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, SweepLimits limits, Datasets.DatasetReferences datasets,
+        HttpRequest request, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, Sweeps.SpecCheck specs,
         TimeProvider clock, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, errors, ct);
-        IReadOnlyList<PlannedRun>? runs = null;
-        var record = body is null ? null : Read(body, limits, errors, out runs);
-        if (record is not null && runs is not null && errors.IsEmpty)
-        {
-            // Registered data sets never change once ready, so what every firing needs is checked once, here.
-            var datasetErrors = new ValidationErrors();
-            await datasets.CheckAsync(runs, datasetErrors, ct);
-            errors.AddAll(datasetErrors, "spec.");
-        }
+        var record = body is null ? null : Read(body, errors);
+        // The spec each firing submits, checked as a study is (registered data sets never change once ready, so what
+        // every firing needs is checked once, here).
+        if (record is not null) await specs.RunAsync(record.SpecJson, Guid.Empty, errors, ct, prefix: "spec.");
         if (record is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The schedule is invalid");
 
         record.Id = Guid.CreateVersion7();
@@ -120,10 +115,12 @@ public static class SchedulesApi
         return TypedResults.Ok(await ViewAsync(dbs, schedule, clock, ct));
     }
 
-    /// <summary>Validates a create body; errors name the field ("cron", "spec.base.learningRate", ...).</summary>
-    private static ScheduleRecord? Read(string body, SweepLimits limits, ValidationErrors errors, out IReadOnlyList<PlannedRun>? runs)
+    /// <summary>
+    /// Reads a create body, naming each bad field in <paramref name="errors"/> ("cron", "timeZone", ...); null when
+    /// there is no spec to check. The spec itself is checked by <see cref="Sweeps.SpecCheck"/> ("spec.base.learningRate").
+    /// </summary>
+    private static ScheduleRecord? Read(string body, ValidationErrors errors)
     {
-        runs = null;
         JsonObject? obj;
         try { obj = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = 16, AllowDuplicateProperties = false }) as JsonObject; }
         catch (JsonException ex) { errors.Add("body", $"not valid JSON: {ex.Message}"); return null; }
@@ -147,13 +144,8 @@ public static class SchedulesApi
         }
         spec = (JsonObject)spec.DeepClone();
         spec["name"] ??= name; // each firing names its study "<name> <scheduled time>"
-        var specErrors = new ValidationErrors();
-        var parsed = SweepSpecParser.Parse(spec.ToJsonString(), specErrors);
-        if (parsed is not null) runs = SweepExpander.Expand(Guid.Empty, parsed, limits, specErrors);
-        foreach (var (field, messages) in specErrors.ToDictionary())
-        foreach (var message in messages) errors.Add("spec." + field, message);
-
-        return errors.IsEmpty ? new ScheduleRecord { Name = name!, Cron = cron!, TimeZone = timeZone!, SpecJson = spec.ToJsonString() } : null;
+        // The spec is checked by the caller, whatever else is wrong here, so one answer names every problem.
+        return new ScheduleRecord { Name = name ?? "", Cron = cron ?? "", TimeZone = timeZone ?? "", SpecJson = spec.ToJsonString() };
     }
 
     private static string? String(JsonObject obj, string field, ValidationErrors errors)

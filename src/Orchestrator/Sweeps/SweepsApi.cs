@@ -32,7 +32,7 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Created<SweepAccepted>, ValidationProblem, ProblemHttpResult>> CreateSweep(
-        HttpRequest request, IGrainFactory grains, SweepLimits limits, DatasetReferences datasets, ILoggerFactory loggers, CancellationToken ct)
+        HttpRequest request, IGrainFactory grains, SpecCheck specs, ILoggerFactory loggers, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
@@ -43,10 +43,8 @@ public static class SweepsApi
 
         var owner = ApiKeys.OwnerOf(request.HttpContext.User);
         var sweepId = idempotencyKey.Length > 0 ? SweepIdFor(owner, idempotencyKey) : Guid.CreateVersion7();
-        var spec = SweepSpecParser.Parse(body, errors);
-        var runs = spec is null ? null : SweepExpander.Expand(sweepId, spec, limits, errors);
-        if (runs is not null && errors.IsEmpty) await datasets.CheckAsync(runs, errors, ct);
-        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
+        if (await specs.RunAsync(body, sweepId, errors, ct) is null)
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
 
         var submission = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, owner),
             loggers.CreateLogger(nameof(SweepsApi)), $"Submitting sweep {sweepId}");
@@ -58,20 +56,18 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Ok<SweepPreview>, ValidationProblem>> PreviewSweep(
-        HttpRequest request, IGrainFactory grains, SweepLimits limits, DatasetReferences datasets, IConfiguration configuration, CancellationToken ct)
+        HttpRequest request, IGrainFactory grains, SpecCheck specs, IConfiguration configuration, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
         if (body is not null && YamlSpec.LooksLikeYaml(body)) body = YamlSpec.ToJson(body, errors);
-        var spec = body is null ? null : SweepSpecParser.Parse(body, errors);
-        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, limits, errors);
-        var warnings = runs is not null && errors.IsEmpty ? await datasets.CheckAsync(runs, errors, ct) : [];
-        if (spec is null || runs is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
+        var check = body is null || !errors.IsEmpty ? null : await specs.RunAsync(body, Guid.Empty, errors, ct);
+        if (check is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
         var slots = (await grains.GetGrain<ScaleLab.Scheduling.ISchedulerGrain>(ScaleLab.Scheduling.ISchedulerGrain.Default).GetSnapshotAsync()).Slots;
         var gpu = slots.Any(s => s.Slot.DeviceKind == "cuda");
         var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
-        var preview = SweepPreview.Of(spec, runs, flopsPerSecond, Math.Max(1, slots.Count));
-        return TypedResults.Ok(preview with { Warnings = [.. preview.Warnings, .. warnings] });
+        var preview = SweepPreview.Of(check.Spec, check.Runs, flopsPerSecond, Math.Max(1, slots.Count));
+        return TypedResults.Ok(preview with { Warnings = [.. preview.Warnings, .. check.Warnings] });
     }
 
     public static async Task<Results<Ok<SweepSummary>, NotFound>> CancelSweep(

@@ -35,7 +35,7 @@ public sealed record RunConfig
     /// <summary>Training token budget D; steps = ceil(D / (batch x seqLen)).</summary>
     [Id(6)] public long Tokens { get; init; } = 100_000;
 
-    /// <summary>Peak AdamW learning rate, reached after warmup, then cosine decay to 10% of it.</summary>
+    /// <summary>Peak AdamW learning rate, reached after warmup; then <see cref="Schedule"/> decays it (cosine to 10% of it, or WSD's linear decay).</summary>
     [Id(7)] public double LearningRate { get; init; } = 3e-3;
 
     [Id(8)] public int WarmupSteps { get; init; } = 20;

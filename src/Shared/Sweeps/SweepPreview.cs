@@ -16,9 +16,9 @@ public sealed record SweepPreview(
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>
-    /// Device time is FLOPs over the throughput a slot sustains (measured: about 3e10 FLOP/s for these models on
-    /// the project's 2-core CPU; configure ScaleLab:DeviceFlopsPerSecond for GPUs). Wall time assumes the runs
-    /// spread evenly over the slots.
+    /// Device time is FLOPs over the throughput a slot sustains: ScaleLab:CpuFlopsPerSecond (default 3e10, measured for
+    /// these models on the project's 2-core CPU) or, once the cluster has a GPU slot, ScaleLab:GpuFlopsPerSecond
+    /// (default 3e14). Wall time assumes the runs spread evenly over the slots.
     /// </summary>
     public static SweepPreview Of(SweepSpec spec, IReadOnlyList<PlannedRun> runs, double deviceFlopsPerSecond, int slots)
     {

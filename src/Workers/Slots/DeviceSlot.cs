@@ -31,18 +31,25 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
 
     public static IReadOnlyList<DeviceSlot> Discover(int cpuSlots, int runsPerGpu = 1)
     {
-        if (cuda.is_available())
-        {
-            var described = DescribeGpus();
-            var shares = Math.Max(1, runsPerGpu);
-            return Enumerable.Range(0, cuda.device_count())
-                .Select(i => described.Count > i ? described[i] with { Index = i } : new DeviceSlot("cuda", i, $"CUDA device {i}", CudaMemory(i)))
-                .SelectMany(gpu => Enumerable.Range(0, shares).Select(share => gpu with { MemoryBytes = gpu.MemoryBytes / shares, Share = share }))
-                .ToList();
-        }
+        if (cuda.is_available()) return GpuSlots(cuda.device_count(), DescribeGpus(), CudaMemory, runsPerGpu);
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         return Enumerable.Range(0, Math.Max(1, cpuSlots))
             .Select(i => new DeviceSlot("cpu", i, $"CPU ({Environment.ProcessorCount} cores)", memory)).ToList();
+    }
+
+    /// <summary>
+    /// The slots of <paramref name="count"/> GPUs: each GPU as nvidia-smi described it, else (no nvidia-smi, as in
+    /// many containers) by its CUDA index with the memory CUDA reports; then split into <paramref name="runsPerGpu"/>
+    /// slots, each with that share of the memory. A GPU of unknown memory (0) would let the scheduler admit any run.
+    /// </summary>
+    public static IReadOnlyList<DeviceSlot> GpuSlots(int count, IReadOnlyList<DeviceSlot> described, Func<int, long> cudaMemory, int runsPerGpu)
+    {
+        var shares = Math.Max(1, runsPerGpu);
+        return Enumerable.Range(0, count)
+            .Select(i => described.Count > i && described[i].MemoryBytes > 0 ? described[i] with { Index = i }
+                : new DeviceSlot("cuda", i, described.Count > i ? described[i].Name : $"CUDA device {i}", cudaMemory(i)))
+            .SelectMany(gpu => Enumerable.Range(0, shares).Select(share => gpu with { MemoryBytes = gpu.MemoryBytes / shares, Share = share }))
+            .ToList();
     }
 
     /// <summary>A GPU's memory as CUDA reports it (through the native library); 0 where it is not loaded.</summary>

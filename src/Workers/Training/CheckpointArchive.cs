@@ -9,7 +9,8 @@ namespace ScaleLab.Workers.Training;
 /// <summary>
 /// A checkpoint as one file: a zip (stored, not compressed) of model.bin (TorchSharp module format),
 /// optimizer.bin (AdamW moments and step counts) and manifest.json (run config, step, tokens, losses, wall clock).
-/// With the step, the data position is known too (see BatchSampler), so a checkpoint resumes a run exactly.
+/// With the step, the data position is known too (a task's batch is a function of the step, ITrainingTask.Train), so a
+/// checkpoint resumes a run where it stopped: bit for bit on the CPU, within the GPU's run-to-run variation there.
 /// </summary>
 public static class CheckpointArchive
 {
