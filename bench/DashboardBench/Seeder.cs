@@ -56,19 +56,19 @@ public static class Seeder
             "COPY metrics (run_id, name, step, value, tokens, flops, wall_clock_s, attempt, recorded_at) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < runs; i++)
-            for (var p = 0; p < pointsPerRun; p++)
-            {
-                await copy.StartRowAsync();
-                await copy.WriteAsync(runIds[i], NpgsqlDbType.Uuid);
-                await copy.WriteAsync("loss", NpgsqlDbType.Varchar);
-                await copy.WriteAsync((p + 1) * 10, NpgsqlDbType.Integer);
-                await copy.WriteAsync(Loss(i, p), NpgsqlDbType.Double);
-                await copy.WriteAsync((p + 1) * 10_000L, NpgsqlDbType.Bigint);
-                await copy.WriteAsync((p + 1) * 1e9, NpgsqlDbType.Double);
-                await copy.WriteAsync(p * 0.1, NpgsqlDbType.Double);
-                await copy.WriteAsync(1, NpgsqlDbType.Integer);
-                await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
-            }
+                for (var p = 0; p < pointsPerRun; p++)
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(runIds[i], NpgsqlDbType.Uuid);
+                    await copy.WriteAsync("loss", NpgsqlDbType.Varchar);
+                    await copy.WriteAsync((p + 1) * 10, NpgsqlDbType.Integer);
+                    await copy.WriteAsync(Loss(i, p), NpgsqlDbType.Double);
+                    await copy.WriteAsync((p + 1) * 10_000L, NpgsqlDbType.Bigint);
+                    await copy.WriteAsync((p + 1) * 1e9, NpgsqlDbType.Double);
+                    await copy.WriteAsync(p * 0.1, NpgsqlDbType.Double);
+                    await copy.WriteAsync(1, NpgsqlDbType.Integer);
+                    await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                }
             await copy.CompleteAsync();
         }
         return sweepId;

@@ -27,11 +27,18 @@ public class DatasetsPageTests : BunitContext
     {
         var gpt2 = Job("gpt2", TokenizationStatus.Succeeded) with
         {
-            Progress = 1, Tokens = 2_345_678, TrainTokens = 2_322_221, ValidationTokens = 23_457, ValidationBytes = 98_765,
+            Progress = 1,
+            Tokens = 2_345_678,
+            TrainTokens = 2_322_221,
+            ValidationTokens = 23_457,
+            ValidationBytes = 98_765,
         };
         UseApi(Dataset("tinystories", gpt2) with
         {
-            ContentHash = "3f9a1c0e5b7d24680123456789abcdef0123456789abcdef0123456789abcdef", Files = 4, Documents = 21_990, Bytes = 9_876_543,
+            ContentHash = "3f9a1c0e5b7d24680123456789abcdef0123456789abcdef0123456789abcdef",
+            Files = 4,
+            Documents = 21_990,
+            Bytes = 9_876_543,
         });
 
         var page = RenderPage();

@@ -233,7 +233,8 @@ public class ClusterFixture : IAsyncLifetime
         {
             Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite, // logs are private, like ./run.sh's
-        })) { AutoFlush = true };
+        }))
+        { AutoFlush = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();

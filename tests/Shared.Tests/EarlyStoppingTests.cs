@@ -67,8 +67,8 @@ public class EarlyStoppingTests
         {
             var stopped = new HashSet<Guid>();
             foreach (var rung in rule.Rungs(steps))
-            foreach (var run in runs.Where(r => !stopped.Contains(r.RunId)))
-                if (asha.Judge(run.RunId, rung, steps, Loss(run)) is not null) stopped.Add(run.RunId);
+                foreach (var run in runs.Where(r => !stopped.Contains(r.RunId)))
+                    if (asha.Judge(run.RunId, rung, steps, Loss(run)) is not null) stopped.Add(run.RunId);
             return stopped;
         }
     }

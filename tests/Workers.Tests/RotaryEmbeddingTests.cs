@@ -16,14 +16,14 @@ public class RotaryEmbeddingTests
         Assert.True(first.allclose(again, rtol: 0, atol: 0));
         var (input, output) = (x.data<float>().ToArray(), first.data<float>().ToArray());
         for (var t = 0; t < 7; t++)
-        for (var i = 0; i < 4; i++)
-        {
-            var angle = t * Math.Pow(RotaryEmbedding.Base, -2.0 * i / 8);
-            var at = (1 * 3 + 2) * 7 * 8 + t * 8;                   // batch 1, head 2
-            var (x1, x2) = (input[at + i], input[at + i + 4]);
-            Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), output[at + i], 5);
-            Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), output[at + i + 4], 5);
-        }
+            for (var i = 0; i < 4; i++)
+            {
+                var angle = t * Math.Pow(RotaryEmbedding.Base, -2.0 * i / 8);
+                var at = (1 * 3 + 2) * 7 * 8 + t * 8;                   // batch 1, head 2
+                var (x1, x2) = (input[at + i], input[at + i + 4]);
+                Assert.Equal(x1 * Math.Cos(angle) - x2 * Math.Sin(angle), output[at + i], 5);
+                Assert.Equal(x2 * Math.Cos(angle) + x1 * Math.Sin(angle), output[at + i + 4], 5);
+            }
     }
 
     [Fact]

@@ -61,7 +61,9 @@ public sealed class StudyForm
         switch (Kind)
         {
             case StudyKind.IsoFlop:
-                spec["isoflop"] = new JsonObject { ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread,
+                spec["isoflop"] = new JsonObject
+                {
+                    ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread,
                     ["aspectRatio"] = AspectRatio, ["headDim"] = HeadDim,
                 };
                 break;

@@ -153,7 +153,8 @@ public sealed record RunConfig
     /// <summary>GLA's query/key width d_k.</summary>
     [JsonIgnore] public int GlaKeyDim => (int)Math.Round(DModel * GlaKeyRatio);
 
-    [JsonIgnore] public int VocabSize => Task switch
+    [JsonIgnore]
+    public int VocabSize => Task switch
     {
         "mqar" => MqarVocab,
         "hmm" => HmmVocab,

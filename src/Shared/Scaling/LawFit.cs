@@ -42,7 +42,7 @@ internal abstract record LawFit
         return options.Law switch
         {
             FitLaw.Chinchilla => new ChinchillaLawFit(ChinchillaFitter.Fit(points, options.Delta, maxThreads: options.MaxThreads, cancellation: options.Cancellation).Law, flops)
-                { FittedPoints = points },
+            { FittedPoints = points },
             FitLaw.Compute => ComputeLawFit.FitTo(points, options) with { GroupPoints = points },
             FitLaw.IsoFlop => IsoFlopLawFit.Create(points, flops) ?? throw new ArgumentException("no IsoFLOP budget has a minimum"),
             _ => throw new ArgumentOutOfRangeException(nameof(options)),
@@ -132,7 +132,7 @@ internal sealed record IsoFlopLawFit(IReadOnlyList<IsoFlopProfile> Budgets, Powe
         var minima = profiles.Select(p => new ScalingPoint(p.NOpt, p.DOpt, p.LossAtOpt, p.Compute)).ToList();
         var floored = profiles.Count >= MinBudgetsForFloor;
         return new IsoFlopLawFit(profiles, nOpt, dOpt, ComputeLawFitter.Fit(minima, withIrreducible: floored), flops)
-            { FittedPoints = points, ExtrapolatesLoss = floored };
+        { FittedPoints = points, ExtrapolatesLoss = floored };
     }
 
     /// <summary>The floor term makes the frontier a three-parameter law: at least one budget more than that.</summary>

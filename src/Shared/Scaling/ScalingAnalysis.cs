@@ -46,8 +46,8 @@ public static class ScalingAnalysis
         var to = points.Max(p => p.Compute) * SearchAbove;
         var crossings = new List<FrontierCrossing>();
         for (var i = 0; i < fits.Count; i++)
-        for (var j = i + 1; j < fits.Count; j++)
-            crossings.Add(FrontierCrossings.Find(fits[i].Name, fits[i].Fit, fits[j].Name, fits[j].Fit, from, to));
+            for (var j = i + 1; j < fits.Count; j++)
+                crossings.Add(FrontierCrossings.Find(fits[i].Name, fits[i].Fit, fits[j].Name, fits[j].Fit, from, to));
 
         return new FitResult(options.Law, points.Count, options.Bootstrap, options.Seed, options.Confidence, target,
             fits.Select(f => f.Result).ToList(), crossings, options.Compute);

@@ -100,7 +100,7 @@ public sealed class HiddenMarkovSource
         {
             Array.Clear(next);
             for (var i = 0; i < States; i++)
-            for (var k = 0; k < _next[i].Length; k++) next[_next[i][k]] += pi[i] * _nextP[i][k];
+                for (var k = 0; k < _next[i].Length; k++) next[_next[i][k]] += pi[i] * _nextP[i][k];
             double change = 0;
             for (var j = 0; j < States; j++)
             {
@@ -194,11 +194,11 @@ public sealed class HiddenMarkovSource
     {
         double h = 0;
         for (var i = 0; i < States; i++)
-        for (var j = 0; j < States; j++)
-        {
-            var p = _transition[i * States + j];
-            if (p > 0) h -= _stationary[i] * p * Math.Log(p);
-        }
+            for (var j = 0; j < States; j++)
+            {
+                var p = _transition[i * States + j];
+                if (p > 0) h -= _stationary[i] * p * Math.Log(p);
+            }
         return h;
     }
 }

@@ -30,7 +30,7 @@ public sealed class ValidationErrors
     public void AddAll(ValidationErrors other, string prefix = "")
     {
         foreach (var (field, messages) in other._byField)
-        foreach (var message in messages) Add(prefix + field, message);
+            foreach (var message in messages) Add(prefix + field, message);
     }
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>

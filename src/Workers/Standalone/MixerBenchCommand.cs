@@ -33,17 +33,17 @@ public static class MixerBenchCommand
             TorchRuntime.Initialize(settings);
             var device = DeviceSlot.Discover(1)[0];
             foreach (var mixer in parse.GetValue(mixers)!.Split(','))
-            foreach (var t in parse.GetValue(lengths)!.Split(',').Select(int.Parse))
-            {
-                var batch = Math.Max(1, parse.GetValue(tokensPerStep) / t);
-                var config = new RunConfig
+                foreach (var t in parse.GetValue(lengths)!.Split(',').Select(int.Parse))
                 {
-                    Mixer = mixer, DModel = parse.GetValue(width), NLayers = parse.GetValue(layers), NHeads = parse.GetValue(heads),
-                    SeqLen = t, BatchSize = batch, Tokens = (long)batch * t * parse.GetValue(steps), Window = 256,
-                    WarmupSteps = 1, LogInterval = 5, EvalInterval = 1_000_000, EvalBatches = 1, CheckpointInterval = 0,
-                };
-                Console.WriteLine(Measure(config, device).ToJsonString());
-            }
+                    var batch = Math.Max(1, parse.GetValue(tokensPerStep) / t);
+                    var config = new RunConfig
+                    {
+                        Mixer = mixer, DModel = parse.GetValue(width), NLayers = parse.GetValue(layers), NHeads = parse.GetValue(heads),
+                        SeqLen = t, BatchSize = batch, Tokens = (long)batch * t * parse.GetValue(steps), Window = 256,
+                        WarmupSteps = 1, LogInterval = 5, EvalInterval = 1_000_000, EvalBatches = 1, CheckpointInterval = 0,
+                    };
+                    Console.WriteLine(Measure(config, device).ToJsonString());
+                }
             return 0;
         });
         return command;

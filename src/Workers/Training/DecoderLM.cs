@@ -60,7 +60,7 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
             else if (module is Embedding embedding) nn.init.normal_(embedding.weight!, 0, 0.02);
         }
         foreach (var block in blocks)
-        foreach (var proj in block.ResidualProjections)
-            nn.init.normal_(proj.weight!, 0, 0.02 / Math.Sqrt(2 * layers));
+            foreach (var proj in block.ResidualProjections)
+                nn.init.normal_(proj.weight!, 0, 0.02 / Math.Sqrt(2 * layers));
     }
 }

@@ -11,12 +11,12 @@ public static class ChartCsv
         var csv = new StringBuilder();
         csv.Append("series,").Append(Quote(xName)).Append(',').Append(Quote(yName)).Append(",upper,label\n");
         foreach (var s in series)
-        for (var i = 0; i < s.X.Count; i++)
-        {
-            csv.Append(Quote(s.Name)).Append(',').Append(Number(s.X[i])).Append(',').Append(Number(s.Y[i])).Append(',')
-                .Append(s.Upper is { } upper ? Number(upper[i]) : "").Append(',')
-                .Append(s.Labels is { } labels ? Quote(labels[i]) : "").Append('\n');
-        }
+            for (var i = 0; i < s.X.Count; i++)
+            {
+                csv.Append(Quote(s.Name)).Append(',').Append(Number(s.X[i])).Append(',').Append(Number(s.Y[i])).Append(',')
+                    .Append(s.Upper is { } upper ? Number(upper[i]) : "").Append(',')
+                    .Append(s.Labels is { } labels ? Quote(labels[i]) : "").Append('\n');
+            }
         return csv.ToString();
     }
 
