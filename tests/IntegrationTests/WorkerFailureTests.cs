@@ -67,13 +67,51 @@ public class WorkerFailureTests(TwoWorkerClusterFixture cluster)
         // The run's log says what happened: the heartbeat loss, the re-queue, and the resume on another worker.
         var log = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{runId}/logs")).EnumerateArray()
             .Select(l => l.GetProperty("message").GetString()!).ToList();
-        Assert.Contains(log, m => m.StartsWith($"re-queued: slot {killedSlot} missed its heartbeats", StringComparison.Ordinal));
+        // Re-queued when the cluster declared the killed silo dead, or at the latest when its heartbeats lapsed.
+        Assert.Contains(log, m => m == $"re-queued: the silo of slot {killedSlot} is dead"
+            || m.StartsWith($"re-queued: slot {killedSlot} missed its heartbeats", StringComparison.Ordinal));
         Assert.Contains(log, m => m.Contains($"resuming from the checkpoint at step {resumedAt}", StringComparison.Ordinal));
         Assert.Contains(log, m => m.StartsWith("attempt 2 assigned to slot", StringComparison.Ordinal));
 
         var recoverySeconds = (DateTime.UtcNow - killedAt).TotalSeconds;
         Assert.True(recoverySeconds < 240, $"took {recoverySeconds:F0} s");
     }
+
+    [Fact]
+    public async Task Restarted_workers_slots_replace_their_predecessors_and_a_new_run_starts_as_attempt_1()
+    {
+        // Every worker killed and started again on its port: new generations, while the scheduler still holds the old
+        // slots (their heartbeats lapse only after 30 s). Offering a run to a dead slot would cost it an attempt.
+        var ports = cluster.Workers.Keys.ToList();
+        var before = await SlotIdsAsync();
+        foreach (var port in ports)
+        {
+            cluster.Workers[port].Kill(entireProcessTree: true);
+            await cluster.Workers[port].WaitForExitAsync();
+        }
+        foreach (var port in ports) cluster.StartWorker(port);
+        await ClusterFixture.WaitUntilAsync(async () => (await SlotIdsAsync()).Count(id => !before.Contains(id)) == ports.Count,
+            TimeSpan.FromSeconds(60), "the restarted workers' slots");
+
+        using var response = await cluster.PostAsync("api/sweeps", """
+            {"name":"it-after-restart","base":{"dModel":16,"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":2,"tokens":320,
+             "logInterval":5,"evalInterval":10,"evalBatches":1,"checkpointInterval":0}}
+            """);
+        var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
+        var run = (await cluster.WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(2))).GetProperty("runs")[0];
+
+        Assert.Equal("Succeeded", run.GetProperty("status").GetString());
+        Assert.Equal(1, run.GetProperty("attempt").GetInt32());
+        Assert.DoesNotContain(run.GetProperty("slotId").GetString(), before);
+        var log = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/runs/{run.GetProperty("id").GetGuid()}/logs")).EnumerateArray()
+            .Select(l => l.GetProperty("message").GetString()!).ToList();
+        Assert.DoesNotContain(log, m => m.StartsWith("re-queued", StringComparison.Ordinal));
+        Assert.Empty((await SlotIdsAsync()).Intersect(before));   // the dead generations' slots are gone
+    }
+
+    private async Task<List<string>> SlotIdsAsync() =>
+        (await cluster.Api.GetFromJsonAsync<JsonElement>("api/workers")).GetProperty("slots").EnumerateArray()
+            .Select(s => s.GetProperty("slot").GetProperty("slotId").GetString()!).ToList();
 
     private async Task<Dictionary<int, double>> LossesAsync(Guid runId, int afterStep)
     {

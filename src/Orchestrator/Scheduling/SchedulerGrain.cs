@@ -14,6 +14,7 @@ public sealed class SchedulerGrain(
     SchedulerOptions options,
     TimeProvider clock,
     Runs.RunLog runLog,
+    IClusterMembershipService membership,
     ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
 {
     private SchedulerState S => state.State;
@@ -116,18 +117,39 @@ public sealed class SchedulerGrain(
     private async Task CheckLivenessAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var dead = S.Slots.Values.Where(s => now - s.LastSeen > options.SlotTimeout).ToList();
-        if (dead.Count == 0) return;
+        var silent = S.Slots.Values.Where(s => now - s.LastSeen > options.SlotTimeout).ToList();
+        if (silent.Count == 0) return;
+        await RemoveSlotsAsync(silent, "missed its heartbeats",
+            slot => $"re-queued: slot {slot} missed its heartbeats for {options.SlotTimeout.TotalSeconds:0} s (worker gone?)");
+        await DispatchAsync();
+    }
+
+    /// <summary>
+    /// Slots whose silo the cluster has declared dead (shut down, killed, or replaced by a newer incarnation on its
+    /// endpoint) leave at once, their runs back in the queue. Waiting for their heartbeats to lapse would let a
+    /// dispatch try them first, and each refusal counts as an attempt (seen: a run that started as attempt 9 after a
+    /// worker restart, having been offered to its predecessor's 8 slots).
+    /// </summary>
+    private Task DropSlotsOfDeadSilosAsync()
+    {
+        var snapshot = membership.CurrentSnapshot;
+        var dead = S.Slots.Values.Where(s => WorkerSlotId.TryGetSilo(s.Slot.SlotId, out var silo) && silo is not null
+            && snapshot.GetSiloStatus(silo) == SiloStatus.Dead).ToList();
+        return dead.Count == 0 ? Task.CompletedTask
+            : RemoveSlotsAsync(dead, "belongs to a dead silo", slot => $"re-queued: the silo of slot {slot} is dead");
+    }
+
+    private async Task RemoveSlotsAsync(IReadOnlyList<SlotAssignment> slots, string why, Func<string, string> requeueReason)
+    {
         var requeued = new List<(RunTicket?, string)>();
-        foreach (var slot in dead)
+        foreach (var slot in slots)
         {
-            logger.LogWarning("Worker slot {SlotId} missed its heartbeats; removing it", slot.Slot.SlotId);
-            requeued.Add((Requeue(slot), $"re-queued: slot {slot.Slot.SlotId} missed its heartbeats for {options.SlotTimeout.TotalSeconds:0} s (worker gone?)"));
+            logger.LogWarning("Worker slot {SlotId} {Why}; removing it", slot.Slot.SlotId, why);
+            requeued.Add((Requeue(slot), requeueReason(slot.Slot.SlotId)));
             S.Slots.Remove(slot.Slot.SlotId);
         }
         await state.WriteStateAsync();
         foreach (var (ticket, reason) in requeued) await LogRequeueAsync(ticket, reason);
-        await DispatchAsync();
     }
 
     /// <returns>The run put back at the head of the queue, or null (no run, or its sweep was cancelled).</returns>
@@ -145,6 +167,7 @@ public sealed class SchedulerGrain(
 
     private async Task DispatchAsync()
     {
+        await DropSlotsOfDeadSilosAsync();
         // Free slots, smallest first (best fit: big slots stay free for big runs), each taking the best queued run that
         // fits it; a run too big for every free slot waits.
         var skipped = new HashSet<string>();
