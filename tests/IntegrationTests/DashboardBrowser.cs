@@ -79,6 +79,16 @@ public sealed class DashboardBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Fails on any error the browser saw (a failed request, a script error, a chart Plotly refused): a page that
+    /// breaks must not pass because the element a test waited for still rendered. Warnings are left to the reader.
+    /// </summary>
+    public void AssertNoErrors()
+    {
+        var errors = Console.Where(line => !line.StartsWith("warning:", StringComparison.Ordinal)).ToList();
+        Assert.True(errors.Count == 0, "the browser saw errors:\n" + string.Join("\n", errors));
+    }
+
     public Task ScreenshotAsync(string name) =>
         Page.ScreenshotAsync(new() { Path = Path.Combine(_shots, string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c == '-' ? c : '-')) + ".png"), FullPage = true });
 

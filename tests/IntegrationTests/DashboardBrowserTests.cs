@@ -47,5 +47,6 @@ public class DashboardBrowserTests(ClusterFixture cluster)
         await browser.GoAsync("");
         await browser.WaitForAsync($"text={name}", "sweeps");
         await browser.ScreenshotAsync("sweeps");
+        browser.AssertNoErrors();
     }
 }

@@ -95,6 +95,7 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         Assert.Equal(6, await page.Locator($"#fit-points details[data-group='{name}'] table.residuals tbody tr").CountAsync());
         Assert.NotEqual("", (await page.InnerTextAsync($"#ablation-table tr[data-group='{name}'] td.rollout")).Trim());
         await browser.ScreenshotAsync("ablations");
+        browser.AssertNoErrors();
     }
 
     [Fact]
@@ -129,6 +130,7 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         await page.ClickAsync($"{row} >> text=Yes, delete");
         await page.WaitForSelectorAsync(row, new() { State = Microsoft.Playwright.WaitForSelectorState.Detached });
         Assert.DoesNotContain(name, await cluster.Api.GetStringAsync("api/schedules"));
+        browser.AssertNoErrors();
     }
 
     /// <summary>The page writes 4 significant digits (scientific when large); the API's number must round to what is shown.</summary>
