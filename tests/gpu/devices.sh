@@ -9,7 +9,7 @@ export Torch__NativeOpsPath="$native" Worker__RunsPerGpu=8
 infra/gpu/run.sh devices > /tmp/devices-smi.jsonl
 hidden=$(mktemp -d)   # a PATH with python3 (run.sh finds libtorch with it) and no nvidia-smi
 printf '#!/bin/sh\nexec %s "$@"\n' "$(command -v python3)" > "$hidden/python3" && chmod +x "$hidden/python3"
-PATH="$hidden" infra/gpu/run.sh devices > /tmp/devices-cuda.jsonl
+PATH="$hidden" "$BASH" infra/gpu/run.sh devices > /tmp/devices-cuda.jsonl   # bash by its path: env finds nothing on this PATH
 python3 - <<'PY'
 import json, subprocess, sys
 smi = [json.loads(line) for line in open("/tmp/devices-smi.jsonl")]
