@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using ScaleLab.Catalog;
 using ScaleLab.Orchestrator.Catalog;
-using ScaleLab.Orchestrator.Datasets;
 using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Sweeps;
 using ScaleLab.Validation;
