@@ -1,6 +1,7 @@
 // ScaleLab's native operations for the CUDA engine: what TorchSharp 0.107 does not expose, called through P/Invoke
 // on TorchSharp's tensor handles (each an at::Tensor*). Built on the GPU machine against the PyTorch wheel's libtorch
 // by infra/gpu/build-native.sh; the managed engine uses it when Torch:NativeOpsPath names the built library.
+// The fused kernels (scalelab_kernels.cu) enter autograd here as custom functions, so TorchSharp's backward runs them.
 //
 // Every entry point catches C++ exceptions: an exception must never cross into .NET. Errors are kept per thread and
 // read with sl_last_error().
@@ -12,8 +13,12 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAException.h>
 #include <cuda_runtime_api.h>
+#include <torch/csrc/autograd/custom_function.h>
 #include <optional>
+#include <stdexcept>
 #include <string>
+
+#include "scalelab_kernels.h"
 
 namespace {
 thread_local std::string last_error;
@@ -55,6 +60,115 @@ struct Graph {
 };
 
 thread_local OwnedStream run_stream;
+
+// ---- fused operations as autograd functions ----------------------------------------------------------------------
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+sl_dtype dtype_of(const at::Tensor& t) {
+  switch (t.scalar_type()) {
+    case at::kFloat: return SL_FLOAT32;
+    case at::kBFloat16: return SL_BFLOAT16;
+    case at::kHalf: return SL_FLOAT16;
+    default: throw std::invalid_argument(std::string("unsupported dtype ") + c10::toString(t.scalar_type()));
+  }
+}
+
+void launched(int status, const char* what) {
+  if (status != 0) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(static_cast<cudaError_t>(status)));
+}
+
+// The calling thread's current stream: the run's own, or a graph's capture stream while one is captured.
+cudaStream_t current_stream() { return at::cuda::getCurrentCUDAStream().stream(); }
+
+// Mean cross-entropy over the rows whose target is not `ignore`, from logits in their own precision: forward and
+// backward each read the logits once (the managed path copies them to fp32 first, and log-softmax writes a second copy).
+struct CrossEntropy : torch::autograd::Function<CrossEntropy> {
+  static at::Tensor forward(AutogradContext* ctx, at::Tensor logits, at::Tensor target, int64_t ignore) {
+    TORCH_CHECK(logits.is_cuda() && logits.dim() == 2, "cross_entropy: logits must be a 2-D CUDA tensor");
+    TORCH_CHECK(target.numel() == logits.size(0), "cross_entropy: one target per row of logits");
+    logits = logits.contiguous();
+    target = target.reshape({-1}).to(at::kLong).contiguous();
+    auto rows = logits.size(0), vocab = logits.size(1);
+    auto loss = at::empty({rows}, logits.options().dtype(at::kFloat));
+    auto lse = at::empty({rows}, logits.options().dtype(at::kFloat));
+    launched(sl_k_cross_entropy_forward(dtype_of(logits), logits.data_ptr(), target.data_ptr<int64_t>(),
+                                        loss.data_ptr<float>(), lse.data_ptr<float>(), rows, vocab, ignore,
+                                        current_stream()), "cross-entropy forward");
+    auto count = target.ne(ignore).sum().to(at::kFloat);   // on the device: nothing waits, and a graph can hold it
+    ctx->save_for_backward({logits, target, lse, count});
+    ctx->saved_data["ignore"] = ignore;
+    return loss.sum() / count;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    auto &logits = saved[0], &target = saved[1], &lse = saved[2], &count = saved[3];
+    auto scale = (grads[0].to(at::kFloat) / count).contiguous();
+    auto grad = at::empty_like(logits);
+    launched(sl_k_cross_entropy_backward(dtype_of(logits), logits.data_ptr(), target.data_ptr<int64_t>(),
+                                         lse.data_ptr<float>(), scale.data_ptr<float>(), grad.data_ptr(),
+                                         logits.size(0), logits.size(1), ctx->saved_data["ignore"].toInt(),
+                                         current_stream()), "cross-entropy backward");
+    return {grad, at::Tensor(), at::Tensor()};
+  }
+};
+
+// silu(a) · b, the SwiGLU gate, in one kernel forward and one backward (eager runs three forward and four backward).
+struct SwiGlu : torch::autograd::Function<SwiGlu> {
+  static at::Tensor forward(AutogradContext* ctx, at::Tensor a, at::Tensor b) {
+    TORCH_CHECK(a.is_cuda() && a.sizes() == b.sizes() && a.scalar_type() == b.scalar_type(),
+                "swiglu: the gate and the value must be CUDA tensors of one shape and dtype");
+    a = a.contiguous();
+    b = b.contiguous();
+    auto out = at::empty_like(a);
+    launched(sl_k_swiglu_forward(dtype_of(a), a.data_ptr(), b.data_ptr(), out.data_ptr(), a.numel(), current_stream()),
+             "swiglu forward");
+    ctx->save_for_backward({a, b});
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    auto &a = saved[0], &b = saved[1];
+    auto grad = grads[0].to(a.scalar_type()).contiguous();
+    auto grad_a = at::empty_like(a), grad_b = at::empty_like(b);
+    launched(sl_k_swiglu_backward(dtype_of(a), a.data_ptr(), b.data_ptr(), grad.data_ptr(), grad_a.data_ptr(),
+                                  grad_b.data_ptr(), a.numel(), current_stream()), "swiglu backward");
+    return {grad_a, grad_b};
+  }
+};
+
+// x (B, H, T, hs), any strides, rotated (or turned back) into a new contiguous (B, T, H, hs) tensor.
+at::Tensor rotate(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin, bool inverse) {
+  auto out = at::empty({x.size(0), x.size(2), x.size(1), x.size(3)}, x.options());
+  int64_t strides[4] = {x.stride(0), x.stride(1), x.stride(2), x.stride(3)};
+  launched(sl_k_rotary(dtype_of(x), x.data_ptr(), cos.data_ptr<float>(), sin.data_ptr<float>(), out.data_ptr(),
+                       x.size(0), x.size(1), x.size(2), x.size(3), strides, inverse ? 1 : 0, current_stream()),
+           "rotary");
+  return out;
+}
+
+// Rotary embedding in one kernel each way, reading the head split's strided view directly. Returns (B, T, H, hs):
+// the caller's transpose gives attention its (B, H, T, hs) view, so no copy is made for the layout either.
+struct Rotary : torch::autograd::Function<Rotary> {
+  static at::Tensor forward(AutogradContext* ctx, at::Tensor x, at::Tensor cos, at::Tensor sin) {
+    TORCH_CHECK(x.is_cuda() && x.dim() == 4 && x.size(3) % 2 == 0, "rotary: x must be a (B, H, T, hs) CUDA tensor, hs even");
+    TORCH_CHECK(cos.scalar_type() == at::kFloat && sin.scalar_type() == at::kFloat && cos.is_contiguous() &&
+                    sin.is_contiguous() && cos.size(0) >= x.size(2) && cos.size(1) == x.size(3) / 2 &&
+                    cos.sizes() == sin.sizes() && cos.device() == x.device(),
+                "rotary: cos and sin must be contiguous fp32 (T, hs/2) tables on x's device");
+    ctx->save_for_backward({cos, sin});
+    return rotate(x, cos, sin, false);
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    // The gradient comes as (B, T, H, hs); its (B, H, T, hs) view is what the kernel reads.
+    auto grad_x = rotate(grads[0].transpose(1, 2), saved[0], saved[1], true).transpose(1, 2);
+    return {grad_x, at::Tensor(), at::Tensor()};
+  }
+};
 }  // namespace
 
 extern "C" {
@@ -67,6 +181,22 @@ at::Tensor* sl_rms_norm(at::Tensor* x, at::Tensor* weight, double eps) {
     auto dim = x->size(-1);
     return new at::Tensor(at::rms_norm(*x, {dim}, *weight, eps));
   }, (at::Tensor*)nullptr);
+}
+
+// Mean cross-entropy of (N, V) logits against N class indices, rows with target == ignore left out.
+at::Tensor* sl_cross_entropy(at::Tensor* logits, at::Tensor* target, int64_t ignore) {
+  return guarded([&] { return new at::Tensor(CrossEntropy::apply(*logits, *target, ignore)); }, (at::Tensor*)nullptr);
+}
+
+// silu(a) · b.
+at::Tensor* sl_swiglu(at::Tensor* a, at::Tensor* b) {
+  return guarded([&] { return new at::Tensor(SwiGlu::apply(*a, *b)); }, (at::Tensor*)nullptr);
+}
+
+// x (B, H, T, hs) rotated by the fp32 tables cos and sin (T, hs/2); the result is (B, H, T, hs), a view of a
+// contiguous (B, T, H, hs) tensor.
+at::Tensor* sl_rotary(at::Tensor* x, at::Tensor* cos, at::Tensor* sin) {
+  return guarded([&] { return new at::Tensor(Rotary::apply(*x, *cos, *sin).transpose(1, 2)); }, (at::Tensor*)nullptr);
 }
 
 void* sl_graph_create() {

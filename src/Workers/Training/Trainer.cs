@@ -185,9 +185,14 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             priorSeconds + clock.Elapsed.TotalSeconds, startStep, lastAccuracy);
     }
 
-    /// <summary>Mean cross-entropy over the scored positions, computed in fp32 whatever the logits' precision.</summary>
+    /// <summary>
+    /// Mean cross-entropy over the scored positions, computed in fp32 whatever the logits' precision: on CUDA with the
+    /// native library by a fused kernel that reads the logits as they are, otherwise from an fp32 copy.
+    /// </summary>
     private Tensor Loss(Tensor logits, Tensor target) =>
-        nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1), ignore_index: ITrainingTask.Ignore);
+        Native.NativeOps.Available && logits.device_type == DeviceType.CUDA
+            ? Native.NativeOps.CrossEntropy(logits.view(-1, config.VocabSize), target.view(-1), ITrainingTask.Ignore)
+            : nn.functional.cross_entropy(logits.view(-1, config.VocabSize).to(float32), target.view(-1), ignore_index: ITrainingTask.Ignore);
 
     /// <summary>An evaluation: mean loss per scored token; over the final evaluation also its standard error and size.</summary>
     private sealed record Evaluation(double Loss, double? Accuracy, double? StandardError = null, long Tokens = 0);

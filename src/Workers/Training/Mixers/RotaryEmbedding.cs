@@ -7,7 +7,8 @@ namespace ScaleLab.Workers.Training.Mixers;
 /// Rotary position embedding (Su et al. 2021), GPT-NeoX layout: the two halves of each head's channels are the
 /// two coordinates of head/2 planes, plane i rotated by angle t·10000^(-2i/head). No parameters. The cos and sin
 /// tables depend only on (T, head size, device, dtype), so they are built once per process and reused by every step
-/// (and are already there when a step is captured as a CUDA graph).
+/// (and are already there when a step is captured as a CUDA graph). On CUDA with the native library, one fused kernel
+/// rotates with fp32 tables; the managed path uses tables in x's precision.
 /// </summary>
 public static class RotaryEmbedding
 {
@@ -18,17 +19,22 @@ public static class RotaryEmbedding
     /// <param name="x">(B, H, T, hs) queries or keys, hs even.</param>
     public static Tensor Apply(Tensor x)
     {
+        if (Native.NativeOps.Available && x.device_type == TorchSharp.DeviceType.CUDA)
+        {
+            var (cos32, sin32) = TablesFor(x, float32);
+            return Native.NativeOps.Rotary(x, cos32, sin32);
+        }
         using var scope = NewDisposeScope();
-        var (cos, sin) = TablesFor(x);                                                          // 2 x (T, hs/2)
+        var (cos, sin) = TablesFor(x, x.dtype);                                                 // 2 x (T, hs/2)
         var halves = x.chunk(2, dim: -1);                                                       // 2 x (B, H, T, hs/2)
         var (x1, x2) = (halves[0], halves[1]);
         return cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim: -1).MoveToOuterDisposeScope();
     }
 
-    private static (Tensor Cos, Tensor Sin) TablesFor(Tensor x)
+    private static (Tensor Cos, Tensor Sin) TablesFor(Tensor x, ScalarType type)
     {
         var (t, hs) = (x.shape[2], x.shape[3]);
-        var key = (t, hs, x.device_type, x.device_index, x.dtype);   // no Device object or string per call: this is every layer's forward
+        var key = (t, hs, x.device_type, x.device_index, type);   // no Device object or string per call: this is every layer's forward
         var lazy = Tables.GetOrAdd(key, k => new Lazy<(Tensor, Tensor)>(() =>
         {
             using var scope = NewDisposeScope();

@@ -5,13 +5,17 @@ namespace ScaleLab.Workers.Training.Native;
 
 /// <summary>
 /// ScaleLab's native library (native/scalelab_native.cpp, built on a GPU machine by infra/gpu/build-native.sh): ATen's
-/// fused RMSNorm and CUDA graph capture, which TorchSharp 0.107 lacks, called on TorchSharp's tensor handles. Loaded
-/// once per process from Torch:NativeOpsPath; without it the engine runs its managed path (CPU always does).
+/// fused RMSNorm, ScaleLab's fused kernels (cross-entropy, SwiGLU, rotary embedding: native/scalelab_kernels.cu) and
+/// CUDA graph capture, which TorchSharp 0.107 lacks, called on TorchSharp's tensor handles. Loaded once per process
+/// from Torch:NativeOpsPath; without it the engine runs its managed path (CPU always does).
 /// </summary>
 public static class NativeOps
 {
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr LastError();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr RmsNormOp(IntPtr x, IntPtr weight, double eps);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr CrossEntropyOp(IntPtr logits, IntPtr target, long ignore);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr BinaryOp(IntPtr a, IntPtr b);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr RotaryOp(IntPtr x, IntPtr cos, IntPtr sin);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr GraphCreate();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int GraphOp(IntPtr graph);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void GraphDestroy(IntPtr graph);
@@ -21,6 +25,9 @@ public static class NativeOps
 
     private static LastError? _lastError;
     private static RmsNormOp? _rmsNorm;
+    private static CrossEntropyOp? _crossEntropy;
+    private static BinaryOp? _swiGlu;
+    private static RotaryOp? _rotary;
     private static GraphCreate? _graphCreate;
     private static GraphOp? _captureBegin, _captureEnd, _replay;
     private static GraphDestroy? _graphDestroy;
@@ -43,6 +50,9 @@ public static class NativeOps
         T Export<T>(string name) where T : Delegate => Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(library, name));
         _lastError = Export<LastError>("sl_last_error");
         _rmsNorm = Export<RmsNormOp>("sl_rms_norm");
+        _crossEntropy = Export<CrossEntropyOp>("sl_cross_entropy");
+        _swiGlu = Export<BinaryOp>("sl_swiglu");
+        _rotary = Export<RotaryOp>("sl_rotary");
         _graphCreate = Export<GraphCreate>("sl_graph_create");
         _captureBegin = Export<GraphOp>("sl_graph_capture_begin");
         _captureEnd = Export<GraphOp>("sl_graph_capture_end");
@@ -56,6 +66,22 @@ public static class NativeOps
 
     /// <summary>x / rms(x) · weight over the last dimension, statistics in fp32 (ATen's fused kernel; differentiable).</summary>
     public static Tensor RmsNorm(Tensor x, Tensor weight, double eps) => Tensor.UnsafeCreateTensor(Check(_rmsNorm!(x.Handle, weight.Handle, eps)));
+
+    /// <summary>
+    /// Mean cross-entropy of (N, V) logits in their own precision against N class indices, rows whose target is
+    /// <paramref name="ignore"/> left out; fp32 arithmetic, and no fp32 copy of the logits either way.
+    /// </summary>
+    public static Tensor CrossEntropy(Tensor logits, Tensor target, long ignore) =>
+        Tensor.UnsafeCreateTensor(Check(_crossEntropy!(logits.Handle, target.Handle, ignore)));
+
+    /// <summary>silu(a) · b in one kernel each way.</summary>
+    public static Tensor SwiGlu(Tensor a, Tensor b) => Tensor.UnsafeCreateTensor(Check(_swiGlu!(a.Handle, b.Handle)));
+
+    /// <summary>
+    /// (B, H, T, hs) queries or keys, any strides, rotated by fp32 tables (T, hs/2) in one kernel each way. The result
+    /// is a (B, H, T, hs) view of a contiguous (B, T, H, hs) tensor.
+    /// </summary>
+    public static Tensor Rotary(Tensor x, Tensor cos, Tensor sin) => Tensor.UnsafeCreateTensor(Check(_rotary!(x.Handle, cos.Handle, sin.Handle)));
 
     /// <summary>
     /// Makes the device current for the calling thread and gives the thread a CUDA stream of its own there: a run's

@@ -1,0 +1,88 @@
+"""Each fused kernel of ScaleLab's native library against what PyTorch does with the same op, forward + backward, at
+the shapes of bench/gpu/small4m.json and gpt124m.json: eager (the engine's managed path runs these same ops) and
+torch.compile (Inductor's generated, fused kernels: the strongest reference). Prints a table of median microseconds
+per call over timed repeats (CUDA events), and ratios.
+Usage: python3 bench/gpu/fused_ops.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output)"""
+import os
+import statistics
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "native"))
+import python_binding  # noqa: E402
+
+ops = python_binding.load(sys.argv[1])
+device = "cuda"
+IGNORE = -100
+
+
+def cross_entropy_eager(logits, target):
+    return F.cross_entropy(logits.float(), target, ignore_index=IGNORE)
+
+
+def swiglu_eager(a, b):
+    return F.silu(a) * b
+
+
+def rotary_eager(x, cos, sin):
+    x1, x2 = x.chunk(2, dim=-1)
+    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
+
+
+def timed(fn, inputs, repeats=50):
+    """Median µs of forward + backward."""
+    def once():
+        out = fn(*inputs)
+        out.backward(torch.ones_like(out))
+    for _ in range(5):
+        once()
+    times = []
+    for _ in range(repeats):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        once()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end) * 1000)
+        for x in inputs:
+            if isinstance(x, torch.Tensor) and x.grad is not None:
+                x.grad = None
+    return statistics.median(times)
+
+
+def leaf(*shape, dtype=torch.bfloat16, scale=1.0):
+    return (torch.randn(*shape, device=device) * scale).to(dtype).requires_grad_()
+
+
+rows = []
+for shape, tokens, vocab, d, heads, length in (("small4m", 64 * 512, 8192, 256, 4, 512), ("gpt124m", 16 * 1024, 50304, 768, 12, 1024)):
+    hidden = {256: 683, 768: 2048}[d]
+    logits, target = leaf(tokens, vocab, scale=3), torch.randint(0, vocab, (tokens,), device=device)
+    a, b = leaf(tokens // length, length, hidden), leaf(tokens // length, length, hidden)
+    hs = d // heads
+    qkv = leaf(tokens // length, length, 3 * d)
+    inverse = torch.pow(10_000.0, -torch.arange(0, hs, 2, dtype=torch.float32, device=device) / hs)
+    angles = torch.outer(torch.arange(length, dtype=torch.float32, device=device), inverse)
+    cos32, sin32 = angles.cos().contiguous(), angles.sin().contiguous()
+    cos16, sin16 = cos32.bfloat16(), sin32.bfloat16()
+
+    def heads_of(t):
+        return t.split(d, dim=2)[0].view(t.shape[0], length, heads, hs).transpose(1, 2)
+
+    cases = [
+        ("cross-entropy", lambda l, t: ops.cross_entropy(l, t, IGNORE), cross_entropy_eager, (logits, target)),
+        ("SwiGLU gate", ops.swiglu, swiglu_eager, (a, b)),
+        ("rotary (queries)", lambda x: ops.rotary(heads_of(x), cos32, sin32), lambda x: rotary_eager(heads_of(x), cos16, sin16), (qkv,)),
+    ]
+    for name, ours, eager, inputs in cases:
+        compiled = torch.compile(eager)
+        t_ours, t_eager, t_compiled = (timed(f, inputs) for f in (ours, eager, compiled))
+        rows.append((shape, name, t_ours, t_eager, t_compiled))
+
+print(f"GPU: {torch.cuda.get_device_name()}, torch {torch.__version__}")
+print("| shape | op (forward + backward) | ScaleLab kernel (µs) | eager (µs) | torch.compile (µs) | eager / ScaleLab | compile / ScaleLab |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for shape, name, ours, eager, compiled in rows:
+    print(f"| {shape} | {name} | {ours:.0f} | {eager:.0f} | {compiled:.0f} | {eager / ours:.2f} | {compiled / ours:.2f} |")

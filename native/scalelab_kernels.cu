@@ -1,0 +1,214 @@
+// ScaleLab's fused CUDA kernels: the elementwise chains that eager TorchSharp runs as many kernels (and torch.compile
+// fuses). Plain launchers on raw pointers, so nvcc never compiles libtorch's headers; scalelab_native.cpp wraps them
+// as autograd functions. Arithmetic is in fp32 whatever the storage type; every launcher takes the caller's stream
+// (a run's own stream, or the capture stream of a CUDA graph).
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+#include <cmath>
+#include <cstdint>
+
+#include "scalelab_kernels.h"
+
+namespace {
+
+__device__ __forceinline__ float to_float(float x) { return x; }
+__device__ __forceinline__ float to_float(__nv_bfloat16 x) { return __bfloat162float(x); }
+__device__ __forceinline__ float to_float(__half x) { return __half2float(x); }
+template <typename T> __device__ __forceinline__ T from_float(float x);
+template <> __device__ __forceinline__ float from_float<float>(float x) { return x; }
+template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float x) { return __float2bfloat16(x); }
+template <> __device__ __forceinline__ __half from_float<__half>(float x) { return __float2half(x); }
+
+constexpr int kThreads = 256;
+
+int blocks_for(int64_t n) {
+  int64_t blocks = (n + kThreads - 1) / kThreads;
+  return static_cast<int>(blocks < 65535 * 8 ? (blocks > 0 ? blocks : 1) : 65535 * 8);
+}
+
+// ---- cross-entropy --------------------------------------------------------------------------------------------
+// One block per row: an online softmax (running maximum and rescaled sum) over the row, then one tree reduction of the
+// (maximum, sum) pairs. Reads the logits once forward and once backward, in their own precision: no fp32 copy.
+
+constexpr int kRowThreads = 512;
+
+__device__ __forceinline__ void merge(float& m, float& s, float m2, float s2) {
+  if (m2 > m) {
+    s = s * __expf(m - m2) + s2;
+    m = m2;
+  } else if (m2 != -INFINITY) {
+    s += s2 * __expf(m2 - m);
+  }
+}
+
+template <typename T>
+__global__ void cross_entropy_forward(const T* __restrict__ logits, const int64_t* __restrict__ target,
+                                      float* __restrict__ loss, float* __restrict__ lse, int64_t vocab, int64_t ignore) {
+  const int64_t row = blockIdx.x;
+  const T* x = logits + row * vocab;
+  float m = -INFINITY, s = 0.f;
+  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) {
+    float v = to_float(x[j]);
+    if (v > m) {
+      s = s * __expf(m - v) + 1.f;
+      m = v;
+    } else {
+      s += __expf(v - m);
+    }
+  }
+  __shared__ float ms[kRowThreads], ss[kRowThreads];
+  ms[threadIdx.x] = m;
+  ss[threadIdx.x] = s;
+  __syncthreads();
+  for (int stride = blockDim.x / 2; stride > 0; stride >>= 1) {
+    if (threadIdx.x < stride) {
+      float a = ms[threadIdx.x], b = ss[threadIdx.x];
+      merge(a, b, ms[threadIdx.x + stride], ss[threadIdx.x + stride]);
+      ms[threadIdx.x] = a;
+      ss[threadIdx.x] = b;
+    }
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) {
+    float l = ms[0] + __logf(ss[0]);
+    lse[row] = l;
+    int64_t t = target[row];
+    loss[row] = t == ignore ? 0.f : (t < 0 || t >= vocab) ? NAN : l - to_float(x[t]);   // a bad class shows as NaN
+  }
+}
+
+// d loss_row / d x_j = (softmax_j - [j == target]) · scale; rows whose target is ignored get zero.
+template <typename T>
+__global__ void cross_entropy_backward(const T* __restrict__ logits, const int64_t* __restrict__ target,
+                                       const float* __restrict__ lse, const float* __restrict__ scale_of_all,
+                                       T* __restrict__ grad_logits, int64_t vocab, int64_t ignore) {
+  const int64_t row = blockIdx.x;
+  const T* x = logits + row * vocab;
+  T* g = grad_logits + row * vocab;
+  const int64_t t = target[row];
+  const float scale = t == ignore ? 0.f : scale_of_all[0];
+  const float l = lse[row];
+  for (int64_t j = threadIdx.x; j < vocab; j += blockDim.x) {
+    float p = __expf(to_float(x[j]) - l);
+    g[j] = from_float<T>((p - (j == t ? 1.f : 0.f)) * scale);
+  }
+}
+
+// ---- SwiGLU gate --------------------------------------------------------------------------------------------
+// out = silu(a) · b. Backward: da = g · b · σ(a) · (1 + a · (1 − σ(a))), db = g · silu(a).
+
+template <typename T>
+__global__ void swiglu_forward(const T* __restrict__ a, const T* __restrict__ b, T* __restrict__ out, int64_t n) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    float x = to_float(a[i]);
+    float sig = 1.f / (1.f + __expf(-x));
+    out[i] = from_float<T>(x * sig * to_float(b[i]));
+  }
+}
+
+template <typename T>
+__global__ void swiglu_backward(const T* __restrict__ a, const T* __restrict__ b, const T* __restrict__ grad,
+                                T* __restrict__ grad_a, T* __restrict__ grad_b, int64_t n) {
+  for (int64_t i = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; i < n; i += (int64_t)gridDim.x * blockDim.x) {
+    float x = to_float(a[i]), y = to_float(b[i]), g = to_float(grad[i]);
+    float sig = 1.f / (1.f + __expf(-x));
+    grad_a[i] = from_float<T>(g * y * sig * (1.f + x * (1.f - sig)));
+    grad_b[i] = from_float<T>(g * x * sig);
+  }
+}
+
+// ---- rotary embedding ---------------------------------------------------------------------------------------
+// x is (B, H, T, hs) with any strides (the head split is a transposed view); the result is written as (B, T, H, hs)
+// contiguous, the layout the managed path hands attention. Plane i of a head pairs channels i and i + hs/2 and turns
+// them by angle t·θ_i (cos and sin from fp32 tables of (T, hs/2)). sign = −1 turns back: the backward pass.
+
+template <typename T>
+__global__ void rotary(const T* __restrict__ x, const float* __restrict__ cos_table, const float* __restrict__ sin_table,
+                       T* __restrict__ out, int64_t heads, int64_t len, int64_t half, int64_t s0, int64_t s1,
+                       int64_t s2, int64_t s3, int64_t n, float sign) {
+  for (int64_t idx = blockIdx.x * (int64_t)blockDim.x + threadIdx.x; idx < n; idx += (int64_t)gridDim.x * blockDim.x) {
+    int64_t i = idx % half;
+    int64_t rest = idx / half;
+    int64_t h = rest % heads;
+    rest /= heads;
+    int64_t t = rest % len;
+    int64_t b = rest / len;
+    const T* src = x + b * s0 + h * s1 + t * s2;
+    float x1 = to_float(src[i * s3]), x2 = to_float(src[(i + half) * s3]);
+    float c = cos_table[t * half + i], s = sign * sin_table[t * half + i];
+    T* dst = out + ((b * len + t) * heads + h) * 2 * half;
+    dst[i] = from_float<T>(x1 * c - x2 * s);
+    dst[i + half] = from_float<T>(x2 * c + x1 * s);
+  }
+}
+
+template <typename F>
+int dispatch(sl_dtype dtype, F&& launch) {
+  switch (dtype) {
+    case SL_FLOAT32: launch(float{}); break;
+    case SL_BFLOAT16: launch(__nv_bfloat16{}); break;
+    case SL_FLOAT16: launch(__half{}); break;
+    default: return cudaErrorInvalidValue;
+  }
+  return static_cast<int>(cudaGetLastError());
+}
+
+}  // namespace
+
+extern "C" {
+
+int sl_k_cross_entropy_forward(sl_dtype dtype, const void* logits, const int64_t* target, float* loss, float* lse,
+                               int64_t rows, int64_t vocab, int64_t ignore, cudaStream_t stream) {
+  if (rows == 0) return 0;
+  return dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    cross_entropy_forward<T><<<rows, kRowThreads, 0, stream>>>(static_cast<const T*>(logits), target, loss, lse, vocab, ignore);
+  });
+}
+
+int sl_k_cross_entropy_backward(sl_dtype dtype, const void* logits, const int64_t* target, const float* lse,
+                                const float* scale, void* grad_logits, int64_t rows, int64_t vocab, int64_t ignore,
+                                cudaStream_t stream) {
+  if (rows == 0) return 0;
+  return dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    cross_entropy_backward<T><<<rows, kRowThreads, 0, stream>>>(static_cast<const T*>(logits), target, lse, scale,
+                                                                 static_cast<T*>(grad_logits), vocab, ignore);
+  });
+}
+
+int sl_k_swiglu_forward(sl_dtype dtype, const void* a, const void* b, void* out, int64_t n, cudaStream_t stream) {
+  if (n == 0) return 0;
+  return dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    swiglu_forward<T><<<blocks_for(n), kThreads, 0, stream>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                              static_cast<T*>(out), n);
+  });
+}
+
+int sl_k_swiglu_backward(sl_dtype dtype, const void* a, const void* b, const void* grad, void* grad_a, void* grad_b,
+                         int64_t n, cudaStream_t stream) {
+  if (n == 0) return 0;
+  return dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    swiglu_backward<T><<<blocks_for(n), kThreads, 0, stream>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                               static_cast<const T*>(grad), static_cast<T*>(grad_a),
+                                                               static_cast<T*>(grad_b), n);
+  });
+}
+
+int sl_k_rotary(sl_dtype dtype, const void* x, const float* cos, const float* sin, void* out, int64_t batch,
+                int64_t heads, int64_t len, int64_t head_size, const int64_t* strides, int inverse, cudaStream_t stream) {
+  int64_t half = head_size / 2;
+  int64_t n = batch * heads * len * half;
+  if (n == 0) return 0;
+  return dispatch(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    rotary<T><<<blocks_for(n), kThreads, 0, stream>>>(static_cast<const T*>(x), cos, sin, static_cast<T*>(out), heads,
+                                                      len, half, strides[0], strides[1], strides[2], strides[3], n,
+                                                      inverse ? -1.f : 1.f);
+  });
+}
+
+}  // extern "C"

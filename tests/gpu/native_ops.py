@@ -1,0 +1,133 @@
+"""GPU test (never in CI; tests/gpu/run.sh runs it as `ops`): each fused kernel of the native library against
+PyTorch's own ops on the same inputs, forward and backward, in fp32 and bf16, and replayed inside a CUDA graph.
+The references compute in fp32 from the same (rounded) inputs, so the tolerances are the kernels' own error: fp32
+arithmetic, one rounding of each output to its storage type.
+Usage: python3 tests/gpu/native_ops.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output). Exits non-zero on failure."""
+import math
+import os
+import sys
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "native"))
+import python_binding  # noqa: E402
+
+ops = python_binding.load(sys.argv[1])
+torch.manual_seed(0)
+device = "cuda"
+failures = []
+IGNORE = -100
+
+
+def close(name, got, want, tolerance):
+    """Max absolute difference relative to the reference's largest magnitude."""
+    scale = want.abs().max().item() or 1.0
+    error = (got.float() - want.float()).abs().max().item() / scale
+    ok = error <= tolerance and torch.isfinite(got).all().item()
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: relative error {error:.2e} (tolerance {tolerance:.0e})")
+    if not ok:
+        failures.append(name)
+
+
+def tolerance(dtype):
+    return 2e-5 if dtype == torch.float32 else 1.6e-2   # bf16 keeps 8 bits: one rounding is at most 2^-8 relative
+
+
+def rotate_reference(x, cos, sin):
+    x1, x2 = x.float().chunk(2, dim=-1)
+    return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
+
+
+def tables(t, hs):
+    inverse = torch.pow(10_000.0, -torch.arange(0, hs, 2, dtype=torch.float32, device=device) / hs)
+    angles = torch.outer(torch.arange(t, dtype=torch.float32, device=device), inverse)
+    return angles.cos().contiguous(), angles.sin().contiguous()
+
+
+for dtype in (torch.float32, torch.bfloat16):
+    tag = str(dtype).split(".")[-1]
+    tol = tolerance(dtype)
+
+    # Cross-entropy: vocabularies of the study shape, GPT-2's, and one not a multiple of anything; some rows ignored.
+    for rows, vocab in ((4096, 8192), (1024, 50304), (777, 1001)):
+        logits = (torch.randn(rows, vocab, device=device) * 3).to(dtype).requires_grad_()
+        target = torch.randint(0, vocab, (rows,), device=device)
+        target[::7] = IGNORE
+        loss = ops.cross_entropy(logits, target, IGNORE)
+        (grad,) = torch.autograd.grad(loss * 2.5, logits)
+        reference_logits = logits.detach().float().requires_grad_()
+        reference = F.cross_entropy(reference_logits, target, ignore_index=IGNORE)
+        (reference_grad,) = torch.autograd.grad(reference * 2.5, reference_logits)
+        close(f"cross-entropy {tag} {rows}x{vocab} loss", loss.detach().reshape(1), reference.detach().reshape(1), 1e-5)
+        close(f"cross-entropy {tag} {rows}x{vocab} gradient", grad, reference_grad, tol)
+        if grad.dtype != dtype:
+            failures.append("cross-entropy gradient dtype")
+
+    # SwiGLU at the study shape's hidden width (683: odd, so nothing divides evenly).
+    a = torch.randn(8, 512, 683, device=device).to(dtype).requires_grad_()
+    b = torch.randn(8, 512, 683, device=device).to(dtype).requires_grad_()
+    upstream = torch.randn(8, 512, 683, device=device).to(dtype)
+    out = ops.swiglu(a, b)
+    grad_a, grad_b = torch.autograd.grad(out, (a, b), upstream)
+    ra, rb = a.detach().float().requires_grad_(), b.detach().float().requires_grad_()
+    reference = F.silu(ra) * rb
+    ref_a, ref_b = torch.autograd.grad(reference, (ra, rb), upstream.float())
+    close(f"swiglu {tag} forward", out, reference, tol)
+    close(f"swiglu {tag} gradient of the gate", grad_a, ref_a, tol)
+    close(f"swiglu {tag} gradient of the value", grad_b, ref_b, tol)
+
+    # Rotary on the strided head split of a fused qkv projection, as the attention mixers make it.
+    batch, length, heads, hs = 4, 256, 6, 64
+    qkv = torch.randn(batch, length, 3 * heads * hs, device=device).to(dtype).requires_grad_()
+    q = qkv.split(heads * hs, dim=2)[0].view(batch, length, heads, hs).transpose(1, 2)   # (B, H, T, hs), strided
+    cos, sin = tables(length, hs)
+    rotated = ops.rotary(q, cos, sin)
+    upstream = torch.randn(batch, heads, length, hs, device=device).to(dtype)
+    (grad_qkv,) = torch.autograd.grad(rotated, qkv, upstream)
+    reference_qkv = qkv.detach().float().requires_grad_()
+    rq = reference_qkv.split(heads * hs, dim=2)[0].view(batch, length, heads, hs).transpose(1, 2)
+    reference = rotate_reference(rq, cos, sin)
+    (reference_grad,) = torch.autograd.grad(reference, reference_qkv, upstream.float())
+    close(f"rotary {tag} forward", rotated, reference, tol)
+    close(f"rotary {tag} gradient", grad_qkv, reference_grad, tol)
+    if rotated.shape != q.shape or rotated.transpose(1, 2).is_contiguous() is False:
+        print(f"FAIL rotary {tag}: result {tuple(rotated.shape)} strides {rotated.stride()}")
+        failures.append("rotary layout")
+    if not torch.equal(grad_qkv[..., heads * hs:], torch.zeros_like(grad_qkv[..., heads * hs:])):
+        failures.append("rotary gradient leaks into k and v")
+
+# Inside a CUDA graph on a side stream (as the engine captures a step): replaying on new data matches eager.
+logits = torch.randn(512, 8192, device=device, dtype=torch.bfloat16, requires_grad=True)
+target = torch.randint(0, 8192, (512,), device=device)
+gate = torch.randn(512, 683, device=device, dtype=torch.bfloat16, requires_grad=True)
+
+
+def step():
+    loss = ops.cross_entropy(logits + ops.swiglu(gate, gate).sum(-1, keepdim=True), target, IGNORE)
+    return (loss, *torch.autograd.grad(loss, (logits, gate)))
+
+
+side = torch.cuda.Stream()
+side.wait_stream(torch.cuda.current_stream())
+with torch.cuda.stream(side):
+    for _ in range(3):
+        step()   # warm-up outside the graph, as the engine does
+torch.cuda.current_stream().wait_stream(side)
+graph = torch.cuda.CUDAGraph()
+with torch.cuda.graph(graph):
+    captured = step()
+with torch.no_grad():
+    logits.copy_(torch.randn_like(logits))
+    target.copy_(torch.randint(0, 8192, (512,), device=device))
+    gate.copy_(torch.randn_like(gate))
+graph.replay()
+eager = step()
+for name, got, want in zip(("loss", "logits gradient", "gate gradient"), captured, eager):
+    same = torch.equal(got, want)
+    print(f"{'ok  ' if same else 'FAIL'} graph replay on new data: {name} {'equals' if same else 'differs from'} eager")
+    if not same:
+        failures.append(f"graph {name}")
+
+print("FAILED: " + ", ".join(failures) if failures else "passed")
+sys.exit(1 if failures else 0)
