@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs on the H200 (docs/benchmarks.md, "Engine speed"): ScaleLab's engine managed, with the native library (fused
-# RMSNorm) and with CUDA graphs, beside the fair PyTorch reference eager and compiled, at the GPT-2-small shape and
+# RMSNorm, cross-entropy, SwiGLU and rotary kernels) and with CUDA graphs, beside the fair PyTorch reference eager and compiled, at the GPT-2-small shape and
 # the 4.7M scaling-study shape, plus the host-bound tiny MQAR model; then the loss curves of the three engine paths
 # side by side (same seed, same data). Needs the pack of infra/gpu/bundle.sh, unpacked there (infra/gpu/cluster.sh unpack). Results go to $OUT.
 set -uo pipefail

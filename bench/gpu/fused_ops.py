@@ -1,7 +1,7 @@
 """Each fused kernel of ScaleLab's native library against what PyTorch does with the same op, forward + backward, at
 the shapes of bench/gpu/small4m.json and gpt124m.json: eager (the engine's managed path runs these same ops) and
 torch.compile (Inductor's generated, fused kernels: the strongest reference). Prints a table of median microseconds
-per call over timed repeats (CUDA events), and ratios.
+per call (20 calls back to back between CUDA events, median of 7), and ratios.
 Usage: python3 bench/gpu/fused_ops.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output)"""
 import os
 import statistics
@@ -31,24 +31,26 @@ def rotary_eager(x, cos, sin):
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
 
-def timed(fn, inputs, repeats=50):
-    """Median µs of forward + backward."""
+def timed(fn, inputs, calls=20, repeats=7):
+    """Median µs of one forward + backward. Calls go back to back between two events, so the GPU's queue stays full
+    and the host's launch time (Python's, here) is not counted where the GPU is the slower side."""
     def once():
         out = fn(*inputs)
         out.backward(torch.ones_like(out))
+        for x in inputs:
+            if isinstance(x, torch.Tensor):
+                x.grad = None
     for _ in range(5):
         once()
     times = []
     for _ in range(repeats):
         start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
         start.record()
-        once()
+        for _ in range(calls):
+            once()
         end.record()
         end.synchronize()
-        times.append(start.elapsed_time(end) * 1000)
-        for x in inputs:
-            if isinstance(x, torch.Tensor) and x.grad is not None:
-                x.grad = None
+        times.append(start.elapsed_time(end) * 1000 / calls)
     return statistics.median(times)
 
 

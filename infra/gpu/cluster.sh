@@ -89,7 +89,7 @@ up() {
     worker_env+=(Torch__NativeLibraryPath="$lib")
     if [ "${SCALELAB_NATIVE:-on}" != off ]; then
       local native=$HOME_DIR/native/libscalelab_native.so
-      if [ ! "$native" -nt native/scalelab_native.cpp ]; then
+      if [ ! -f "$native" ] || [ -n "$(find native infra/gpu/build-native.sh -newer "$native" -type f)" ]; then
         echo "Building the native library against $lib..."
         infra/gpu/build-native.sh "$HOME_DIR/native" >/dev/null
       fi
