@@ -13,6 +13,8 @@ at::Tensor* sl_rms_norm(at::Tensor* x, at::Tensor* weight, double eps);
 at::Tensor* sl_cross_entropy(at::Tensor* logits, at::Tensor* target, int64_t ignore);
 at::Tensor* sl_swiglu(at::Tensor* a, at::Tensor* b);
 at::Tensor* sl_rotary(at::Tensor* x, at::Tensor* cos, at::Tensor* sin);
+int sl_adamw(at::Tensor* param, at::Tensor* grad, at::Tensor* exp_avg, at::Tensor* exp_avg_sq, double lr, double beta1,
+             double beta2, double eps, double weight_decay, int64_t step);
 }
 static torch::Tensor take(at::Tensor* result) {
   TORCH_CHECK(result != nullptr, "scalelab_native: ", sl_last_error() ? sl_last_error() : "unknown error");
@@ -23,14 +25,18 @@ static torch::Tensor take(at::Tensor* result) {
 torch::Tensor cross_entropy(torch::Tensor logits, torch::Tensor target, int64_t ignore) { return take(sl_cross_entropy(&logits, &target, ignore)); }
 torch::Tensor swiglu(torch::Tensor a, torch::Tensor b) { return take(sl_swiglu(&a, &b)); }
 torch::Tensor rotary(torch::Tensor x, torch::Tensor cos, torch::Tensor sin) { return take(sl_rotary(&x, &cos, &sin)); }
+void adamw(torch::Tensor p, torch::Tensor g, torch::Tensor m, torch::Tensor v, double lr, double beta1, double beta2,
+           double eps, double weight_decay, int64_t step) {
+  TORCH_CHECK(sl_adamw(&p, &g, &m, &v, lr, beta1, beta2, eps, weight_decay, step) == 0, "scalelab_native: ", sl_last_error());
+}
 torch::Tensor rms_norm(torch::Tensor x, torch::Tensor weight, double eps) { return take(sl_rms_norm(&x, &weight, eps)); }
 """
 
 
 def load(library):
-    """The extension module, with cross_entropy, swiglu, rotary and rms_norm, calling `library` (a .so path)."""
+    """The extension module, with cross_entropy, swiglu, rotary, rms_norm and adamw, calling `library` (a .so path)."""
     folder = os.path.dirname(os.path.abspath(library))
     name = os.path.basename(library)[3:-3]   # libscalelab_native.so -> scalelab_native
     return load_inline(name="scalelab_native_binding", cpp_sources=[_SOURCE],
-                       functions=["cross_entropy", "swiglu", "rotary", "rms_norm"],
+                       functions=["cross_entropy", "swiglu", "rotary", "rms_norm", "adamw"],
                        extra_ldflags=[f"-L{folder}", f"-l{name}", f"-Wl,-rpath,{folder}"], verbose=False)

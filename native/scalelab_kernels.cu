@@ -196,6 +196,42 @@ __global__ void swiglu_backward(const T* __restrict__ a, const T* __restrict__ b
   }
 }
 
+// ---- AdamW -------------------------------------------------------------------------------------------------------
+// TorchSharp's AdamW update (decoupled weight decay, then the moments, then the bias-corrected step) in one pass over
+// fp32 parameters, gradients and moments: eager runs about ten kernels, each a full pass. The bias corrections come
+// from the host's step count.
+
+struct AdamWStep {
+  float decay;        // 1 − lr · weight_decay
+  float beta1, beta2, eps;
+  float step_size;    // lr / (1 − beta1^step)
+  float root_bc2;     // sqrt(1 − beta2^step)
+};
+
+__device__ __forceinline__ void adamw_one(float& p, float g, float& m, float& v, const AdamWStep& c) {
+  p *= c.decay;
+  m = m * c.beta1 + g * (1.f - c.beta1);
+  v = v * c.beta2 + g * g * (1.f - c.beta2);
+  p -= c.step_size * m / (sqrtf(v) / c.root_bc2 + c.eps);
+}
+
+__global__ void adamw(float* __restrict__ p, const float* __restrict__ g, float* __restrict__ m, float* __restrict__ v,
+                      int64_t n, int64_t packs, AdamWStep c) {
+  const int64_t first = blockIdx.x * (int64_t)blockDim.x + threadIdx.x, stride = (int64_t)gridDim.x * blockDim.x;
+  for (int64_t k = first; k < packs; k += stride) {
+    float4 pk = reinterpret_cast<float4*>(p)[k], gk = reinterpret_cast<const float4*>(g)[k];
+    float4 mk = reinterpret_cast<float4*>(m)[k], vk = reinterpret_cast<float4*>(v)[k];
+    adamw_one(pk.x, gk.x, mk.x, vk.x, c);
+    adamw_one(pk.y, gk.y, mk.y, vk.y, c);
+    adamw_one(pk.z, gk.z, mk.z, vk.z, c);
+    adamw_one(pk.w, gk.w, mk.w, vk.w, c);
+    reinterpret_cast<float4*>(p)[k] = pk;
+    reinterpret_cast<float4*>(m)[k] = mk;
+    reinterpret_cast<float4*>(v)[k] = vk;
+  }
+  for (int64_t i = packs * 4 + first; i < n; i += stride) adamw_one(p[i], g[i], m[i], v[i], c);
+}
+
 // ---- rotary embedding ---------------------------------------------------------------------------------------
 // x is (B, H, T, hs) with any strides (the head split is a transposed view); the result is written as (B, T, H, hs)
 // contiguous, the layout the managed path hands attention. Plane i of a head pairs channels i and i + hs/2 and turns
@@ -297,6 +333,21 @@ int sl_k_rotary(sl_dtype dtype, const void* x, const float* cos, const float* si
                                                       len, half, strides[0], strides[1], strides[2], strides[3], n,
                                                       inverse ? -1.f : 1.f);
   });
+}
+
+int sl_k_adamw(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, double lr, double beta1,
+               double beta2, double eps, double weight_decay, int64_t step, cudaStream_t stream) {
+  if (n == 0) return 0;
+  AdamWStep c;
+  c.decay = static_cast<float>(1 - lr * weight_decay);
+  c.beta1 = static_cast<float>(beta1);
+  c.beta2 = static_cast<float>(beta2);
+  c.eps = static_cast<float>(eps);
+  c.step_size = static_cast<float>(lr / (1 - std::pow(beta1, static_cast<double>(step))));
+  c.root_bc2 = static_cast<float>(std::sqrt(1 - std::pow(beta2, static_cast<double>(step))));
+  int64_t packs = aligned(param) && aligned(grad) && aligned(exp_avg) && aligned(exp_avg_sq) ? n / 4 : 0;
+  adamw<<<blocks_for(packs > 0 ? packs : n), kThreads, 0, stream>>>(param, grad, exp_avg, exp_avg_sq, n, packs, c);
+  return static_cast<int>(cudaGetLastError());
 }
 
 }  // extern "C"

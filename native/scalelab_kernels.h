@@ -27,6 +27,10 @@ int sl_k_swiglu_backward(sl_dtype dtype, const void* a, const void* b, const voi
 
 // x is (batch, heads, len, head_size) with the given element strides; out is (batch, len, heads, head_size)
 // contiguous. cos and sin are fp32 (len, head_size / 2). inverse turns the other way (the backward pass).
+// One AdamW step (TorchSharp's update, step counted from 1) over n fp32 parameters, in place.
+int sl_k_adamw(float* param, const float* grad, float* exp_avg, float* exp_avg_sq, int64_t n, double lr, double beta1,
+               double beta2, double eps, double weight_decay, int64_t step, cudaStream_t stream);
+
 int sl_k_rotary(sl_dtype dtype, const void* x, const float* cos, const float* sin, void* out, int64_t batch,
                 int64_t heads, int64_t len, int64_t head_size, const int64_t* strides, int inverse,
                 cudaStream_t stream);

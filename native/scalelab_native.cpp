@@ -199,6 +199,21 @@ at::Tensor* sl_rotary(at::Tensor* x, at::Tensor* cos, at::Tensor* sin) {
   return guarded([&] { return new at::Tensor(Rotary::apply(*x, *cos, *sin).transpose(1, 2)); }, (at::Tensor*)nullptr);
 }
 
+// One AdamW step over a parameter (fp32, contiguous, CUDA), its gradient and its two moments, in place: the update
+// TorchSharp's AdamW makes, in one kernel. step counts from 1.
+int sl_adamw(at::Tensor* param, at::Tensor* grad, at::Tensor* exp_avg, at::Tensor* exp_avg_sq, double lr, double beta1,
+             double beta2, double eps, double weight_decay, int64_t step) {
+  return guarded([&] {
+    for (auto* t : {param, grad, exp_avg, exp_avg_sq})
+      TORCH_CHECK(t->is_cuda() && t->scalar_type() == at::kFloat && t->is_contiguous() && t->numel() == param->numel(),
+                  "adamw: parameter, gradient and moments must be contiguous fp32 CUDA tensors of one size");
+    launched(sl_k_adamw(param->data_ptr<float>(), grad->data_ptr<float>(), exp_avg->data_ptr<float>(),
+                        exp_avg_sq->data_ptr<float>(), param->numel(), lr, beta1, beta2, eps, weight_decay, step,
+                        current_stream()), "adamw");
+    return 0;
+  }, -1);
+}
+
 void* sl_graph_create() {
   return guarded([] { return (void*)new Graph(); }, (void*)nullptr);
 }

@@ -97,6 +97,22 @@ for dtype in (torch.float32, torch.bfloat16):
     if not torch.equal(grad_qkv[..., heads * hs:], torch.zeros_like(grad_qkv[..., heads * hs:])):
         failures.append("rotary gradient leaks into k and v")
 
+# AdamW against PyTorch's own single-tensor AdamW (the update TorchSharp's makes), 5 steps; an odd size exercises the
+# element-by-element tail after the 16-byte packs.
+params = torch.randn(100_003, device=device)
+moments = (torch.zeros_like(params), torch.zeros_like(params))
+reference = params.clone().requires_grad_()
+optimizer = torch.optim.AdamW([reference], lr=3e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1, foreach=False, fused=False)
+for step in range(1, 6):
+    grad = torch.randn_like(params) * 0.1
+    reference.grad = grad.clone()
+    optimizer.step()
+    ops.adamw(params, grad, moments[0], moments[1], 3e-3, 0.9, 0.95, 1e-8, 0.1, step)
+state = optimizer.state[reference]
+close("adamw parameters after 5 steps", params, reference.detach(), 1e-6)
+close("adamw first moment", moments[0], state["exp_avg"], 1e-6)
+close("adamw second moment", moments[1], state["exp_avg_sq"], 1e-6)
+
 # Inside a CUDA graph on a side stream (as the engine captures a step): replaying on new data matches eager.
 logits = torch.randn(512, 8192, device=device, dtype=torch.bfloat16, requires_grad=True)
 target = torch.randint(0, 8192, (512,), device=device)

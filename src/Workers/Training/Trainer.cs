@@ -63,7 +63,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         }
         using var precision = new MixedPrecision(config, model, device);
         var compute = precision.Compute;
-        var optimizer = Optimizer = optim.AdamW(
+        var optimizer = Optimizer = new FusedAdamW(
         [
             new AdamW.ParamGroup([precision.Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
             new AdamW.ParamGroup([precision.NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),

@@ -5,7 +5,7 @@ namespace ScaleLab.Workers.Training.Native;
 
 /// <summary>
 /// ScaleLab's native library (native/scalelab_native.cpp, built on a GPU machine by infra/gpu/build-native.sh): ATen's
-/// fused RMSNorm, ScaleLab's fused kernels (cross-entropy, SwiGLU, rotary embedding: native/scalelab_kernels.cu) and
+/// fused RMSNorm, ScaleLab's fused kernels (cross-entropy, SwiGLU, rotary embedding, AdamW: native/scalelab_kernels.cu) and
 /// CUDA graph capture, which TorchSharp 0.107 lacks, called on TorchSharp's tensor handles. Loaded once per process
 /// from Torch:NativeOpsPath; without it the engine runs its managed path (CPU always does).
 /// </summary>
@@ -16,6 +16,7 @@ public static class NativeOps
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr CrossEntropyOp(IntPtr logits, IntPtr target, long ignore);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr BinaryOp(IntPtr a, IntPtr b);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr RotaryOp(IntPtr x, IntPtr cos, IntPtr sin);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int AdamWOp(IntPtr param, IntPtr grad, IntPtr expAvg, IntPtr expAvgSq, double lr, double beta1, double beta2, double eps, double weightDecay, long step);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr GraphCreate();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int GraphOp(IntPtr graph);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate void GraphDestroy(IntPtr graph);
@@ -28,6 +29,7 @@ public static class NativeOps
     private static CrossEntropyOp? _crossEntropy;
     private static BinaryOp? _swiGlu;
     private static RotaryOp? _rotary;
+    private static AdamWOp? _adamW;
     private static GraphCreate? _graphCreate;
     private static GraphOp? _captureBegin, _captureEnd, _replay;
     private static GraphDestroy? _graphDestroy;
@@ -53,6 +55,7 @@ public static class NativeOps
         _crossEntropy = Export<CrossEntropyOp>("sl_cross_entropy");
         _swiGlu = Export<BinaryOp>("sl_swiglu");
         _rotary = Export<RotaryOp>("sl_rotary");
+        _adamW = Export<AdamWOp>("sl_adamw");
         _graphCreate = Export<GraphCreate>("sl_graph_create");
         _captureBegin = Export<GraphOp>("sl_graph_capture_begin");
         _captureEnd = Export<GraphOp>("sl_graph_capture_end");
@@ -82,6 +85,10 @@ public static class NativeOps
     /// is a (B, H, T, hs) view of a contiguous (B, T, H, hs) tensor.
     /// </summary>
     public static Tensor Rotary(Tensor x, Tensor cos, Tensor sin) => Tensor.UnsafeCreateTensor(Check(_rotary!(x.Handle, cos.Handle, sin.Handle)));
+
+    /// <summary>One AdamW step (TorchSharp's update; <paramref name="step"/> counts from 1) of an fp32 CUDA parameter, in place, in one kernel.</summary>
+    public static void AdamW(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2, double eps, double weightDecay, long step) =>
+        Check(_adamW!(param.Handle, grad.Handle, expAvg.Handle, expAvgSq.Handle, lr, beta1, beta2, eps, weightDecay, step));
 
     /// <summary>
     /// Makes the device current for the calling thread and gives the thread a CUDA stream of its own there: a run's
