@@ -1,6 +1,7 @@
 """Each fused kernel of ScaleLab's native library against what PyTorch does with the same op, forward + backward, at
 the shapes of bench/gpu/small4m.json and gpt124m.json: eager (the engine's managed path runs these same ops) and
-torch.compile (Inductor's generated, fused kernels: the strongest reference). Prints a table of median microseconds
+torch.compile (Inductor's generated, fused kernels: the strongest reference); and the AdamW step against PyTorch's
+single-tensor and fused AdamW. Prints a table of median microseconds
 per call (20 calls back to back between CUDA events, median of 7), and ratios.
 Usage: python3 bench/gpu/fused_ops.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output)"""
 import os
@@ -83,7 +84,41 @@ for shape, tokens, vocab, d, heads, length in (("small4m", 64 * 512, 8192, 256, 
         t_ours, t_eager, t_compiled = (timed(f, inputs) for f in (ours, eager, compiled))
         rows.append((shape, name, t_ours, t_eager, t_compiled))
 
+def timed_step(step, calls=20, repeats=7):
+    """Median µs of one optimizer step, as timed() measures."""
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(repeats):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        for _ in range(calls):
+            step()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end) * 1000 / calls)
+    return statistics.median(times)
+
+
+# AdamW over one flat fp32 buffer of the model's parameters (the engine keeps them flat): ours, PyTorch's
+# single-tensor AdamW (TorchSharp's update, op by op), and PyTorch's fused AdamW (its own CUDA kernel).
+for shape, count in (("small4m", 6_843_648), ("gpt124m", 123_587_328)):
+    params = [torch.randn(count, device=device) for _ in range(3)]
+    for p in params:
+        p.grad = torch.randn_like(p) * 0.01
+    moments = (torch.zeros(count, device=device), torch.zeros(count, device=device))
+    counter = [0]
+
+    def ours():
+        counter[0] += 1
+        ops.adamw(params[0], params[0].grad, moments[0], moments[1], 1e-3, 0.9, 0.95, 1e-8, 0.1, counter[0])
+
+    single = torch.optim.AdamW([params[1]], lr=1e-3, betas=(0.9, 0.95), weight_decay=0.1, foreach=False, fused=False)
+    fused = torch.optim.AdamW([params[2]], lr=1e-3, betas=(0.9, 0.95), weight_decay=0.1, fused=True)
+    rows.append((shape, "AdamW step (flat fp32 parameters)", timed_step(ours), timed_step(single.step), timed_step(fused.step)))
+
 print(f"GPU: {torch.cuda.get_device_name()}, torch {torch.__version__}")
+print("Columns for AdamW: eager is PyTorch's single-tensor AdamW, compile is PyTorch's fused AdamW kernel.")
 print("| shape | op (forward + backward) | ScaleLab kernel (µs) | eager (µs) | torch.compile (µs) | eager / ScaleLab | compile / ScaleLab |")
 print("|---|---|---:|---:|---:|---:|---:|")
 for shape, name, ours, eager, compiled in rows:
