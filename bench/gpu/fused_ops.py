@@ -32,27 +32,32 @@ def rotary_eager(x, cos, sin):
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
 
 
-def timed(fn, inputs, calls=20, repeats=7):
-    """Median µs of one forward + backward. Calls go back to back between two events, so the GPU's queue stays full
-    and the host's launch time (Python's, here) is not counted where the GPU is the slower side."""
+def median_us(call, calls=20, repeats=7):
+    """Median µs of one call. Calls go back to back between two events, so the GPU's queue stays full and the host's
+    launch time (Python's, here) is not counted where the GPU is the slower side."""
+    for _ in range(5):
+        call()
+    times = []
+    for _ in range(repeats):
+        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        for _ in range(calls):
+            call()
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end) * 1000 / calls)
+    return statistics.median(times)
+
+
+def timed(fn, inputs):
+    """Median µs of one forward + backward."""
     def once():
         out = fn(*inputs)
         out.backward(torch.ones_like(out))
         for x in inputs:
             if isinstance(x, torch.Tensor):
                 x.grad = None
-    for _ in range(5):
-        once()
-    times = []
-    for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(calls):
-            once()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) * 1000 / calls)
-    return statistics.median(times)
+    return median_us(once)
 
 
 def leaf(*shape, dtype=torch.bfloat16, scale=1.0):
@@ -84,22 +89,6 @@ for shape, tokens, vocab, d, heads, length in (("small4m", 64 * 512, 8192, 256, 
         t_ours, t_eager, t_compiled = (timed(f, inputs) for f in (ours, eager, compiled))
         rows.append((shape, name, t_ours, t_eager, t_compiled))
 
-def timed_step(step, calls=20, repeats=7):
-    """Median µs of one optimizer step, as timed() measures."""
-    for _ in range(3):
-        step()
-    times = []
-    for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(calls):
-            step()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) * 1000 / calls)
-    return statistics.median(times)
-
-
 # AdamW over one flat fp32 buffer of the model's parameters (the engine keeps them flat): ours, PyTorch's
 # single-tensor AdamW (TorchSharp's update, op by op), and PyTorch's fused AdamW (its own CUDA kernel).
 for shape, count in (("small4m", 6_843_648), ("gpt124m", 123_587_328)):
@@ -115,7 +104,7 @@ for shape, count in (("small4m", 6_843_648), ("gpt124m", 123_587_328)):
 
     single = torch.optim.AdamW([params[1]], lr=1e-3, betas=(0.9, 0.95), weight_decay=0.1, foreach=False, fused=False)
     fused = torch.optim.AdamW([params[2]], lr=1e-3, betas=(0.9, 0.95), weight_decay=0.1, fused=True)
-    rows.append((shape, "AdamW step (flat fp32 parameters)", timed_step(ours), timed_step(single.step), timed_step(fused.step)))
+    rows.append((shape, "AdamW step (flat fp32 parameters)", median_us(ours), median_us(single.step), median_us(fused.step)))
 
 print(f"GPU: {torch.cuda.get_device_name()}, torch {torch.__version__}")
 print("Columns for AdamW: eager is PyTorch's single-tensor AdamW, compile is PyTorch's fused AdamW kernel.")
