@@ -1,19 +1,18 @@
 // Dashboard responsiveness with 1,000 runs in a sweep: seeds finished sweeps straight into PostgreSQL, then measures
-// (1) fetching every run's curve through the catalog grain, one call per run (the old page) against one batched call,
+// (1) fetching every run's curve through the REST API, one call per run (the old page) against one batched call,
 // (2) a real browser (Debian's Chromium) opening the sweep page until all curves are drawn, and
 // (3) Plotly redrawing those curves as WebGL (what the page uses above 2,000 points) against SVG.
-// usage: dashboard-bench <dashboard url> <postgres connection string> [runs=1000]
+// usage: dashboard-bench <dashboard url> <api url> <postgres connection string> [runs=1000]
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
 using Npgsql;
 using ScaleLab.Bench;
-using ScaleLab.Catalog;
+using ScaleLab.Client;
 
 var dashboard = new Uri(args[0]);
-var postgres = args[1];
-var runs = args.Length > 2 ? int.Parse(args[2]) : 1000;
+var api = new ScaleLabApi(new HttpClient { BaseAddress = new Uri(args[1]) });
+var postgres = args[2];
+var runs = args.Length > 3 ? int.Parse(args[3]) : 1000;
 const int Reps = 3;
 
 await using var db = NpgsqlDataSource.Create(postgres);
@@ -25,14 +24,6 @@ foreach (var points in new[] { 10, 1000 })
     sweeps.Add(($"{runs} runs × {points} points", await Seeder.SeedAsync(db, $"bench-{runs}x{points}-{stamp}", runs, points), runs * points));
     Console.Error.WriteLine($"seeded {runs} × {points} in {clock.Elapsed.TotalSeconds:F1} s");
 }
-
-using var host = Host.CreateDefaultBuilder().UseOrleansClient(client =>
-{
-    client.Configure<Orleans.Configuration.ClusterOptions>(o => { o.ClusterId = "scalelab"; o.ServiceId = "scalelab"; });
-    client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres; });
-}).Build();
-await host.StartAsync();
-var catalog = host.Services.GetRequiredService<IClusterClient>().GetGrain<ICatalogGrain>(0);
 
 static async Task<double> MedianMs(Func<Task> action, int reps = Reps)
 {
@@ -55,14 +46,14 @@ await using var browser = await playwright.Chromium.LaunchAsync(new()
 });
 foreach (var (label, sweepId, stored) in sweeps)
 {
-    var detail = (await catalog.GetSweepAsync(sweepId))!;
+    var detail = (await api.GetSweepAsync(sweepId))!;
     var ids = detail.Runs.Select(r => r.Id).ToList();
     var perCurve = Math.Clamp(20_000 / ids.Count, 20, 300); // the sweep page's budget
-    await catalog.GetMetricsAsync(ids, "loss", perCurve);   // warm the grain and the connection pool
-    var perRun = await MedianMs(() => Task.WhenAll(ids.Select(id => catalog.GetMetricAsync(id, "loss", perCurve))));
-    var batched = await MedianMs(() => catalog.GetMetricsAsync(ids, "loss", perCurve));
-    var drawnPoints = (await catalog.GetMetricsAsync(ids, "loss", perCurve)).Sum(s => s.Steps.Count);
-    var sweepMs = await MedianMs(() => catalog.GetSweepAsync(sweepId));
+    await api.GetCurvesAsync(ids, "loss", perCurve);   // warm the API and its connection pool
+    var perRun = await MedianMs(() => Task.WhenAll(ids.Select(id => api.GetMetricAsync(id, "loss", perCurve))));
+    var batched = await MedianMs(() => api.GetCurvesAsync(ids, "loss", perCurve));
+    var drawnPoints = (await api.GetCurvesAsync(ids, "loss", perCurve)).Sum(s => s.Steps.Count);
+    var sweepMs = await MedianMs(() => api.GetSweepAsync(sweepId));
 
     var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
     var open = await MedianMs(async () =>
@@ -101,7 +92,6 @@ foreach (var (label, sweepId, stored) in sweeps)
     rows.Add([label, stored.ToString("N0"), $"{drawnPoints:N0} in {traces} traces", $"{perRun:F0}", $"{batched:F0}", $"{perRun / batched:F1}x",
         $"{sweepMs:F0}", $"{open:F0}", $"{react[0]:F0}", $"{react[1]:F0}", $"{react[1] / react[0]:F1}x", $"{react[2]:F1}", $"{react[4]:F0}", $"{react[4] / react[0]:F0}x", react[3] == 1 ? "yes" : "no"]);
 }
-await host.StopAsync();
 
 Console.WriteLine($"| sweep | metric rows stored | points drawn | curves: one call per run (ms) | curves: one batched call (ms) | per-run / batched | sweep detail (ms) | page open until all curves drawn (ms) | redraw, WebGL (ms) | redraw, SVG (ms) | SVG / WebGL | hover (ms) | redraw, one trace per run (ms) | per run / merged | WebGL available |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");

@@ -1,5 +1,6 @@
 using ScaleLab.Dashboard;
 using ScaleLab.Dashboard.Account;
+using ScaleLab.Client;
 using ScaleLab.Dashboard.Api;
 using ScaleLab.Dashboard.Components;
 
@@ -7,7 +8,6 @@ var builder = WebApplication.CreateBuilder(args);
 // Serve static assets (our CSS, Plotly's scripts from its package) from the build output too, not only from a publish:
 // ./run.sh and the tests run the built dashboard in the Production environment.
 builder.WebHost.UseStaticWebAssets();
-builder.AddOrleansClusterClient();
 builder.Services.AddHttpClient<ScaleLabApi>(http => http.BaseAddress = new Uri(builder.Configuration.ApiUrl()));
 builder.Services.AddDashboardLogin();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();

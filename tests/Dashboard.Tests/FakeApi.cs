@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using ScaleLab.Dashboard.Api;
+using ScaleLab.Client;
 
 namespace ScaleLab.Dashboard.Tests;
 

@@ -1,7 +1,7 @@
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using ScaleLab.Dashboard.Account;
-using ScaleLab.Dashboard.Api;
+using ScaleLab.Client;
 using ScaleLab.Dashboard.Components.Pages;
 
 namespace ScaleLab.Dashboard.Tests;

@@ -85,7 +85,10 @@ public class ClusterFixture : IAsyncLifetime
         for (var w = 0; w < WorkerCount; w++) StartWorker(FreePort());
         await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Split("slotId").Length - 1 >= WorkerCount,
             TimeSpan.FromSeconds(120), $"{WorkerCount} worker slot(s)");
-        Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), common, $"--urls http://127.0.0.1:{DashboardPort}");
+        // The dashboard gets the API's address and nothing else: no database or Orleans settings, so every page test
+        // also shows that it reads through the REST API only.
+        var dashboardEnv = new Dictionary<string, string> { ["ScaleLab__ApiUrl"] = common["ScaleLab__ApiUrl"], ["Logging__LogLevel__Default"] = "Information" };
+        Start("dashboard", Path.Combine(Root, "src/Dashboard/bin/Debug/net10.0/ScaleLab.Dashboard.dll"), dashboardEnv, $"--urls http://127.0.0.1:{DashboardPort}");
         await WaitUntilAsync(async () => (await Dashboard.GetAsync("")).IsSuccessStatusCode, TimeSpan.FromSeconds(120), "the dashboard");
     }
 

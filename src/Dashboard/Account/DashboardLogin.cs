@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using ScaleLab.Client;
 using ScaleLab.Dashboard.Api;
 
 namespace ScaleLab.Dashboard.Account;

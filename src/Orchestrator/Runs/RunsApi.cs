@@ -18,12 +18,21 @@ public static partial class RunsApi
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex ArtifactName();
 
+    /// <summary>5,000 run ids written out: about 200 KB.</summary>
+    private const int MaxCurvesQueryBytes = 256 * 1024;
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = ScaleLab.Sweeps.SpecJson.Options;
+
     /// <summary>Checkpoints and other artifacts are stored as blob runs/{runId}/{file} in this container.</summary>
     public const string ArtifactContainer = "checkpoints";
 
     public static RouteGroupBuilder MapRunsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/runs").WithTags("Runs");
+        api.MapPost("/curves", GetCurves).WithName("GetRunCurves")
+            .WithSummary("One metric of many runs in one call (a sweep's curves), each downsampled to at most pointsPerRun points")
+            .Accepts<CurvesQuery>("application/json");
+        api.MapGet("/failed", ListFailedRuns).WithName("ListFailedRuns").WithSummary("The latest failed runs, newest first");
         api.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: status, accounting, config, artifacts and the metrics it has");
         api.MapGet("/{id:guid}/metrics/{name}", GetMetric).WithName("GetRunMetric")
             .WithSummary("One metric's curve, downsampled to at most maxPoints points");
@@ -45,6 +54,31 @@ public static partial class RunsApi
         var points = QueryParameters.Int(maxPoints, "maxPoints", 2, 10_000, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
         return TypedResults.Ok(await queries.GetMetricAsync(id, name, points ?? 1000, ct));
+    }
+
+    /// <summary>Runs this query names but that do not exist get an empty curve, as runs that logged nothing yet do.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<MetricSeries>>, ValidationProblem>> GetCurves(HttpRequest http, CatalogQueries queries, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var body = await RequestBody.ReadUtf8Async(http, MaxCurvesQueryBytes, errors, ct);
+        var query = body is null ? null : JsonBody.Parse<CurvesQuery>(body, Json, errors, "curves query");
+        if (query is not null)
+        {
+            if (query.RunIds is null || query.RunIds.Count == 0) errors.Add("runIds", "name at least one run");
+            else if (query.RunIds.Count > CurvesQuery.MaxRuns) errors.Add("runIds", $"at most {CurvesQuery.MaxRuns} runs per call");
+            if (query.Metric is null || !MetricName().IsMatch(query.Metric)) errors.Add("metric", "must be a metric name such as loss or val_loss");
+            if (query.PointsPerRun is < 2 or > 10_000) errors.Add("pointsPerRun", "must be between 2 and 10000");
+        }
+        if (query is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The curves query is invalid");
+        return TypedResults.Ok(await queries.GetMetricsAsync(query.RunIds!, query.Metric!, query.PointsPerRun, ct));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<RunSummary>>, ValidationProblem>> ListFailedRuns(string? limit, CatalogQueries queries, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var count = QueryParameters.Int(limit, "limit", 1, 100, errors);
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        return TypedResults.Ok(await queries.GetRecentFailuresAsync(count ?? 10, ct));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunLogLine>>, NotFound>> GetLogs(Guid id, CatalogQueries queries, CancellationToken ct) =>

@@ -13,6 +13,7 @@ namespace ScaleLab.Orchestrator.Scaling;
 public static class FitsApi
 {
     public const int MaxBodyBytes = 8 * 1024 * 1024;
+    private const int MaxPreviewBytes = 64 * 1024;
     /// <summary>Bootstrap refits an API call may ask for (the CLI has no such cap).</summary>
     public const int MaxBootstrap = 5000;
 
@@ -28,6 +29,9 @@ public static class FitsApi
             .WithSummary("Fit a scaling law to points or to the finished runs of sweeps; the fit is stored with its inputs")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).RequireRateLimiting(RateLimits.Fits)
             .Accepts<FitRequest>("application/json", "text/csv");
+        api.MapPost("/preview", PreviewFit).WithName("PreviewFit")
+            .WithSummary("Fit a law to the finished runs of sweeps without storing it: the points and the full typed result, for interactive pages")
+            .RequireRateLimiting(RateLimits.Fits).Accepts<ScaleLab.Catalog.ScalingQuery>("application/json");
         api.MapGet("/{id:guid}", GetFit).WithName("GetFit").WithSummary("A stored fit with its inputs");
         return api;
     }
@@ -83,6 +87,33 @@ public static class FitsApi
             await db.SaveChangesAsync(ct);
         }
         return TypedResults.Created($"/api/fits/{record.Id}", View(record));
+    }
+
+    /// <summary>
+    /// The dashboard's fits: bounded (<see cref="ScaleLab.Catalog.ScalingQuery.MaxBootstrap"/> refits) so a page answers
+    /// in seconds, and sharing the fitter's bounded queue with stored fits. A query that is invalid is a 400; points
+    /// that cannot be fitted are a 200 whose errors say why, beside the points, which a page still shows.
+    /// </summary>
+    public static async Task<Results<JsonHttpResult<ScaleLab.Catalog.ScalingView>, ValidationProblem, ProblemHttpResult>> PreviewFit(
+        HttpRequest http, SweepPoints sweepPoints, FitRunner fitter, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var body = await RequestBody.ReadUtf8Async(http, MaxPreviewBytes, errors, ct);
+        var query = body is null ? null : JsonBody.Parse<ScaleLab.Catalog.ScalingQuery>(body, Json, errors, "fit query");
+        if (query is not null && query.SweepIds is null) errors.Add("sweepIds", "pick at least one sweep");
+        else query?.Validate(errors);
+        if (query is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The fit query is invalid");
+
+        var (points, missing, accounting) = await sweepPoints.LoadAsync(query.SweepIds!, query.GroupBy, errors, ct);
+        foreach (var id in missing) errors.Add("sweepIds", $"no sweep {id}");
+        var options = new FitOptions
+        {
+            Compute = accounting.Compute,
+            Law = query.Law, Bootstrap = query.Bootstrap, TargetCompute = query.TargetCompute, Confidence = query.Confidence,
+        };
+        var outcome = errors.IsEmpty ? await fitter.RunAsync(points, options, errors, ct) : null;
+        if (outcome is { Busy: true }) return RateLimits.TooManyRequests(http.HttpContext, errors.ToString(), fitter.QueueWait);
+        return TypedResults.Json(new ScaleLab.Catalog.ScalingView(points, outcome?.Result, errors.ToDictionary()), ScaleLab.Catalog.ScalingViewJson.Options);
     }
 
     public static async Task<Results<Ok<JsonObject>, NotFound>> GetFit(Guid id, IDbContextFactory<ScaleLabDb> dbFactory, CancellationToken ct)

@@ -3,20 +3,92 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ScaleLab.Analysis;
+using ScaleLab.Catalog;
 using ScaleLab.Datasets;
+using ScaleLab.Scheduling;
 using ScaleLab.Schedules;
 using ScaleLab.Sweeps;
 
-namespace ScaleLab.Dashboard.Api;
+namespace ScaleLab.Client;
 
 /// <summary>
-/// The dashboard's way to change things and to validate specs: through the REST API, so a study submitted here is
-/// checked by the same code, with the same messages, under the same API key as one sent with curl or the CLI.
+/// The dashboard's one way to the orchestrator: every read and every change goes through the REST API, so a page shows
+/// what curl and the CLI get, and a study submitted here is checked by the same code, with the same messages, under
+/// the same API key. Reads throw when the API cannot answer (a page's live refresh shows why); changes return the
+/// problem details' errors keyed by field.
 /// </summary>
 public sealed class ScaleLabApi(HttpClient http)
 {
     private const string KeyHeader = "X-Api-Key";
-    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    /// <summary>The API's JSON: web casing, enums by name.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public async Task<Page<SweepSummary>> ListSweepsAsync(int page, int pageSize, string? search = null, SweepStatus? status = null, CancellationToken ct = default)
+    {
+        var query = $"api/sweeps?page={page}&pageSize={pageSize}";
+        if (!string.IsNullOrWhiteSpace(search)) query += $"&search={Uri.EscapeDataString(search)}";
+        if (status is { } s) query += $"&status={s}";
+        return await GetAsync<Page<SweepSummary>>(query, ct);
+    }
+
+    /// <summary>A sweep with all its runs; null when there is no such sweep.</summary>
+    public Task<SweepDetail?> GetSweepAsync(Guid id, CancellationToken ct = default) => GetOrNullAsync<SweepDetail>($"api/sweeps/{id}", ct);
+
+    /// <summary>Each arm of an ablation at its best learning rate; null when there is no such sweep.</summary>
+    public Task<List<ArmResult>?> GetArmsAsync(Guid sweepId, CancellationToken ct = default) => GetOrNullAsync<List<ArmResult>>($"api/sweeps/{sweepId}/arms", ct);
+
+    public Task<RunDetail?> GetRunAsync(Guid id, CancellationToken ct = default) => GetOrNullAsync<RunDetail>($"api/runs/{id}", ct);
+
+    public Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints, CancellationToken ct = default) =>
+        GetAsync<MetricSeries>($"api/runs/{runId}/metrics/{Uri.EscapeDataString(name)}?maxPoints={maxPoints}", ct);
+
+    /// <summary>One metric of many runs in one call, in the order asked, each downsampled to at most <paramref name="pointsPerRun"/> points.</summary>
+    public async Task<IReadOnlyList<MetricSeries>> GetCurvesAsync(IReadOnlyList<Guid> runIds, string metric, int pointsPerRun, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync("api/runs/curves", new CurvesQuery(runIds, metric, pointsPerRun), Json, ct);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<List<MetricSeries>>(Json, ct) ?? [];
+    }
+
+    /// <summary>The run's log, oldest first; empty when there is no such run.</summary>
+    public async Task<IReadOnlyList<RunLogLine>> GetRunLogAsync(Guid runId, CancellationToken ct = default) =>
+        await GetOrNullAsync<List<RunLogLine>>($"api/runs/{runId}/logs", ct) ?? [];
+
+    public async Task<IReadOnlyList<RunSummary>> ListFailedRunsAsync(int limit, CancellationToken ct = default) =>
+        await GetAsync<List<RunSummary>>($"api/runs/failed?limit={limit}", ct);
+
+    /// <summary>Worker slots, what each is training, and the queue.</summary>
+    public Task<SchedulerSnapshot> GetWorkersAsync(CancellationToken ct = default) => GetAsync<SchedulerSnapshot>("api/workers", ct);
+
+    /// <summary>
+    /// A fit of the finished runs of sweeps that is not stored. Errors of the query or of the fit come back in the
+    /// view, keyed by field, beside whatever points were found.
+    /// </summary>
+    public async Task<ScalingView> PreviewFitAsync(ScalingQuery query, CancellationToken ct = default)
+    {
+        using var response = await http.PostAsJsonAsync("api/fits/preview", query, ScalingViewJson.Options, ct);
+        if (response.IsSuccessStatusCode)
+            return await response.Content.ReadFromJsonAsync<ScalingView>(ScalingViewJson.Options, ct)
+                ?? throw new JsonException("the API answered no fit");
+        var problem = await ProblemAsync<ScalingView>(response, ct);
+        return new ScalingView([], null, problem.Errors);
+    }
+
+    private async Task<T> GetAsync<T>(string path, CancellationToken ct) =>
+        await http.GetFromJsonAsync<T>(path, Json, ct) ?? throw new JsonException($"the API answered nothing for {path}");
+
+    private async Task<T?> GetOrNullAsync<T>(string path, CancellationToken ct) where T : class
+    {
+        using var response = await http.GetAsync(path, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<T>(Json, ct);
+    }
 
     /// <summary>Null when the API accepts the key; otherwise why not, in words.</summary>
     public async Task<string?> CheckKeyAsync(string apiKey)
