@@ -1,33 +1,16 @@
 using System.Text.Json.Nodes;
+using ScaleLab.Client;
 using ScaleLab.Scaling;
 using Spectre.Console;
 
 namespace ScaleLab.Cli;
 
-/// <summary>The body of POST /api/fits for the finished runs of sweeps: the service's fit request without points.</summary>
-public sealed record SweepFitRequest(
-    IReadOnlyList<Guid> SweepIds,
-    string Law,
-    int Bootstrap = 0,
-    int Seed = 1,
-    double? TargetCompute = null,
-    double Confidence = 0.95,
-    double Delta = ChinchillaFitter.DefaultDelta,
-    bool IrreducibleLoss = true,
-    bool FrontierOnly = true)
-{
-    public static string LawName(FitLaw law) => law.ToString().ToLowerInvariant();
-}
-
-/// <summary>A fit the service stored (GET /api/fits/{id} returns it again); <see cref="Result"/> has the shape of <see cref="FitResultJson"/>.</summary>
-public sealed record StoredFit(Guid Id, JsonObject Result);
-
 /// <summary>Fits the finished runs of sweeps through the API and prints the fit as `scalelab fit` prints a file's.</summary>
 public static class SweepFit
 {
-    public static async Task<int> WriteAsync(ApiClient api, SweepFitRequest request, bool json, IAnsiConsole console, CancellationToken ct)
+    public static async Task<int> WriteAsync(ScaleLabApi api, string? apiKey, SweepFitRequest request, bool json, IAnsiConsole console, CancellationToken ct)
     {
-        var fit = await api.FitSweepsAsync(request, ct);
+        var fit = (await api.StoreFitAsync(request, apiKey, ct)).OrThrow();
         if (json)
         {
             Console.WriteLine(fit.Result.ToJsonString());

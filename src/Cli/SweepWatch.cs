@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using ScaleLab.Catalog;
 using ScaleLab.Runs;
 using ScaleLab.Sweeps;
@@ -10,9 +11,9 @@ public static class SweepWatch
 {
     public static bool IsFinished(SweepStatus s) => s is SweepStatus.Succeeded or SweepStatus.CompletedWithFailures or SweepStatus.Cancelled;
 
-    public static async Task<SweepDetail> WatchAsync(ApiClient api, Guid sweepId, IAnsiConsole console, CancellationToken ct)
+    public static async Task<SweepDetail> WatchAsync(ScaleLabApi api, Guid sweepId, IAnsiConsole console, CancellationToken ct)
     {
-        var detail = await api.GetSweepAsync(sweepId, ct);
+        var detail = Commands.ApiOptions.Found(await api.GetSweepAsync(sweepId, ct), $"sweep {sweepId}");
         if (!console.Profile.Capabilities.Interactive) return await LogChangesAsync(api, detail, console, ct);
         await console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -30,14 +31,14 @@ public static class SweepWatch
                     }
                     if (IsFinished(detail.Sweep.Status)) return;
                     await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                    detail = await api.GetSweepAsync(sweepId, ct);
+                    detail = Commands.ApiOptions.Found(await api.GetSweepAsync(sweepId, ct), $"sweep {sweepId}");
                 }
             });
         return detail;
     }
 
     /// <summary>For logs and CI: one line whenever a run changes status, no redrawn bars.</summary>
-    private static async Task<SweepDetail> LogChangesAsync(ApiClient api, SweepDetail detail, IAnsiConsole console, CancellationToken ct)
+    private static async Task<SweepDetail> LogChangesAsync(ScaleLabApi api, SweepDetail detail, IAnsiConsole console, CancellationToken ct)
     {
         var seen = new Dictionary<Guid, RunStatus>();
         while (true)
@@ -50,7 +51,7 @@ public static class SweepWatch
             }
             if (IsFinished(detail.Sweep.Status)) return detail;
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            detail = await api.GetSweepAsync(detail.Sweep.Id, ct);
+            detail = Commands.ApiOptions.Found(await api.GetSweepAsync(detail.Sweep.Id, ct), $"sweep {detail.Sweep.Id}");
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class ScaleLabApi(HttpClient http)
     private const string KeyHeader = "X-Api-Key";
 
     /// <summary>The API's JSON: web casing, enums by name.</summary>
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web)
     {
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
@@ -110,23 +110,31 @@ public sealed class ScaleLabApi(HttpClient http)
     }
 
     /// <summary>Expands a spec (JSON or YAML) without running it; needs no key.</summary>
-    public Task<ApiResult<PreviewView>> PreviewAsync(string spec, CancellationToken ct = default) =>
-        SendAsync<PreviewView>(new HttpRequestMessage(HttpMethod.Post, "api/sweeps/preview") { Content = Spec(spec) }, ct);
+    public Task<ApiResult<SweepPreview>> PreviewAsync(string spec, CancellationToken ct = default) =>
+        SendAsync<SweepPreview>(new HttpRequestMessage(HttpMethod.Post, "api/sweeps/preview") { Content = Spec(spec) }, ct);
 
-    public Task<ApiResult<JsonElement>> SubmitAsync(string spec, string apiKey, string idempotencyKey)
+    /// <param name="idempotencyKey">The same key submits one study however often it is sent (a double click, a retry).</param>
+    public Task<ApiResult<SweepAccepted>> SubmitAsync(string spec, string? apiKey, string? idempotencyKey = null, CancellationToken ct = default)
     {
         var request = WithKey(new HttpRequestMessage(HttpMethod.Post, "api/sweeps") { Content = Spec(spec) }, apiKey);
-        request.Headers.Add("Idempotency-Key", idempotencyKey); // a double click submits one study, not two
-        return SendAsync<JsonElement>(request);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return SendAsync<SweepAccepted>(request, ct);
     }
 
-    public Task<ApiResult<JsonElement>> CancelSweepAsync(Guid sweepId, string apiKey) =>
-        SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/sweeps/{sweepId}/cancel"), apiKey));
+    public Task<ApiResult<SweepSummary>> CancelSweepAsync(Guid sweepId, string? apiKey, CancellationToken ct = default) =>
+        SendAsync<SweepSummary>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/sweeps/{sweepId}/cancel"), apiKey), ct);
+
+    /// <summary>Fits a law to the finished runs of sweeps and stores the fit (POST /api/fits).</summary>
+    public Task<ApiResult<StoredFit>> StoreFitAsync(SweepFitRequest fit, string? apiKey, CancellationToken ct = default) =>
+        SendAsync<StoredFit>(WithKey(new HttpRequestMessage(HttpMethod.Post, "api/fits")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(fit, Json), Encoding.UTF8, "application/json"),
+        }, apiKey), ct);
 
     public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken ct = default) =>
         await http.GetFromJsonAsync<List<ScheduleView>>("api/schedules", Json, ct) ?? [];
 
-    public Task<ApiResult<ScheduleView>> CreateScheduleAsync(string name, string cron, string timeZone, string specJson, string apiKey)
+    public Task<ApiResult<ScheduleView>> CreateScheduleAsync(string name, string cron, string timeZone, string specJson, string? apiKey, CancellationToken ct = default)
     {
         JsonElement spec;
         try { spec = JsonDocument.Parse(specJson).RootElement; }
@@ -135,32 +143,44 @@ public sealed class ScaleLabApi(HttpClient http)
         return SendAsync<ScheduleView>(WithKey(new HttpRequestMessage(HttpMethod.Post, "api/schedules")
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        }, apiKey));
+        }, apiKey), ct);
     }
 
-    public Task<ApiResult<ScheduleView>> SetSchedulePausedAsync(Guid id, bool paused, string apiKey) =>
-        SendAsync<ScheduleView>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/schedules/{id}/{(paused ? "pause" : "resume")}"), apiKey));
+    public Task<ApiResult<ScheduleView>> SetSchedulePausedAsync(Guid id, bool paused, string? apiKey, CancellationToken ct = default) =>
+        SendAsync<ScheduleView>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/schedules/{id}/{(paused ? "pause" : "resume")}"), apiKey), ct);
 
-    public Task<ApiResult<JsonElement>> DeleteScheduleAsync(Guid id, string apiKey) =>
-        SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Delete, $"api/schedules/{id}"), apiKey));
+    /// <summary>Fires a schedule now for its latest scheduled time (at most one study per scheduled time).</summary>
+    public Task<ApiResult<JsonElement>> TriggerScheduleAsync(Guid id, string? apiKey, CancellationToken ct = default) =>
+        SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/schedules/{id}/trigger"), apiKey), ct);
+
+    public Task<ApiResult<JsonElement>> DeleteScheduleAsync(Guid id, string? apiKey, CancellationToken ct = default) =>
+        SendAsync<JsonElement>(WithKey(new HttpRequestMessage(HttpMethod.Delete, $"api/schedules/{id}"), apiKey), ct);
 
     /// <summary>Registered data sets with their tokenization jobs and statistics; needs no key.</summary>
     public async Task<IReadOnlyList<DatasetView>> ListDatasetsAsync(CancellationToken ct = default) =>
         await http.GetFromJsonAsync<List<DatasetView>>("api/datasets", Json, ct) ?? [];
 
-    /// <summary>Registers a data set, or adds tokenizers to one registered with the same data; registering it again unchanged is a no-op.</summary>
-    public Task<ApiResult<DatasetView>> RegisterDatasetAsync(DatasetRegistration registration, string apiKey) =>
+    /// <summary>A data set with its tokenizations; null when none has this name.</summary>
+    public Task<DatasetView?> GetDatasetAsync(string name, CancellationToken ct = default) =>
+        GetOrNullAsync<DatasetView>($"api/datasets/{Uri.EscapeDataString(name)}", ct);
+
+    /// <summary>
+    /// Registers a data set, or adds tokenizers to one registered with the same data; registering it again unchanged is
+    /// a no-op. The status tells them apart: 201 created, 202 tokenizers added or re-queued, 200 already so.
+    /// </summary>
+    public Task<ApiResult<DatasetView>> RegisterDatasetAsync(DatasetRegistration registration, string? apiKey, CancellationToken ct = default) =>
         SendAsync<DatasetView>(WithKey(new HttpRequestMessage(HttpMethod.Post, "api/datasets")
         {
             Content = new StringContent(JsonSerializer.Serialize(registration, Json), Encoding.UTF8, "application/json"),
-        }, apiKey));
+        }, apiKey), ct);
 
     private static StringContent Spec(string spec) =>
         new(spec, Encoding.UTF8, YamlSpec.LooksLikeYaml(spec) ? "application/yaml" : "application/json");
 
-    private static HttpRequestMessage WithKey(HttpRequestMessage request, string apiKey)
+    /// <summary>Adds the API key (mutations need one; without it the API answers 401, which the result reports).</summary>
+    private static HttpRequestMessage WithKey(HttpRequestMessage request, string? apiKey)
     {
-        request.Headers.Add(KeyHeader, apiKey);
+        if (apiKey is not null) request.Headers.Add(KeyHeader, apiKey);
         return request;
     }
 
@@ -176,7 +196,7 @@ public sealed class ScaleLabApi(HttpClient http)
                     var value = response.StatusCode == HttpStatusCode.NoContent || response.Content.Headers.ContentLength == 0
                         ? default
                         : await response.Content.ReadFromJsonAsync<T>(Json, ct);
-                    return new ApiResult<T>(value, ApiResult<T>.NoErrors, null);
+                    return new ApiResult<T>(value, ApiResult<T>.NoErrors, null) { Status = response.StatusCode };
                 }
                 return await ProblemAsync<T>(response, ct);
             }
@@ -207,7 +227,7 @@ public sealed class ScaleLabApi(HttpClient http)
             }
         }
         if (errors.Count == 0) errors["request"] = [$"the API answered {(int)response.StatusCode} {response.ReasonPhrase}"];
-        return new ApiResult<T>(default, errors, title);
+        return new ApiResult<T>(default, errors, title) { Status = response.StatusCode };
     }
 }
 
@@ -216,18 +236,28 @@ public sealed record ApiResult<T>(T? Value, IReadOnlyDictionary<string, string[]
 {
     public static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 
+    /// <summary>The HTTP status; null when the API could not be reached.</summary>
+    public HttpStatusCode? Status { get; init; }
+
     public bool Succeeded => Errors.Count == 0;
 
     public static ApiResult<T> Invalid(string field, string message) => new(default, new Dictionary<string, string[]> { [field] = [message] }, null);
+
+    /// <summary>
+    /// The value, for callers that stop at the first refusal (the CLI): a refusal throws <see cref="ApiException"/> with
+    /// the title and every field's messages; an unreachable API throws <see cref="HttpRequestException"/>.
+    /// </summary>
+    public T OrThrow()
+    {
+        if (Succeeded) return Value!;
+        var messages = Errors.SelectMany(e => e.Value.Select(m => $"  {e.Key}: {m}"));
+        if (Status is not { } status) throw new HttpRequestException(string.Join("; ", Errors.SelectMany(e => e.Value)));
+        throw new ApiException((int)status, string.Join(Environment.NewLine, new[] { Title ?? "" }.Concat(messages).Where(l => l.Length > 0)));
+    }
 }
 
-/// <summary>The parts of the API's sweep preview the dashboard shows.</summary>
-public sealed record PreviewView(
-    string Name, string Kind, int RunCount, double TotalFlops, double DeviceFlopsPerSecond, int Slots,
-    double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRunView> Runs)
+/// <summary>The API refused a request: its status, and the problem details in words.</summary>
+public sealed class ApiException(int status, string message) : Exception(message)
 {
-    /// <summary>What to know before submitting, such as runs that would pass over their data more than the epoch limit.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public int Status { get; } = status;
 }
-
-public sealed record PreviewRunView(string Name, long NonEmbeddingParameters, long TotalParameters, long Tokens, double Flops, double EstimatedDeviceSeconds);

@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 
 namespace ScaleLab.Cli.Commands;
@@ -31,13 +32,13 @@ public static class ApiOptions
 
     public static string? KeyOf(ParseResult parse) => parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("SCALELAB_API_KEY");
 
-    public static async Task<int> WithApiAsync(ParseResult parse, Func<ApiClient, Task<int>> action)
+    public static async Task<int> WithApiAsync(ParseResult parse, Func<ScaleLabApi, Task<int>> action)
     {
         var address = parse.GetValue(Api)!;
         using var http = new HttpClient { BaseAddress = address.AbsoluteUri.EndsWith('/') ? address : new Uri(address.AbsoluteUri + "/"), Timeout = TimeSpan.FromSeconds(30) };
         try
         {
-            return await action(new ApiClient(http, KeyOf(parse)));
+            return await action(new ScaleLabApi(http));
         }
         catch (ApiException ex)
         {
@@ -50,4 +51,7 @@ public static class ApiOptions
             return 1;
         }
     }
+
+    /// <summary>A read's value, or a refusal as the API would word a 404 (printed as every other refusal is).</summary>
+    public static T Found<T>(T? value, string what) where T : class => value ?? throw new ApiException(404, $"No {what}.");
 }

@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using Spectre.Console;
 
@@ -11,7 +12,7 @@ public static class CancelCommand
         var command = new Command("cancel", "Cancel a sweep: queued runs never start, running ones stop") { id };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            var sweep = await api.CancelAsync(parse.GetValue(id), ct);
+            var sweep = (await api.CancelSweepAsync(parse.GetValue(id), ApiOptions.KeyOf(parse), ct)).OrThrow();
             AnsiConsole.MarkupLine(Markup.Escape($"Sweep {sweep.Name} ({sweep.Id}): {sweep.Status}, {sweep.RunsFinished} of {sweep.RunCount} runs had finished"));
             return 0;
         }));

@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
@@ -48,7 +49,9 @@ public static class DatasetsCommand
             DatasetView dataset;
             try
             {
-                (outcome, dataset) = await api.RegisterDatasetAsync(registration, ct);
+                var registered = await api.RegisterDatasetAsync(registration, ApiOptions.KeyOf(parse), ct);
+                dataset = registered.OrThrow();
+                outcome = registered.Status!.Value;
             }
             catch (ApiException ex) when (ex.Status is 400 or 409)
             {
@@ -94,7 +97,7 @@ public static class DatasetsCommand
             var datasets = await api.ListDatasetsAsync(ct);
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(datasets, ApiClient.Json));
+                Console.WriteLine(JsonSerializer.Serialize(datasets, ScaleLabApi.Json));
                 return 0;
             }
             var table = new Table().Title($"Data sets ({datasets.Count})")
@@ -120,14 +123,14 @@ public static class DatasetsCommand
             DatasetView dataset;
             try
             {
-                dataset = await api.GetDatasetAsync(parse.GetValue(name)!, ct);
+                dataset = ApiOptions.Found(await api.GetDatasetAsync(parse.GetValue(name)!, ct), $"data set {parse.GetValue(name)}");
             }
             catch (ApiException ex) when (ex.Status == 404)
             {
                 Console.Error.WriteLine($"No data set named '{parse.GetValue(name)}'");
                 return 1;
             }
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(dataset, ApiClient.Json));
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(dataset, ScaleLabApi.Json));
             else Write(dataset);
             return 0;
         }));
@@ -136,7 +139,7 @@ public static class DatasetsCommand
 
     /// <summary>Polls the data set until every requested tokenization succeeded or one failed, showing each state it sees.</summary>
     private static async Task<DatasetView> FollowAsync(
-        ApiClient api, DatasetView dataset, IReadOnlySet<string> requested, Action<IReadOnlyList<TokenizationView>> show, CancellationToken ct)
+        ScaleLabApi api, DatasetView dataset, IReadOnlySet<string> requested, Action<IReadOnlyList<TokenizationView>> show, CancellationToken ct)
     {
         while (true)
         {
@@ -144,7 +147,7 @@ public static class DatasetsCommand
             show(jobs);
             if (jobs.All(t => t.Status == TokenizationStatus.Succeeded) || jobs.Any(t => t.Status == TokenizationStatus.Failed)) return dataset;
             await Task.Delay(PollInterval, ct);
-            dataset = await api.GetDatasetAsync(dataset.Name, ct);
+            dataset = ApiOptions.Found(await api.GetDatasetAsync(dataset.Name, ct), $"data set {dataset.Name}");
         }
     }
 

@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using System.Text.Json;
 using ScaleLab.Scaling;
@@ -47,7 +48,7 @@ public static class FitCommand
         command.SetAction((parse, ct) =>
         {
             if (parse.GetValue(sweeps) is { Length: > 0 } ids)
-                return ApiOptions.WithApiAsync(parse, api => SweepFit.WriteAsync(api,
+                return ApiOptions.WithApiAsync(parse, api => SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse),
                     new SweepFitRequest(ids, SweepFitRequest.LawName(parse.GetValue(law)), parse.GetValue(bootstrap), parse.GetValue(seed),
                         parse.GetValue(target), parse.GetValue(confidence), parse.GetValue(delta), !parse.GetValue(noIrreducible), !parse.GetValue(allPoints)),
                     parse.GetValue(json), AnsiConsole.Console, ct));

@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using Spectre.Console;
 
@@ -17,7 +18,7 @@ public static class PreviewCommand
                 Console.Error.WriteLine($"No such spec file: {file.FullName}");
                 return 2;
             }
-            var preview = await api.PreviewAsync(await File.ReadAllTextAsync(file.FullName, ct), ct);
+            var preview = (await api.PreviewAsync(await File.ReadAllTextAsync(file.FullName, ct), ct)).OrThrow();
             var table = new Table().Title(Markup.Escape($"{preview.Name} ({preview.Kind}): {preview.RunCount} runs"))
                 .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Est. device time");
             foreach (var r in preview.Runs)

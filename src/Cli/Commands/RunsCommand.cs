@@ -13,7 +13,7 @@ public static class RunsCommand
         var command = new Command("runs", "List a sweep's runs: progress, attempts, slot, losses") { id };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            var detail = await api.GetAsync<SweepDetail>($"api/sweeps/{parse.GetValue(id)}", ct);
+            var detail = ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}");
             var table = new Table().Title($"Runs of {Markup.Escape(detail.Sweep.Name)} ({detail.Sweep.Status})")
                 .AddColumns("Run id", "Name", "Status", "Steps", "Attempt", "Slot", "Last loss", "Val loss");
             foreach (var r in detail.Runs)

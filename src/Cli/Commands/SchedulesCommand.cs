@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using ScaleLab.Schedules;
@@ -15,14 +16,16 @@ public static class SchedulesCommand
     {
         var command = new Command("schedules", "List and manage studies that run on a cron schedule")
         {
-            CreateCommand(), Action("pause", "Stop firing until resumed", HttpMethod.Post, "/pause"),
-            Action("resume", "Fire again from the next scheduled time", HttpMethod.Post, "/resume"),
-            Action("trigger", "Fire now for the latest scheduled time (at most one study per scheduled time)", HttpMethod.Post, "/trigger"),
-            Action("delete", "Delete a schedule (its studies stay)", HttpMethod.Delete, ""),
+            CreateCommand(),
+            Action("pause", "Stop firing until resumed", async (api, id, key, ct) => (await api.SetSchedulePausedAsync(id, true, key, ct)).OrThrow()),
+            Action("resume", "Fire again from the next scheduled time", async (api, id, key, ct) => (await api.SetSchedulePausedAsync(id, false, key, ct)).OrThrow()),
+            Action("trigger", "Fire now for the latest scheduled time (at most one study per scheduled time)",
+                async (api, id, key, ct) => (await api.TriggerScheduleAsync(id, key, ct)).OrThrow()),
+            Action("delete", "Delete a schedule (its studies stay)", async (api, id, key, ct) => (await api.DeleteScheduleAsync(id, key, ct)).OrThrow()),
         };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            Show(await api.GetAsync<List<ScheduleView>>("api/schedules", ct));
+            Show(await api.ListSchedulesAsync(ct));
             return 0;
         }));
         return command;
@@ -43,28 +46,27 @@ public static class SchedulesCommand
                 Console.Error.WriteLine($"No such spec file: {file.FullName}");
                 return 2;
             }
-            JsonNode? specNode;
-            try { specNode = JsonNode.Parse(await File.ReadAllTextAsync(file.FullName, ct)); }
+            var specJson = await File.ReadAllTextAsync(file.FullName, ct);
+            try { JsonNode.Parse(specJson); }
             catch (System.Text.Json.JsonException ex)
             {
                 Console.Error.WriteLine($"{file.Name} is not valid JSON: {ex.Message}");
                 return 2;
             }
-            var body = new JsonObject { ["name"] = parse.GetValue(name), ["cron"] = parse.GetValue(cron), ["timeZone"] = parse.GetValue(zone), ["spec"] = specNode };
-            var created = await api.SendAsync<ScheduleView>(HttpMethod.Post, "api/schedules", body.ToJsonString(), ct);
+            var created = (await api.CreateScheduleAsync(parse.GetValue(name)!, parse.GetValue(cron)!, parse.GetValue(zone)!, specJson, ApiOptions.KeyOf(parse), ct)).OrThrow();
             Show([created]);
             return 0;
         }));
         return command;
     }
 
-    private static Command Action(string verb, string description, HttpMethod method, string suffix)
+    private static Command Action(string verb, string description, Func<ScaleLabApi, Guid, string?, CancellationToken, Task> call)
     {
         var id = new Argument<Guid>("id") { Description = "the schedule id" };
         var command = new Command(verb, description) { id };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            await api.SendAsync<bool>(method, $"api/schedules/{parse.GetValue(id)}{suffix}", null, ct);
+            await call(api, parse.GetValue(id), ApiOptions.KeyOf(parse), ct);
             AnsiConsole.MarkupLine($"Schedule {parse.GetValue(id)}: {verb} done.");
             return 0;
         }));

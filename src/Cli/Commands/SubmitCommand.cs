@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using ScaleLab.Scaling;
 using Spectre.Console;
@@ -30,7 +31,7 @@ public static class SubmitCommand
                 Console.Error.WriteLine($"No such spec file: {file.FullName}");
                 return 2;
             }
-            var accepted = await api.SubmitAsync(await File.ReadAllTextAsync(file.FullName, ct), ct);
+            var accepted = (await api.SubmitAsync(await File.ReadAllTextAsync(file.FullName, ct), ApiOptions.KeyOf(parse), ct: ct)).OrThrow();
             AnsiConsole.MarkupLine($"Sweep [bold]{accepted.SweepId}[/] accepted with {accepted.RunCount} runs");
             if (!parse.GetValue(watch)) return 0;
             var detail = await SweepWatch.WatchAsync(api, accepted.SweepId, AnsiConsole.Console, ct);
@@ -38,7 +39,7 @@ public static class SubmitCommand
             var exit = detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Succeeded ? 0 : 1;
             if (parse.GetValue(fit) is not { } law || detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Cancelled) return exit;
             AnsiConsole.WriteLine();
-            return Math.Max(exit, await SweepFit.WriteAsync(api, new SweepFitRequest([accepted.SweepId], SweepFitRequest.LawName(law), FitBootstrap),
+            return Math.Max(exit, await SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse), new SweepFitRequest([accepted.SweepId], SweepFitRequest.LawName(law), FitBootstrap),
                 json: false, AnsiConsole.Console, ct));
         }));
         return command;

@@ -11,7 +11,7 @@ public static class SweepCommand
         var command = new Command("sweep", "Show a sweep's runs and results") { id };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            AnsiConsole.Write(SweepWatch.ResultsTable(await api.GetSweepAsync(parse.GetValue(id), ct)));
+            AnsiConsole.Write(SweepWatch.ResultsTable(ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}")));
             return 0;
         }));
         return command;

@@ -13,7 +13,7 @@ public static class SweepsCommand
         var command = new Command("sweeps", "List sweeps with status and progress") { search, page };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            var result = await api.ListSweepsAsync(parse.GetValue(page), 20, parse.GetValue(search), ct);
+            var result = await api.ListSweepsAsync(parse.GetValue(page), 20, parse.GetValue(search), ct: ct);
             var table = new Table().Title($"Sweeps (page {result.PageNumber}, {result.Total} in all)")
                 .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)");
             foreach (var s in result.Items)

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ScaleLab.IntegrationTests;
+
+/// <summary>
+/// The CLI's commands through the typed client against the real API, as a user runs them: what they print, and how
+/// a refusal, a wrong key and a missing sweep read (exit 1, the API's words on stderr).
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class CliCommandsTests(ClusterFixture cluster) : IDisposable
+{
+    private readonly string _spec = Path.Combine(Path.GetTempPath(), $"scalelab-it-{Guid.NewGuid():N}.json");
+
+    public void Dispose() => File.Delete(_spec);
+
+    private Task<(int Exit, string Out, string Err)> Cli(params string[] args) => ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), args);
+
+    [Fact]
+    public async Task Preview_prints_the_runs_and_a_bad_spec_prints_the_field_it_is_about()
+    {
+        await File.WriteAllTextAsync(_spec, """{"name":"it-cli-preview","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[16,32]}}""");
+        var (exit, stdout, stderr) = await Cli("preview", _spec);
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("it-cli-preview (grid): 2 runs", stdout);
+
+        await File.WriteAllTextAsync(_spec, """{"name":"it-cli-preview","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[-16]}}""");
+        (exit, _, stderr) = await Cli("preview", _spec);
+        Assert.Equal(1, exit);
+        Assert.Contains("The API refused (400)", stderr);
+        Assert.Matches(@"axes\.dModel(\[0\])?: ", stderr);
+    }
+
+    [Fact]
+    public async Task A_wrong_key_a_missing_sweep_and_an_unknown_cancel_are_refused_in_words()
+    {
+        await File.WriteAllTextAsync(_spec, """{"name":"it-cli-key","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[16]}}""");
+        var missing = Guid.NewGuid();
+
+        var submit = await Cli("submit", _spec, "--api-key", "not-the-key");
+        var sweep = await Cli("sweep", missing.ToString());
+        var cancel = await Cli("cancel", missing.ToString());
+
+        Assert.Equal(1, submit.Exit);
+        Assert.Contains("The API refused (401)", submit.Err);
+        Assert.Equal(1, sweep.Exit);
+        Assert.Contains($"No sweep {missing}.", sweep.Err);
+        Assert.Equal(1, cancel.Exit);
+        Assert.Contains("The API refused (404)", cancel.Err);
+    }
+
+    [Fact]
+    public async Task A_schedule_is_created_paused_and_deleted_from_the_cli()
+    {
+        var name = $"it-cli-schedule-{Guid.NewGuid().ToString("N")[..6]}";
+        await File.WriteAllTextAsync(_spec, """{"name":"scheduled","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[16]}}""");
+
+        var created = await Cli("schedules", "create", name, "0 3 * * *", _spec, "--time-zone", "Europe/Paris");
+        Assert.True(created.Exit == 0, created.Err);
+        var id = Guid.Parse(Regex.Match(created.Out, @"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").Value);
+        var listed = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/schedules/{id}"));
+        Assert.Equal(name, listed.GetProperty("name").GetString());
+        Assert.Equal("Europe/Paris", listed.GetProperty("timeZone").GetString());
+
+        var paused = await Cli("schedules", "pause", id.ToString());
+        Assert.True(paused.Exit == 0, paused.Err);
+        Assert.True((await cluster.Api.GetFromJsonAsync<JsonElement>($"api/schedules/{id}")).GetProperty("paused").GetBoolean());
+
+        var deleted = await Cli("schedules", "delete", id.ToString());
+        Assert.True(deleted.Exit == 0, deleted.Err);
+        using var gone = await cluster.Api.GetAsync($"api/schedules/{id}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+}
