@@ -157,4 +157,41 @@ public class ApiReadsTests(ClusterFixture cluster)
         Assert.Contains("sweepIds", missing.Errors.Keys);
         Assert.Null(missing.Result);
     }
+
+    [Fact]
+    public async Task Log_lines_from_before_kinds_get_theirs_from_the_migration_and_the_api_serves_them()
+    {
+        var (_, runIds) = await SeedAsync("backfill", 1);
+        var run = runIds[0];
+        string[] old =
+        [
+            "attempt 1 assigned to slot 127.0.0.1:11112@9/cpu0",
+            "training on cpu0 in fp32, from scratch (600 steps, slot 127.0.0.1:11112@9/cpu0)",
+            "checkpoint at step 200 stored",
+            "re-queued: slot 127.0.0.1:11112@9/cpu0 missed its heartbeats for 30 s (worker gone?)",
+            "attempt 2 assigned to slot 127.0.0.1:11113@9/cpu0",
+            "training on cpu0 in fp32, resuming from the checkpoint at step 200 (600 steps, slot 127.0.0.1:11113@9/cpu0)",
+            "data: corpus v1",
+            "succeeded after 600 steps: loss 2.1000, val loss 2.2000, 89 s",
+        ];
+        await using (var db = Db())
+        {
+            for (var i = 0; i < old.Length; i++)
+                db.Add(new RunEvent { RunId = run, Attempt = i < 4 ? 1 : 2, At = DateTimeOffset.UtcNow.AddSeconds(i), Source = "orchestrator", Message = old[i] });
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlRawAsync(RunEventBackfill.Sql);
+        }
+
+        var log = await Client.GetRunLogAsync(run);
+
+        Assert.Equal(
+            [RunEventKind.Assigned, RunEventKind.Started, RunEventKind.Checkpoint, RunEventKind.Requeued,
+             RunEventKind.Assigned, RunEventKind.Resumed, RunEventKind.Note, RunEventKind.Succeeded],
+            log.Select(l => l.Kind));
+        Assert.Equal("127.0.0.1:11112@9/cpu0", log[0].Slot);
+        Assert.Equal("127.0.0.1:11112@9/cpu0", log[1].Slot);
+        Assert.Equal(200, log[2].Step);
+        Assert.Equal(("127.0.0.1:11113@9/cpu0", 200), (log[5].Slot, log[5].Step));
+        Assert.All(log.Where(l => l.Kind is RunEventKind.Requeued or RunEventKind.Succeeded or RunEventKind.Note), l => Assert.Null(l.Step));
+    }
 }

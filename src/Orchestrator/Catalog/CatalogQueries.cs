@@ -74,7 +74,7 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Runs.AnyAsync(r => r.Id == runId, ct)) return null;
         return await db.RunEvents.AsNoTracking().Where(e => e.RunId == runId).OrderBy(e => e.Id).Take(10_000)
-            .Select(e => new RunLogLine(e.At, e.Attempt, e.Source, e.Message)).ToListAsync(ct);
+            .Select(e => new RunLogLine(e.At, e.Attempt, e.Source, e.Message, e.Kind, e.Slot, e.Step)).ToListAsync(ct);
     }
 
     public async Task<RunDetail?> GetRunAsync(Guid runId, CancellationToken ct = default)

@@ -1,3 +1,5 @@
+using ScaleLab.Runs;
+
 namespace ScaleLab.Orchestrator.Runs;
 
 /// <summary>
@@ -12,4 +14,9 @@ public sealed class RunEvent
     public DateTimeOffset At { get; set; }
     public required string Source { get; set; }
     public required string Message { get; set; }
+    public RunEventKind Kind { get; set; }
+    /// <summary>The worker slot, on Assigned, Started and Resumed lines.</summary>
+    public string? Slot { get; set; }
+    /// <summary>The step, on Resumed (the checkpoint's) and Checkpoint lines.</summary>
+    public int? Step { get; set; }
 }

@@ -26,7 +26,7 @@ public sealed class RunGrain(
         await state.WriteStateAsync();
         await store.MarkRunningAsync(RunId, attempt, slotId);
         logger.LogInformation("Run {RunId} attempt {Attempt} started on {SlotId}", RunId, attempt, slotId);
-        await log.AppendAsync(RunId, attempt, $"attempt {attempt} assigned to slot {slotId}");
+        await log.AppendAsync(RunId, attempt, RunEventKind.Assigned, $"attempt {attempt} assigned to slot {slotId}", slotId);
         return true;
     }
 
@@ -39,7 +39,7 @@ public sealed class RunGrain(
         if (verdict is null) return;
         state.State.StopReason = verdict;
         await state.WriteStateAsync();
-        await log.AppendAsync(RunId, attempt, verdict);
+        await log.AppendAsync(RunId, attempt, RunEventKind.Note, verdict);
         logger.LogInformation("Run {RunId}: {Verdict}", RunId, verdict);
         // On a slot, the worker's cancelled attempt completes the run (as Stopped, below). Otherwise no worker will
         // report, so the run ends here; a late report of this attempt is then ignored, the run being terminal.
@@ -62,11 +62,19 @@ public sealed class RunGrain(
             state.State.Status = result.Status;
             await state.WriteStateAsync();
             logger.LogInformation("Run {RunId} attempt {Attempt} {Status} (loss {Loss})", RunId, result.Attempt, result.Status, result.FinalLoss);
-            await log.AppendAsync(RunId, result.Attempt, result.Status == RunStatus.Succeeded
+            await log.AppendAsync(RunId, result.Attempt, Outcome(result.Status), result.Status == RunStatus.Succeeded
                 ? $"succeeded after {result.Steps} steps: loss {result.FinalLoss:F4}, val loss {result.FinalValLoss:F4}, {result.WallClockSeconds:F0} s"
                 : $"{result.Status.ToString().ToLowerInvariant()}{(result.Error is null ? "" : ": " + result.Error)}");
         }
         // Free the slot even for a stale or repeated completion: the worker is done with it either way.
         await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).ReleaseAsync(slotId, RunId);
     }
+
+    private static RunEventKind Outcome(RunStatus status) => status switch
+    {
+        RunStatus.Succeeded => RunEventKind.Succeeded,
+        RunStatus.Stopped => RunEventKind.Stopped,
+        RunStatus.Cancelled => RunEventKind.Cancelled,
+        _ => RunEventKind.Failed,
+    };
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Runs;
 
 namespace ScaleLab.Orchestrator.Runs;
 
@@ -11,12 +12,12 @@ public sealed class RunLog(IDbContextFactory<ScaleLabDb> dbs, TimeProvider clock
 {
     public const string Source = "orchestrator";
 
-    public async Task AppendAsync(Guid runId, int attempt, string message)
+    public async Task AppendAsync(Guid runId, int attempt, RunEventKind kind, string message, string? slot = null)
     {
         try
         {
             await using var db = await dbs.CreateDbContextAsync();
-            db.RunEvents.Add(new RunEvent { RunId = runId, Attempt = attempt, At = clock.GetUtcNow(), Source = Source, Message = Trim(message) });
+            db.RunEvents.Add(new RunEvent { RunId = runId, Attempt = attempt, At = clock.GetUtcNow(), Source = Source, Kind = kind, Slot = slot, Message = Trim(message) });
             await db.SaveChangesAsync();
         }
         catch (Exception ex) when (ex is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)

@@ -163,7 +163,7 @@ public sealed class SchedulerGrain(
     }
 
     private Task LogRequeueAsync(RunTicket? ticket, string reason) =>
-        ticket is null ? Task.CompletedTask : runLog.AppendAsync(ticket.RunId, S.Attempts.GetValueOrDefault(ticket.RunId), reason);
+        ticket is null ? Task.CompletedTask : runLog.AppendAsync(ticket.RunId, S.Attempts.GetValueOrDefault(ticket.RunId), RunEventKind.Requeued, reason);
 
     private async Task DispatchAsync()
     {

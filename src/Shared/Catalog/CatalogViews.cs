@@ -91,7 +91,10 @@ public sealed record RunLogLine(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] int Attempt,
     [property: Id(2)] string Source,
-    [property: Id(3)] string Message);
+    [property: Id(3)] string Message,
+    [property: Id(4)] Runs.RunEventKind Kind = Runs.RunEventKind.Note,
+    [property: Id(5)] string? Slot = null,
+    [property: Id(6)] int? Step = null);
 
 /// <summary>One metric of many runs, each curve downsampled to at most <see cref="PointsPerRun"/> points (a sweep's curves in one call).</summary>
 public sealed record CurvesQuery(IReadOnlyList<Guid> RunIds, string Metric = "loss", int PointsPerRun = 200)

@@ -100,19 +100,20 @@ public sealed class TrainingHost(
     {
         await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
         await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger,
-            step => runLog.AppendAsync(a.RunId, a.Attempt, $"checkpoint at step {step} stored"));
+            step => runLog.AppendAsync(a.RunId, a.Attempt, RunEventKind.Checkpoint, $"checkpoint at step {step} stored", step: step));
         try
         {
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
             var (resume, resumeStep) = await ResumePointAsync(a, stopping);
             var precision = MixedPrecision.Resolve(a.Config.Precision, device.Device);
-            await runLog.AppendAsync(a.RunId, a.Attempt, $"training on {device.Name} in {precision}, " +
-                (resume is null ? "from scratch" : $"resuming from the checkpoint at step {resumeStep}") + $" ({a.Config.Steps} steps, slot {slotId})");
+            await runLog.AppendAsync(a.RunId, a.Attempt, resume is null ? RunEventKind.Started : RunEventKind.Resumed, $"training on {device.Name} in {precision}, " +
+                (resume is null ? "from scratch" : $"resuming from the checkpoint at step {resumeStep}") + $" ({a.Config.Steps} steps, slot {slotId})",
+                slotId, resume is null ? null : (int?)resumeStep);
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
                 slotId, a.Config.Steps, resume is null ? "" : " (resuming from its latest checkpoint)");
             // The task's data (a corpus or data set tokenized on first use) is built off the grain's thread too.
             var task = await Task.Factory.StartNew(() => TrainingTasks.Create(a.Config, corpus), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            if (task.DataDescription is { } data) await runLog.AppendAsync(a.RunId, a.Attempt, $"data: {data}");
+            if (task.DataDescription is { } data) await runLog.AppendAsync(a.RunId, a.Attempt, RunEventKind.Note, $"data: {data}");
             Trainer? trainer = null;
             var outcome = await Task.Factory.StartNew(() =>
             {
@@ -120,7 +121,7 @@ public sealed class TrainingHost(
                 return trainer.Train(observer, stopping, resume);
             }, stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);
-            if (device.Device.type == TorchSharp.DeviceType.CUDA) await runLog.AppendAsync(a.RunId, a.Attempt, $"engine: {trainer!.Engine}");
+            if (device.Device.type == TorchSharp.DeviceType.CUDA) await runLog.AppendAsync(a.RunId, a.Attempt, RunEventKind.Note, $"engine: {trainer!.Engine}");
             await uploader.DisposeAsync(); // the last periodic upload must not race the final one
 
             using var archive = new MemoryStream();
@@ -143,7 +144,7 @@ public sealed class TrainingHost(
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             logger.LogError(ex, "Run {RunId} attempt {Attempt} failed", a.RunId, a.Attempt);
-            await runLog.AppendAsync(a.RunId, a.Attempt, $"failed on {slotId}: {ex.GetType().Name}: {ex.Message}");
+            await runLog.AppendAsync(a.RunId, a.Attempt, RunEventKind.Failed, $"failed on {slotId}: {ex.GetType().Name}: {ex.Message}", slotId);
             await KeepMetricsAsync(sink, a);
             return await WithLatestCheckpointAsync(uploader, new RunResult(a.RunId, a.Attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, ex.GetType().Name + ": " + ex.Message));
         }

@@ -16,6 +16,10 @@ internal sealed class RunEventConfiguration : IEntityTypeConfiguration<RunEvent>
         b.Property(e => e.At).HasColumnName("at");
         b.Property(e => e.Source).HasColumnName("source").HasMaxLength(32);
         b.Property(e => e.Message).HasColumnName("message").HasMaxLength(2000);
+        // By name, as the worker writes it with plain SQL; older lines were classified from their wording when the column came.
+        b.Property(e => e.Kind).HasColumnName("kind").HasConversion<string>().HasMaxLength(16).HasDefaultValue(ScaleLab.Runs.RunEventKind.Note);
+        b.Property(e => e.Slot).HasColumnName("slot").HasMaxLength(200);
+        b.Property(e => e.Step).HasColumnName("step");
         b.HasIndex(e => new { e.RunId, e.Id });
     }
 }

@@ -328,6 +328,14 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempt");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Note")
+                        .HasColumnName("kind");
+
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -338,11 +346,20 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("run_id");
 
+                    b.Property<string>("Slot")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("slot");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("source");
+
+                    b.Property<int?>("Step")
+                        .HasColumnType("integer")
+                        .HasColumnName("step");
 
                     b.HasKey("Id");
 
