@@ -64,6 +64,8 @@ public class ApiReadsTests(ClusterFixture cluster)
         Assert.Equal(10_000, thinned.Steps[^1]);
         Assert.True(thinned.Steps.Zip(thinned.Steps.Skip(1)).All(p => p.Second > p.First));
         Assert.All(thinned.Steps.Zip(thinned.Values), p => Assert.Equal(5.0 / (p.First / 10), p.Second, 12));
+        Assert.Equal(thinned.Steps.Select(step => (long)step * 10), thinned.TokensAt);   // each point's logged tokens and FLOPs
+        Assert.Equal(thinned.Steps.Select(step => step / 10 * 1e6), thinned.FlopsAt);
         Assert.Equal(Enumerable.Range(1, 7).Select(s => s * 10), curves[1].Steps);   // short curves come back whole
         Assert.Equal(Enumerable.Range(1, 7).Select(s => 5.0 / s + 1), curves[1].Values);
         Assert.Empty(curves[2].Steps);

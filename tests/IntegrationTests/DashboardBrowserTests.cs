@@ -32,6 +32,11 @@ public class DashboardBrowserTests(ClusterFixture cluster)
         Assert.Equal(2, await page.Locator("#sweep-loss .scatterlayer .trace").CountAsync());   // one curve per run
         Assert.Equal("log", await page.EvaluateAsync<string>("document.getElementById('sweep-loss').layout.xaxis.type"));
         await browser.ScreenshotAsync("sweep");
+        await page.CheckAsync("#sweep-x input[value='Flops']");   // the same curves against training FLOPs
+        await page.WaitForFunctionAsync("document.getElementById('sweep-loss').layout.xaxis.title.text === 'training FLOPs'");
+        var largestX = await page.EvaluateAsync<double>("Math.max(...document.getElementById('sweep-loss').data.flatMap(t => t.x.filter(v => v !== null)))");
+        var planned = sweep.GetProperty("runs").EnumerateArray().Max(r => r.GetProperty("plannedFlops").GetDouble());
+        Assert.Equal(planned, largestX, planned * 1e-6);   // the bigger run's last point sits at its planned FLOPs
 
         await browser.GoAsync($"runs/{runId}");
         await browser.WaitForAsync("#run-loss .main-svg", "run");

@@ -95,10 +95,11 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var points = await db.Metrics.AsNoTracking().Where(m => m.RunId == runId && m.Name == name)
-            .OrderBy(m => m.Step).Select(m => new { m.Step, m.Value }).ToListAsync(ct);
+            .OrderBy(m => m.Step).Select(m => new { m.Step, m.Value, m.Tokens, m.Flops }).ToListAsync(ct);
         var stride = Math.Max(1, (int)Math.Ceiling(points.Count / (double)Math.Max(1, maxPoints)));
         var kept = points.Where((p, i) => i % stride == 0 || i == points.Count - 1).ToList();
-        return new MetricSeries(runId, name, kept.Select(p => p.Step).ToList(), kept.Select(p => p.Value).ToList());
+        return new MetricSeries(runId, name, kept.Select(p => p.Step).ToList(), kept.Select(p => p.Value).ToList(),
+            kept.Select(p => p.Tokens).ToList(), kept.Select(p => p.Flops).ToList());
     }
 
     /// <summary>
@@ -112,8 +113,8 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = runIds.Distinct().ToArray();
         var rows = await db.Database.SqlQuery<ThinnedPoint>($"""
-            SELECT run_id AS "RunId", step AS "Step", value AS "Value" FROM (
-                SELECT run_id, step, value,
+            SELECT run_id AS "RunId", step AS "Step", value AS "Value", tokens AS "Tokens", flops AS "Flops" FROM (
+                SELECT run_id, step, value, tokens, flops,
                        row_number() OVER (PARTITION BY run_id ORDER BY step) - 1 AS i,
                        count(*) OVER (PARTITION BY run_id) AS n
                 FROM metrics WHERE run_id = ANY({ids}) AND name = {name}) t
@@ -122,11 +123,12 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
             """).ToListAsync(ct);
         var byRun = rows.GroupBy(r => r.RunId).ToDictionary(g => g.Key, g => g.ToList());
         return ids.Select(id => byRun.TryGetValue(id, out var points)
-            ? new MetricSeries(id, name, points.Select(p => p.Step).ToList(), points.Select(p => p.Value).ToList())
-            : new MetricSeries(id, name, [], [])).ToList();
+            ? new MetricSeries(id, name, points.Select(p => p.Step).ToList(), points.Select(p => p.Value).ToList(),
+                points.Select(p => p.Tokens).ToList(), points.Select(p => p.Flops).ToList())
+            : new MetricSeries(id, name, [], [], [], [])).ToList();
     }
 
-    private sealed record ThinnedPoint(Guid RunId, int Step, double Value);
+    private sealed record ThinnedPoint(Guid RunId, int Step, double Value, long Tokens, double Flops);
 
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 

@@ -76,7 +76,16 @@ public sealed record MetricSeries(
     [property: Id(0)] Guid RunId,
     [property: Id(1)] string Name,
     [property: Id(2)] IReadOnlyList<int> Steps,
-    [property: Id(3)] IReadOnlyList<double> Values);
+    [property: Id(3)] IReadOnlyList<double> Values,
+    [property: Id(4)] IReadOnlyList<long>? Tokens = null,
+    [property: Id(5)] IReadOnlyList<double>? Flops = null)
+{
+    /// <summary>Tokens trained on at each point, as logged (empty for a curve without points).</summary>
+    public IReadOnlyList<long> TokensAt => Tokens ?? [];
+
+    /// <summary>Training FLOPs spent by each point, as the study counts them.</summary>
+    public IReadOnlyList<double> FlopsAt => Flops ?? [];
+}
 
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.Page`1")]
 public sealed record Page<T>(
