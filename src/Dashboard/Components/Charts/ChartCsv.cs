@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using static ScaleLab.Dashboard.Csv;
 
 namespace ScaleLab.Dashboard.Components.Charts;
 
@@ -18,14 +18,5 @@ public static class ChartCsv
                     .Append(s.Labels is { } labels ? Quote(labels[i]) : "").Append('\n');
             }
         return csv.ToString();
-    }
-
-    private static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 4180 quoting, and a leading apostrophe for text a spreadsheet would run as a formula.</summary>
-    private static string Quote(string text)
-    {
-        if (text.Length > 0 && "=+-@".Contains(text[0])) text = "'" + text;
-        return text.IndexOfAny([',', '"', '\n', '\r']) < 0 ? text : "\"" + text.Replace("\"", "\"\"") + "\"";
     }
 }
