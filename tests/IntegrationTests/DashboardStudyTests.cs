@@ -62,6 +62,7 @@ public partial class DashboardStudyTests(ClusterFixture cluster)
         await browser.GoAsync($"scaling?sweeps={sweepId}&law=chinchilla");
         await browser.WaitForAsync("#scaling-params td[data-key=alpha]", "scaling fit", timeoutMs: 60_000);
         await browser.WaitForAsync("#scaling-frontier .main-svg", "scaling chart");
+        Assert.Contains($"sweeps={sweepId}&law=chinchilla&bootstrap=200", page.Url);   // the fit shown is in the address, to share
         var shownAlpha = await page.InnerTextAsync("#scaling-params td[data-key=alpha]");
         var shownBeta = await page.InnerTextAsync("#scaling-params td[data-key=beta]");
         var shownNOpt = await page.InnerTextAsync("#extrapolation dd[data-key=N_opt]");
