@@ -62,6 +62,10 @@ public sealed class ScaleLabApi(HttpClient http)
     public async Task<IReadOnlyList<RunSummary>> ListFailedRunsAsync(int limit, CancellationToken ct = default) =>
         await GetAsync<List<RunSummary>>($"api/runs/failed?limit={limit}", ct);
 
+    /// <summary>Stored fits, newest first.</summary>
+    public Task<Page<FitSummary>> ListFitsAsync(int page, int pageSize, CancellationToken ct = default) =>
+        GetAsync<Page<FitSummary>>($"api/fits?page={page}&pageSize={pageSize}", ct);
+
     /// <summary>Worker slots, what each is training, and the queue.</summary>
     public Task<SchedulerSnapshot> GetWorkersAsync(CancellationToken ct = default) => GetAsync<SchedulerSnapshot>("api/workers", ct);
 

@@ -143,9 +143,23 @@ public class ApiReadsTests(ClusterFixture cluster)
 
         using var stored = await cluster.PostAsync("api/fits", $$"""{"law":"chinchilla","sweepIds":["{{sweepId}}"]}""");
         Assert.Equal(HttpStatusCode.Created, stored.StatusCode);
-        var result = (await stored.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        var body = await stored.Content.ReadFromJsonAsync<JsonElement>();
+        var result = body.GetProperty("result");
         foreach (var name in new[] { "E", "A", "B", "alpha", "beta" })
             Assert.Equal(result.GetProperty(name).GetDouble(), fit.Parameters[name].Value, 9);
+
+        // The stored fit is listed, with the sweep it came from; an uploaded CSV's fit beside it has none.
+        var csv = await File.ReadAllTextAsync(Path.Combine(cluster.Root, "examples/fits/isoflop-synthetic.csv"));
+        using var uploaded = await cluster.PostAsync("api/fits?law=isoflop", csv, "text/csv");
+        var uploadedId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        var listed = (await Client.ListFitsAsync(1, 200)).Items.ToList();
+        var mine = Assert.Single(listed, f => f.Id == body.GetProperty("id").GetGuid());
+        Assert.Equal(("chinchilla", 20, 1), (mine.Law, mine.Points, mine.Groups));
+        Assert.Equal([sweepId], mine.SweepIds);
+        var theirs = Assert.Single(listed, f => f.Id == uploadedId);
+        Assert.Equal("isoflop", theirs.Law);
+        Assert.Empty(theirs.SweepIds);
+        Assert.True(listed.IndexOf(theirs) < listed.IndexOf(mine), "newest first");
     }
 
     [Fact]

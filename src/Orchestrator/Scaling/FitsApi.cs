@@ -32,6 +32,7 @@ public static class FitsApi
         api.MapPost("/preview", PreviewFit).WithName("PreviewFit")
             .WithSummary("Fit a law to the finished runs of sweeps without storing it: the points and the full typed result, for interactive pages")
             .RequireRateLimiting(RateLimits.Fits).Accepts<ScaleLab.Catalog.ScalingQuery>("application/json");
+        api.MapGet("/", ListFits).WithName("ListFits").WithSummary("Stored fits, newest first, with paging: law, points, groups and the sweeps fitted");
         api.MapGet("/{id:guid}", GetFit).WithName("GetFit").WithSummary("A stored fit with its inputs");
         return api;
     }
@@ -114,6 +115,31 @@ public static class FitsApi
         var outcome = errors.IsEmpty ? await fitter.RunAsync(points, options, errors, ct) : null;
         if (outcome is { Busy: true }) return RateLimits.TooManyRequests(http.HttpContext, errors.ToString(), fitter.QueueWait);
         return TypedResults.Json(new ScaleLab.Catalog.ScalingView(points, outcome?.Result, errors.ToDictionary()), ScaleLab.Catalog.ScalingViewJson.Options);
+    }
+
+    public static async Task<Results<Ok<ScaleLab.Catalog.Page<ScaleLab.Catalog.FitSummary>>, ValidationProblem>> ListFits(
+        string? page, string? pageSize, IDbContextFactory<ScaleLabDb> dbFactory, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var pageNumber = QueryParameters.Int(page, "page", 1, 1_000_000, errors) ?? 1;
+        var size = QueryParameters.Int(pageSize, "pageSize", 1, 200, errors) ?? 20;
+        if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var total = await db.Fits.CountAsync(ct);
+        var records = await db.Fits.AsNoTracking().OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
+            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new ScaleLab.Catalog.Page<ScaleLab.Catalog.FitSummary>(records.Select(Summary).ToList(), total, pageNumber, size));
+    }
+
+    /// <summary>Read from the stored JSON: a fit of one group has its keys at the top, several under "groups".</summary>
+    private static ScaleLab.Catalog.FitSummary Summary(FitRecord r)
+    {
+        var result = JsonNode.Parse(r.ResultJson);
+        var sweepIds = JsonNode.Parse(r.InputsJson)?["request"] is JsonObject request && request["sweepIds"] is JsonArray ids
+            ? ids.Select(id => Guid.TryParse(id?.ToString(), out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList()
+            : [];
+        return new ScaleLab.Catalog.FitSummary(r.Id, r.Law, r.CreatedAt, result?["points"]?.GetValue<int>() ?? 0,
+            result?["groups"] is JsonObject groups ? groups.Count : 1, sweepIds);
     }
 
     public static async Task<Results<Ok<JsonObject>, NotFound>> GetFit(Guid id, IDbContextFactory<ScaleLabDb> dbFactory, CancellationToken ct)

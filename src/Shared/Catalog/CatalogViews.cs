@@ -111,3 +111,6 @@ public sealed record CurvesQuery(IReadOnlyList<Guid> RunIds, string Metric = "lo
     /// <summary>Runs per call: a 1,000-run sweep fits; a page asks again for more.</summary>
     public const int MaxRuns = 5000;
 }
+
+/// <summary>A stored fit in a list: its law, when, how many points, and the sweeps it was fitted to (none for posted points).</summary>
+public sealed record FitSummary(Guid Id, string Law, DateTimeOffset CreatedAt, int Points, int Groups, IReadOnlyList<Guid> SweepIds);
