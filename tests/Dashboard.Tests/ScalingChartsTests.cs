@@ -122,10 +122,11 @@ public class ManyRunsTests
 
         Assert.Equal(ChartPalette.Count, traces.Count);
         var first = (Plotly.Blazor.Traces.ScatterGl)traces[0];
-        Assert.Equal(100 * 3, first.X.Count);            // 100 runs of this colour, two points and a gap each
+        var perColour = 1000 / ChartPalette.Count;
+        Assert.Equal(perColour * 3, first.X.Count);      // the runs of this colour, two points and a gap each
         Assert.Null(first.X[2]);                         // the gap
         Assert.Equal("run-0", first.TextArray[0]);
-        Assert.Equal("run-10", first.TextArray[3]);      // the next run of the same colour
+        Assert.Equal($"run-{ChartPalette.Count}", first.TextArray[3]);   // the next run of the same colour
     }
 
     [Fact]
