@@ -18,8 +18,7 @@ public static class MemoryEstimate
     /// <param name="cuda">Whether the run trains on a GPU (where "auto" precision means bf16).</param>
     public static long TrainingBytes(RunConfig c, bool cuda)
     {
-        var precision = c.Precision == "auto" ? (cuda ? "bf16" : "fp32") : c.Precision;
-        var bf16 = precision == "bf16";
+        var bf16 = Runs.Precisions.Resolve(c.Precision, cuda) == Runs.Precisions.Bf16;
         double parameters = TransformerShape.TotalParameters(c);
         var parameterState = parameters * (bf16 ? 20 : 16);
         double tokens = (double)c.BatchSize / c.MicroBatches * c.SeqLen;          // one micro-batch is live at a time

@@ -13,7 +13,6 @@ public static class RunConfigValidator
     private static readonly string[] FeatureMaps = ["elu+1", "relu", "taylor"];
     private static readonly string[] PositionKinds = ["rope", "learned", "none"];
     private static readonly string[] Schedules = ["cosine", "wsd"];
-    private static readonly string[] Precisions = ["auto", "fp32", "tf32", "bf16"];
     private static readonly string[] Tokenizers = ["bytes", "bpe"];
 
     public static void Validate(RunConfig c, ValidationErrors errors, Func<string, string> fieldName)
@@ -94,7 +93,7 @@ public static class RunConfigValidator
         check(c.MicroBatches is >= 1 and <= 4096, "microBatches", "must be between 1 and 4096");
         if (c.MicroBatches >= 1 && c.BatchSize >= 1)
             check(c.BatchSize % c.MicroBatches == 0, "microBatches", $"must divide batchSize ({c.BatchSize})");
-        check(c.Precision is not null && Precisions.Contains(c.Precision), "precision", $"must be one of: {string.Join(", ", Precisions)}");
+        check(c.Precision is not null && Precisions.All.Contains(c.Precision), "precision", $"must be one of: {string.Join(", ", Precisions.All)}");
         check(c.Tokenizer is not null && Tokenizers.Contains(c.Tokenizer), "tokenizer", $"must be one of: {string.Join(", ", Tokenizers)}");
         check(c.BpeVocab is >= 512 and <= 100_000, "bpeVocab", "must be between 512 and 100000");
         if (c.Dataset is { } dataset)

@@ -1,3 +1,4 @@
+using ScaleLab.Runs;
 using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
@@ -26,7 +27,7 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
             Name.Contains("H100", StringComparison.OrdinalIgnoreCase) || Name.Contains("H200", StringComparison.OrdinalIgnoreCase)
                 ? (989.4e12, 494.7e12, 66.9e12)                                        // SXM data sheet, dense
                 : Name.Contains("A100", StringComparison.OrdinalIgnoreCase) ? (312e12, 156e12, 19.5e12) : null;
-        return peak is not { } p ? null : precision switch { "bf16" => p.Bf16, "tf32" => p.Tf32, _ => p.Fp32 };
+        return peak is not { } p ? null : precision switch { Precisions.Bf16 => p.Bf16, Precisions.Tf32 => p.Tf32, _ => p.Fp32 };
     }
 
     public static IReadOnlyList<DeviceSlot> Discover(int cpuSlots, int runsPerGpu = 1)

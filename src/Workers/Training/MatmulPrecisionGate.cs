@@ -1,3 +1,4 @@
+using ScaleLab.Runs;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Training;
@@ -16,15 +17,15 @@ public static class MatmulPrecisionGate
     /// <summary>Holds the switch in the state <paramref name="mode"/> needs until the returned handle is disposed.</summary>
     public static IDisposable Enter(string mode)
     {
-        if (mode is not ("fp32" or "tf32")) return Released.Instance;
+        if (mode is not (Precisions.Fp32 or Precisions.Tf32)) return Released.Instance;
         lock (Gate)
         {
             while (_holders > 0 && _mode != mode) Monitor.Wait(Gate);
             if (_holders++ == 0)
             {
                 _mode = mode;
-                backends.cuda.matmul.allow_tf32 = mode == "tf32";
-                backends.cudnn.allow_tf32 = mode == "tf32";
+                backends.cuda.matmul.allow_tf32 = mode == Precisions.Tf32;
+                backends.cudnn.allow_tf32 = mode == Precisions.Tf32;
             }
         }
         return new Holder();

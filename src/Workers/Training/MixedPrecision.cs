@@ -31,7 +31,7 @@ public sealed class MixedPrecision : IDisposable
         var (decay, noDecay) = Groups(master);
         Decay = new Parameter(Flatten(decay, float32, device), requires_grad: true);
         NoDecay = new Parameter(Flatten(noDecay, float32, device), requires_grad: true);
-        if (Mode != "bf16")
+        if (Mode != Precisions.Bf16)
         {
             Compute = master;
             Decay.grad = GradientViews(decay, float32, device);
@@ -69,7 +69,7 @@ public sealed class MixedPrecision : IDisposable
     public Parameter NoDecay { get; }
 
     public static string Resolve(string configured, Device device) =>
-        configured == "auto" ? device.type == DeviceType.CUDA ? "bf16" : "fp32" : configured;
+        Precisions.Resolve(configured, device.type == DeviceType.CUDA);
 
     public void ZeroGradients()
     {
