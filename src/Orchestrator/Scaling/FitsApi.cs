@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using ScaleLab.Orchestrator.Infrastructure;
-using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Scaling;
 using ScaleLab.Sweeps;
 using ScaleLab.Validation;
@@ -38,7 +36,7 @@ public static class FitsApi
     }
 
     public static async Task<Results<Created<JsonObject>, ValidationProblem, ProblemHttpResult>> CreateFit(
-        HttpRequest http, SweepPoints sweepPoints, FitRunner fitter, IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock, CancellationToken ct)
+        HttpRequest http, SweepPoints sweepPoints, FitRunner fitter, FitStore fits, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(http, MaxBodyBytes, errors, ct);
@@ -76,17 +74,8 @@ public static class FitsApi
         if (outcome is { Busy: true }) return RateLimits.TooManyRequests(http.HttpContext, errors.ToString(), fitter.QueueWait);
         if (outcome?.Result is not { } result) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "These points cannot be fitted");
 
-        var record = new FitRecord
-        {
-            Id = Guid.CreateVersion7(), Law = request.Law.ToString().ToLowerInvariant(), CreatedAt = clock.GetUtcNow(),
-            InputsJson = JsonSerializer.Serialize(new { request = IsCsv(http) ? (JsonNode?)JsonValue.Create(body) : JsonNode.Parse(body!), points }, Json),
-            ResultJson = FitResultJson.Write(result).ToJsonString(),
-        };
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            db.Fits.Add(record);
-            await db.SaveChangesAsync(ct);
-        }
+        var inputs = JsonSerializer.Serialize(new { request = IsCsv(http) ? (JsonNode?)JsonValue.Create(body) : JsonNode.Parse(body!), points }, Json);
+        var record = await fits.AddAsync(request.Law, inputs, result, ct);
         return TypedResults.Created($"/api/fits/{record.Id}", View(record));
     }
 
@@ -118,36 +107,17 @@ public static class FitsApi
     }
 
     public static async Task<Results<Ok<ScaleLab.Catalog.Page<ScaleLab.Catalog.FitSummary>>, ValidationProblem>> ListFits(
-        string? page, string? pageSize, IDbContextFactory<ScaleLabDb> dbFactory, CancellationToken ct)
+        string? page, string? pageSize, FitStore fits, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var pageNumber = QueryParameters.Int(page, "page", 1, 1_000_000, errors) ?? 1;
         var size = QueryParameters.Int(pageSize, "pageSize", 1, 200, errors) ?? 20;
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var total = await db.Fits.CountAsync(ct);
-        var records = await db.Fits.AsNoTracking().OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
-            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(ct);
-        return TypedResults.Ok(new ScaleLab.Catalog.Page<ScaleLab.Catalog.FitSummary>(records.Select(Summary).ToList(), total, pageNumber, size));
+        return TypedResults.Ok(await fits.ListAsync(pageNumber, size, ct));
     }
 
-    /// <summary>Read from the stored JSON: a fit of one group has its keys at the top, several under "groups".</summary>
-    private static ScaleLab.Catalog.FitSummary Summary(FitRecord r)
-    {
-        var result = JsonNode.Parse(r.ResultJson);
-        var sweepIds = JsonNode.Parse(r.InputsJson)?["request"] is JsonObject request && request["sweepIds"] is JsonArray ids
-            ? ids.Select(id => Guid.TryParse(id?.ToString(), out var g) ? g : Guid.Empty).Where(g => g != Guid.Empty).ToList()
-            : [];
-        return new ScaleLab.Catalog.FitSummary(r.Id, r.Law, r.CreatedAt, result?["points"]?.GetValue<int>() ?? 0,
-            result?["groups"] is JsonObject groups ? groups.Count : 1, sweepIds);
-    }
-
-    public static async Task<Results<Ok<JsonObject>, NotFound>> GetFit(Guid id, IDbContextFactory<ScaleLabDb> dbFactory, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var record = await db.Fits.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
-        return record is null ? TypedResults.NotFound() : TypedResults.Ok(View(record));
-    }
+    public static async Task<Results<Ok<JsonObject>, NotFound>> GetFit(Guid id, FitStore fits, CancellationToken ct) =>
+        await fits.GetAsync(id, ct) is { } record ? TypedResults.Ok(View(record)) : TypedResults.NotFound();
 
     private static JsonObject View(FitRecord r) => new()
     {
