@@ -136,7 +136,7 @@ public sealed class ScaleLabApi(HttpClient http)
         }, apiKey), ct);
 
     public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken ct = default) =>
-        await http.GetFromJsonAsync<List<ScheduleView>>("api/schedules", Json, ct) ?? [];
+        await GetAsync<List<ScheduleView>>("api/schedules", ct);
 
     public Task<ApiResult<ScheduleView>> CreateScheduleAsync(string name, string cron, string timeZone, string specJson, string? apiKey, CancellationToken ct = default)
     {
@@ -162,7 +162,7 @@ public sealed class ScaleLabApi(HttpClient http)
 
     /// <summary>Registered data sets with their tokenization jobs and statistics; needs no key.</summary>
     public async Task<IReadOnlyList<DatasetView>> ListDatasetsAsync(CancellationToken ct = default) =>
-        await http.GetFromJsonAsync<List<DatasetView>>("api/datasets", Json, ct) ?? [];
+        await GetAsync<List<DatasetView>>("api/datasets", ct);
 
     /// <summary>A data set with its tokenizations; null when none has this name.</summary>
     public Task<DatasetView?> GetDatasetAsync(string name, CancellationToken ct = default) =>
