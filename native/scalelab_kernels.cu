@@ -9,16 +9,11 @@
 #include <cstdint>
 
 #include "scalelab_kernels.h"
+#include "device_common.cuh"
+
+using namespace scalelab;
 
 namespace {
-
-__device__ __forceinline__ float to_float(float x) { return x; }
-__device__ __forceinline__ float to_float(__nv_bfloat16 x) { return __bfloat162float(x); }
-__device__ __forceinline__ float to_float(__half x) { return __half2float(x); }
-template <typename T> __device__ __forceinline__ T from_float(float x);
-template <> __device__ __forceinline__ float from_float<float>(float x) { return x; }
-template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float x) { return __float2bfloat16(x); }
-template <> __device__ __forceinline__ __half from_float<__half>(float x) { return __float2half(x); }
 
 constexpr int kThreads = 256;
 
@@ -255,17 +250,6 @@ __global__ void rotary(const T* __restrict__ x, const float* __restrict__ cos_ta
     dst[i] = from_float<T>(x1 * c - x2 * s);
     dst[i + half] = from_float<T>(x2 * c + x1 * s);
   }
-}
-
-template <typename F>
-int dispatch(sl_dtype dtype, F&& launch) {
-  switch (dtype) {
-    case SL_FLOAT32: launch(float{}); break;
-    case SL_BFLOAT16: launch(__nv_bfloat16{}); break;
-    case SL_FLOAT16: launch(__half{}); break;
-    default: return cudaErrorInvalidValue;
-  }
-  return static_cast<int>(cudaGetLastError());
 }
 
 }  // namespace

@@ -18,7 +18,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "scalelab_kernels.h"
+#include "native_common.h"
+#include "chunked_recurrence.h"
+
+using namespace scalelab;
 
 namespace {
 thread_local std::string last_error;
@@ -64,22 +67,6 @@ thread_local OwnedStream run_stream;
 // ---- fused operations as autograd functions ----------------------------------------------------------------------
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
-
-sl_dtype dtype_of(const at::Tensor& t) {
-  switch (t.scalar_type()) {
-    case at::kFloat: return SL_FLOAT32;
-    case at::kBFloat16: return SL_BFLOAT16;
-    case at::kHalf: return SL_FLOAT16;
-    default: throw std::invalid_argument(std::string("unsupported dtype ") + c10::toString(t.scalar_type()));
-  }
-}
-
-void launched(int status, const char* what) {
-  if (status != 0) throw std::runtime_error(std::string(what) + ": " + cudaGetErrorString(static_cast<cudaError_t>(status)));
-}
-
-// The calling thread's current stream: the run's own, or a graph's capture stream while one is captured.
-cudaStream_t current_stream() { return at::cuda::getCurrentCUDAStream().stream(); }
 
 // Mean cross-entropy over the rows whose target is not `ignore`, from logits in their own precision: forward and
 // backward each read the logits once (the managed path copies them to fp32 first, and log-softmax writes a second copy).
@@ -191,6 +178,13 @@ at::Tensor* sl_cross_entropy(at::Tensor* logits, at::Tensor* target, int64_t ign
 // silu(a) · b.
 at::Tensor* sl_swiglu(at::Tensor* a, at::Tensor* b) {
   return guarded([&] { return new at::Tensor(SwiGlu::apply(*a, *b)); }, (at::Tensor*)nullptr);
+}
+
+// The chunked linear recurrence (chunked_recurrence.h); log_decay may be null (linear attention).
+at::Tensor* sl_chunked_recurrence(at::Tensor* q, at::Tensor* k, at::Tensor* v, at::Tensor* log_decay, int64_t chunk) {
+  return guarded([&] {
+    return new at::Tensor(chunked_recurrence(*q, *k, *v, log_decay ? *log_decay : at::Tensor(), chunk));
+  }, (at::Tensor*)nullptr);
 }
 
 // x (B, H, T, hs) rotated by the fp32 tables cos and sin (T, hs/2); the result is (B, H, T, hs), a view of a

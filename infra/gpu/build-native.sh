@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds ScaleLab's native library (native/scalelab_native.cpp and the CUDA kernels of native/scalelab_kernels.cu)
+# Builds ScaleLab's native library (native/*.cpp and the CUDA kernels of native/*.cu)
 # against the PyTorch wheel's libtorch, with the include paths, library paths and C++ ABI flag that
 # torch.utils.cpp_extension uses for PyTorch's own C++ extensions (but no Python binding: .NET loads it). nvcc
 # compiles the kernels alone (they include no libtorch header); the host compiler compiles the rest and links.
@@ -24,11 +24,20 @@ gencode=()
 for a in "${archs[@]}"; do gencode+=(-gencode "arch=compute_$a,code=sm_$a"); done
 gencode+=(-gencode "arch=compute_${archs[-1]},code=compute_${archs[-1]}")
 "$cuda_home/bin/nvcc" --version | tail -1 >&2
-"$cuda_home/bin/nvcc" -O3 -std=c++17 -Xcompiler -fPIC "${gencode[@]}" -c "$root/native/scalelab_kernels.cu" \
-  -o "$out/scalelab_kernels.o"
-flags=(-O2 -std=c++17 -fPIC -shared "-D_GLIBCXX_USE_CXX11_ABI=$abi")
+flags=(-O2 -std=c++17 -fPIC "-D_GLIBCXX_USE_CXX11_ABI=$abi")
 IFS=: read -ra inc <<< "$includes"; for i in "${inc[@]}"; do flags+=(-I "$i"); done
-IFS=: read -ra lib <<< "$libs"; for l in "${lib[@]}"; do flags+=(-L "$l" "-Wl,-rpath,$l"); done
-g++ "${flags[@]}" "$root/native/scalelab_native.cpp" "$out/scalelab_kernels.o" -o "$out/libscalelab_native.so" \
-  -lc10 -lc10_cuda -ltorch_cpu -ltorch_cuda -ltorch -lcudart
+links=()
+IFS=: read -ra lib <<< "$libs"; for l in "${lib[@]}"; do links+=(-L "$l" "-Wl,-rpath,$l"); done
+# Every source compiles in parallel (libtorch's headers make each C++ file slow); any failure fails the build.
+pids=() objects=()
+for kernels in scalelab_kernels chunk_kernels; do
+  "$cuda_home/bin/nvcc" -O3 -std=c++17 -Xcompiler -fPIC "${gencode[@]}" -c "$root/native/$kernels.cu" -o "$out/$kernels.o" &
+  pids+=($!) objects+=("$out/$kernels.o")
+done
+for source in scalelab_native chunked_recurrence; do
+  g++ "${flags[@]}" -c "$root/native/$source.cpp" -o "$out/$source.o" &
+  pids+=($!) objects+=("$out/$source.o")
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
+g++ -shared "${objects[@]}" "${links[@]}" -o "$out/libscalelab_native.so" -lc10 -lc10_cuda -ltorch_cpu -ltorch_cuda -ltorch -lcudart
 echo "$out/libscalelab_native.so"

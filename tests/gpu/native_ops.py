@@ -1,5 +1,6 @@
 """GPU test (never in CI; tests/gpu/run.sh runs it as `ops`): each fused kernel of the native library against
-PyTorch's own ops on the same inputs, forward and backward, in fp32 and bf16, and replayed inside a CUDA graph.
+PyTorch's own ops (the chunked recurrence against its step-by-step definition) on the same inputs, forward and
+backward, in fp32 and bf16, and replayed inside a CUDA graph.
 The references compute in fp32 from the same (rounded) inputs, so the tolerances are the kernels' own error: fp32
 arithmetic, one rounding of each output to its storage type.
 Usage: python3 tests/gpu/native_ops.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output). Exits non-zero on failure."""
@@ -97,6 +98,49 @@ for dtype in (torch.float32, torch.bfloat16):
     if not torch.equal(grad_qkv[..., heads * hs:], torch.zeros_like(grad_qkv[..., heads * hs:])):
         failures.append("rotary gradient leaks into k and v")
 
+
+def recurrence_reference(q, k, v, g):
+    """The recurrence's definition, step by step in fp32: S_t = diag(exp(g_t))·S_{t-1} + k_t v_tᵀ, o_t = q_tᵀ S_t."""
+    b, h, t, kd = q.shape
+    state = torch.zeros(b, h, kd, v.shape[-1], device=q.device)
+    out = []
+    for i in range(t):
+        if g is not None:
+            decay = g[:, :, i].float().exp()
+            state = state * (decay.view(b, h, 1, 1) if g.dim() == 3 else decay.unsqueeze(-1))
+        state = state + k[:, :, i].float().unsqueeze(-1) * v[:, :, i].float().unsqueeze(-2)
+        out.append((q[:, :, i].float().unsqueeze(-1) * state).sum(2))
+    return torch.stack(out, 2)
+
+
+def recurrence_inputs(kind, dtype, b=2, h=3, t=150, kd=32, vd=48):
+    """q, k, v and the log-decay of one mixer: GLA's gate (per channel, clamped as GatedLinearAttention does), Mamba-2's
+    Δ·A (per head), or none (linear attention). t = 150 is no multiple of the chunk: the last chunk is padded."""
+    q, k, v = (torch.randn(b, h, t, d, device=device).to(dtype).requires_grad_() for d in (kd, kd, vd))
+    g = {"gla": lambda: (F.logsigmoid(torch.randn(b, h, t, kd, device=device) * 4) / 16).clamp_min(-2.5),
+         "mamba": lambda: -F.softplus(torch.randn(b, h, t, device=device)) * 2,
+         "linear": lambda: None}[kind]()
+    return q, k, v, (g.requires_grad_() if g is not None else None)
+
+
+# The chunked linear recurrence of GLA, Mamba-2 and linear attention against its step-by-step definition, forward
+# and every gradient. Its bf16 error is that of bf16 operands in cuBLAS's products and of bf16 chunk states.
+for kind in ("gla", "mamba", "linear"):
+    for dtype in (torch.float32, torch.bfloat16):
+        tag = str(dtype).split(".")[-1]
+        q, k, v, g = recurrence_inputs(kind, dtype)
+        inputs = [x for x in (q, k, v, g) if x is not None]
+        out = ops.chunked_recurrence(q, k, v, g, 64)
+        upstream = torch.randn_like(out)
+        grads = torch.autograd.grad(out, inputs, upstream)
+        reference_inputs = [x.detach().float().requires_grad_() for x in inputs]
+        reference = recurrence_reference(*reference_inputs, *([None] if g is None else []))
+        reference_grads = torch.autograd.grad(reference, reference_inputs, upstream.float())
+        limit = 1e-4 if dtype == torch.float32 else 3e-2
+        close(f"chunked recurrence {kind} {tag} forward", out, reference, limit)
+        for name, got, want in zip("qkvg", grads, reference_grads):
+            close(f"chunked recurrence {kind} {tag} gradient of {name}", got, want, limit)
+
 # AdamW against PyTorch's own single-tensor AdamW (the update TorchSharp's makes), 5 steps; an odd size exercises the
 # element-by-element tail after the 16-byte packs.
 params = torch.randn(100_003, device=device)
@@ -117,11 +161,13 @@ close("adamw second moment", moments[1], state["exp_avg_sq"], 1e-6)
 logits = torch.randn(512, 8192, device=device, dtype=torch.bfloat16, requires_grad=True)
 target = torch.randint(0, 8192, (512,), device=device)
 gate = torch.randn(512, 683, device=device, dtype=torch.bfloat16, requires_grad=True)
+rq, rk, rv, rg = recurrence_inputs("gla", torch.bfloat16, b=1, h=2, t=256)
 
 
 def step():
-    loss = ops.cross_entropy(logits + ops.swiglu(gate, gate).sum(-1, keepdim=True), target, IGNORE)
-    return (loss, *torch.autograd.grad(loss, (logits, gate)))
+    mixed = ops.chunked_recurrence(rq, rk, rv, rg, 64).float().mean()
+    loss = ops.cross_entropy(logits + ops.swiglu(gate, gate).sum(-1, keepdim=True), target, IGNORE) + mixed
+    return (loss, *torch.autograd.grad(loss, (logits, gate, rq, rg)))
 
 
 side = torch.cuda.Stream()
@@ -137,9 +183,10 @@ with torch.no_grad():
     logits.copy_(torch.randn_like(logits))
     target.copy_(torch.randint(0, 8192, (512,), device=device))
     gate.copy_(torch.randn_like(gate))
+    rq.copy_(torch.randn_like(rq))
 graph.replay()
 eager = step()
-for name, got, want in zip(("loss", "logits gradient", "gate gradient"), captured, eager):
+for name, got, want in zip(("loss", "logits gradient", "gate gradient", "GLA q gradient", "GLA gate gradient"), captured, eager):
     same = torch.equal(got, want)
     print(f"{'ok  ' if same else 'FAIL'} graph replay on new data: {name} {'equals' if same else 'differs from'} eager")
     if not same:
