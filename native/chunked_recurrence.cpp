@@ -161,8 +161,7 @@ at::Tensor chunked_recurrence(const at::Tensor& q, const at::Tensor& k, const at
   auto n = (t + c - 1) / c, pad = n * c - t;
   // Zero keys and values after the sequence change no real position's output (and zero log-decay keeps the rest).
   auto blocks = [&](const at::Tensor& z) {
-    auto padded = pad > 0 ? at::constant_pad_nd(z, {0, 0, 0, pad}) : z.contiguous();
-    return padded.view({b, h, n, c, z.size(3)});
+    return (pad > 0 ? at::constant_pad_nd(z, {0, 0, 0, pad}) : z).contiguous().view({b, h, n, c, z.size(3)});
   };
   auto qc = blocks(q), kc = blocks(k), vc = blocks(v);
   at::Tensor y;
@@ -170,7 +169,8 @@ at::Tensor chunked_recurrence(const at::Tensor& q, const at::Tensor& k, const at
     y = no_decay(qc, kc, vc);
   } else if (log_decay.dim() == 3) {
     TORCH_CHECK(log_decay.sizes() == q.sizes().slice(0, 3), "chunked_recurrence: a per-head log_decay is (B, H, T)");
-    auto g = at::constant_pad_nd(log_decay.to(at::kFloat), {0, pad}).view({b, h, n, c});
+    auto g = log_decay.to(at::kFloat);
+    g = (pad > 0 ? at::constant_pad_nd(g, {0, pad}) : g).contiguous().view({b, h, n, c});
     y = scalar_decay(qc, kc, vc, g);
   } else {
     TORCH_CHECK(log_decay.sizes() == q.sizes(), "chunked_recurrence: a per-channel log_decay is (B, H, T, K)");

@@ -52,7 +52,7 @@ fi
 mkdir -p "$stage/src"
 cp "$root"/Directory.Build.props "$root"/Directory.Packages.props "$root"/nuget.config "$stage"/ 2>/dev/null || true
 cp -r "$root/build" "$root/native" "$stage/"
-(cd "$root/src" && tar -cf - --exclude='*/bin' --exclude='*/obj' Shared Workers Orchestrator Dashboard Cli) | tar -xf - -C "$stage/src"
+(cd "$root/src" && tar -cf - --exclude='*/bin' --exclude='*/obj' .) | tar -xf - -C "$stage/src"
 # The worker references the managed TorchSharp package only (TorchBackend=external): libtorch is the GPU machine's,
 # from its PyTorch (Torch:NativeLibraryPath), so no CPU libtorch travels.
 publish() { # project, output folder, extra properties...

@@ -3,7 +3,7 @@
 # which has none), after the parts of infra/gpu/bundle.sh's pack have come (infra/gpu/cluster.sh unpack).
 #   ops        each fused kernel of the native library against PyTorch's ops, forward and backward, fp32 and bf16,
 #              and inside a CUDA graph (tests/gpu/native_ops.py; needs only this tree and the GPU machine's PyTorch)
-#   numerics   native and managed paths train the same losses; resume under CUDA graphs adds no jump
+#   numerics   native and managed paths train the same losses (softmax, GLA, Mamba); a resumed run continues exactly
 #              (tests/gpu/native-numerics.sh; needs the corpus, part 3)
 #   cluster    the worker silo trains on CUDA through the grains, packed runs do not interfere, a worker killed
 #              mid-run resumes from its checkpoint (tests/gpu/cluster_checks.py, against infra/gpu/cluster.sh up)

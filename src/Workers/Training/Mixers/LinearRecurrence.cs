@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ScaleLab.Workers.Training.Mixers;
@@ -32,9 +33,13 @@ public static class LinearRecurrence
         return stack(outputs, dim: 2).to(q.dtype).MoveToOuterDisposeScope();                 // (B, H, T, V)
     }
 
-    /// <summary>The chunked parallel form; equal to <see cref="Recurrent"/> up to rounding.</summary>
+    /// <summary>
+    /// The chunked parallel form; equal to <see cref="Recurrent"/> up to rounding. CUDA tensors take the native
+    /// library's version of the same algorithm when it is loaded (tests/gpu/native_ops.py holds it to the definition).
+    /// </summary>
     public static Tensor Chunked(Tensor q, Tensor k, Tensor v, Tensor? logDecay, int chunk)
     {
+        if (Native.NativeOps.Available && q.device_type == DeviceType.CUDA) return Native.NativeOps.ChunkedRecurrence(q, k, v, logDecay, chunk);
         using var scope = NewDisposeScope();
         var (b, h, t) = (q.shape[0], q.shape[1], q.shape[2]);
         var c = Math.Min(chunk, t);

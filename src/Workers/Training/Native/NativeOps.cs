@@ -5,7 +5,8 @@ namespace ScaleLab.Workers.Training.Native;
 
 /// <summary>
 /// ScaleLab's native library (native/scalelab_native.cpp, built on a GPU machine by infra/gpu/build-native.sh): ATen's
-/// fused RMSNorm, ScaleLab's fused kernels (cross-entropy, SwiGLU, rotary embedding, AdamW: native/scalelab_kernels.cu) and
+/// fused RMSNorm, ScaleLab's fused kernels (cross-entropy, SwiGLU, rotary embedding, AdamW: native/scalelab_kernels.cu; the chunked recurrence of
+/// GLA, Mamba-2 and linear attention: native/chunk_kernels.cu) and
 /// CUDA graph capture, which TorchSharp 0.107 lacks, called on TorchSharp's tensor handles. Loaded once per process
 /// from Torch:NativeOpsPath; without it the engine runs its managed path (CPU always does).
 /// </summary>
@@ -16,6 +17,7 @@ public static class NativeOps
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr CrossEntropyOp(IntPtr logits, IntPtr target, long ignore);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr BinaryOp(IntPtr a, IntPtr b);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr RotaryOp(IntPtr x, IntPtr cos, IntPtr sin);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr RecurrenceOp(IntPtr q, IntPtr k, IntPtr v, IntPtr logDecay, long chunk);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int AdamWOp(IntPtr param, IntPtr grad, IntPtr expAvg, IntPtr expAvgSq, double lr, double beta1, double beta2, double eps, double weightDecay, long step);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate IntPtr GraphCreate();
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] private delegate int GraphOp(IntPtr graph);
@@ -30,6 +32,7 @@ public static class NativeOps
     private static BinaryOp? _swiGlu;
     private static RotaryOp? _rotary;
     private static AdamWOp? _adamW;
+    private static RecurrenceOp? _chunkedRecurrence;
     private static GraphCreate? _graphCreate;
     private static GraphOp? _captureBegin, _captureEnd, _replay;
     private static GraphDestroy? _graphDestroy;
@@ -56,6 +59,7 @@ public static class NativeOps
         _swiGlu = Export<BinaryOp>("sl_swiglu");
         _rotary = Export<RotaryOp>("sl_rotary");
         _adamW = Export<AdamWOp>("sl_adamw");
+        _chunkedRecurrence = Export<RecurrenceOp>("sl_chunked_recurrence");
         _graphCreate = Export<GraphCreate>("sl_graph_create");
         _captureBegin = Export<GraphOp>("sl_graph_capture_begin");
         _captureEnd = Export<GraphOp>("sl_graph_capture_end");
@@ -85,6 +89,14 @@ public static class NativeOps
     /// is a (B, H, T, hs) view of a contiguous (B, T, H, hs) tensor.
     /// </summary>
     public static Tensor Rotary(Tensor x, Tensor cos, Tensor sin) => Tensor.UnsafeCreateTensor(Check(_rotary!(x.Handle, cos.Handle, sin.Handle)));
+
+    /// <summary>
+    /// The chunked linear recurrence of <see cref="Mixers.LinearRecurrence.Chunked"/> (same arguments, same function):
+    /// cuBLAS products, and fused kernels for the per-chunk decays and for the states carried between chunks (a scan,
+    /// where the managed form builds an (n x n) decay matrix). Differentiable.
+    /// </summary>
+    public static Tensor ChunkedRecurrence(Tensor q, Tensor k, Tensor v, Tensor? logDecay, long chunk) =>
+        Tensor.UnsafeCreateTensor(Check(_chunkedRecurrence!(q.Handle, k.Handle, v.Handle, logDecay?.Handle ?? IntPtr.Zero, chunk)));
 
     /// <summary>One AdamW step (TorchSharp's update; <paramref name="step"/> counts from 1) of an fp32 CUDA parameter, in place, in one kernel.</summary>
     public static void AdamW(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, double lr, double beta1, double beta2, double eps, double weightDecay, long step) =>
