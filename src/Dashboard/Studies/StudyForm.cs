@@ -16,7 +16,7 @@ public sealed class StudyForm
     public StudyKind Kind { get; set; } = StudyKind.IsoFlop;
     public string Name { get; set; } = "my-study";
     public string Task { get; set; } = "lm";
-    public string Mixer { get; set; } = "softmax";
+    public string Mixer { get; set; } = Models.Mixers.Softmax;
     public int SeqLen { get; set; } = 64;
     public int BatchSize { get; set; } = 8;
     public double LearningRate { get; set; } = 0.003;

@@ -106,7 +106,7 @@ public sealed record RunLogLine(
     [property: Id(6)] int? Step = null);
 
 /// <summary>One metric of many runs, each curve downsampled to at most <see cref="PointsPerRun"/> points (a sweep's curves in one call).</summary>
-public sealed record CurvesQuery(IReadOnlyList<Guid> RunIds, string Metric = "loss", int PointsPerRun = 200)
+public sealed record CurvesQuery(IReadOnlyList<Guid> RunIds, string Metric = MetricNames.Loss, int PointsPerRun = 200)
 {
     /// <summary>Runs per call: a 1,000-run sweep fits; a page asks again for more.</summary>
     public const int MaxRuns = 5000;

@@ -74,7 +74,7 @@ public sealed record RunConfig
     /// attention), "mamba" (selective state space), "hybrid" (layers follow <see cref="HybridPattern"/>), or "based"
     /// (Taylor linear attention and sliding-window attention in turn, each after a short convolution).
     /// </summary>
-    [Id(15)] public string Mixer { get; init; } = "softmax";
+    [Id(15)] public string Mixer { get; init; } = Models.Mixers.Softmax;
 
     /// <summary>For mixer "hybrid": comma-separated mixers cycled over the layers; the default makes every 4th layer softmax.</summary>
     [Id(16)] public string HybridPattern { get; init; } = "gla,gla,gla,softmax";

@@ -1,3 +1,5 @@
+using ScaleLab.Runs;
+
 namespace ScaleLab.Sweeps;
 
 /// <summary>
@@ -8,7 +10,7 @@ namespace ScaleLab.Sweeps;
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Sweeps.EarlyStopping")]
 public sealed record EarlyStopping(
-    [property: Id(0)] string Metric = "val_loss",
+    [property: Id(0)] string Metric = MetricNames.ValLoss,
     [property: Id(1)] string Mode = "min",
     [property: Id(2)] int ReductionFactor = 3,
     [property: Id(3)] int GracePeriod = 100)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScaleLab.Runs;
 using ScaleLab.Validation;
 
 namespace ScaleLab.Sweeps;
@@ -166,11 +167,11 @@ internal static class StudyDesignParser
         try { rule = obj.Deserialize<EarlyStopping>(SpecJson.Options); }
         catch (JsonException) { errors.Add("earlyStopping", "has a field of the wrong type"); return null; }
         if (rule is null) return null;
-        if (rule.Metric is not ("val_loss" or "loss" or "mqar_accuracy"))
+        if (!MetricNames.Watchable.Contains(rule.Metric))
             errors.Add("earlyStopping.metric", "must be val_loss, loss or mqar_accuracy");
         if (rule.Mode is not ("min" or "max")) errors.Add("earlyStopping.mode", "must be min or max");
-        else if ((rule.Metric == "mqar_accuracy") != (rule.Mode == "max"))
-            errors.Add("earlyStopping.mode", $"{rule.Metric} is better when {(rule.Metric == "mqar_accuracy" ? "higher (max)" : "lower (min)")}");
+        else if (MetricNames.HigherIsBetter(rule.Metric) != (rule.Mode == "max"))
+            errors.Add("earlyStopping.mode", $"{rule.Metric} is better when {(MetricNames.HigherIsBetter(rule.Metric) ? "higher (max)" : "lower (min)")}");
         if (rule.ReductionFactor is < 2 or > 16) errors.Add("earlyStopping.reductionFactor", "must be between 2 and 16");
         if (rule.GracePeriod is < 1 or > 10_000_000) errors.Add("earlyStopping.gracePeriod", "must be between 1 and 1e7 steps");
         return rule;

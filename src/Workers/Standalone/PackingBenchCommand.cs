@@ -93,7 +93,7 @@ public static class PackingBenchCommand
 
         public void OnMetrics(IReadOnlyList<MetricSample> samples)
         {
-            foreach (var s in samples.Where(s => s.Name == "loss")) (Losses[s.Step], Seconds[s.Step]) = (s.Value, clock.Elapsed.TotalSeconds);
+            foreach (var s in samples.Where(s => s.Name == MetricNames.Loss)) (Losses[s.Step], Seconds[s.Step]) = (s.Value, clock.Elapsed.TotalSeconds);
         }
 
         public void OnProgress(RunProgress progress) { }

@@ -141,28 +141,28 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
                     lossCount = 0;
                     var tokensPerSecond = (tokens - intervalStart.Tokens) / Math.Max(1e-9, clock.Elapsed.TotalSeconds - intervalStart.Seconds);
                     intervalStart = (tokens, clock.Elapsed.TotalSeconds);
-                    samples.Add(new MetricSample(done, "loss", lastLoss, tokens, flops, seconds));
-                    samples.Add(new MetricSample(done, "lr", lastLr, tokens, flops, seconds));
-                    samples.Add(new MetricSample(done, "grad_norm", gradNorm.item<float>(), tokens, flops, seconds));
-                    samples.Add(new MetricSample(done, "tokens_per_s", tokensPerSecond, tokens, flops, seconds));
-                    if (peakFlops is > 0) samples.Add(new MetricSample(done, "mfu", tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
-                    if (task.EpochsAfter(done) is { } epochs) samples.Add(new MetricSample(done, "epochs", epochs, tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, MetricNames.Loss, lastLoss, tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, MetricNames.LearningRate, lastLr, tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, MetricNames.GradNorm, gradNorm.item<float>(), tokens, flops, seconds));
+                    samples.Add(new MetricSample(done, MetricNames.TokensPerSecond, tokensPerSecond, tokens, flops, seconds));
+                    if (peakFlops is > 0) samples.Add(new MetricSample(done, MetricNames.Mfu, tokensPerSecond * flopsPerToken / peakFlops.Value, tokens, flops, seconds));
+                    if (task.EpochsAfter(done) is { } epochs) samples.Add(new MetricSample(done, MetricNames.Epochs, epochs, tokens, flops, seconds));
                 }
                 if (done % config.EvalInterval == 0 || last)
                 {
                     var evaluation = last ? EvaluateFinal(compute) : Evaluate(compute);
                     (lastVal, lastAccuracy) = (evaluation.Loss, evaluation.Accuracy);
                     var evaluatedAt = priorSeconds + clock.Elapsed.TotalSeconds;
-                    samples.Add(new MetricSample(done, "val_loss", evaluation.Loss, tokens, flops, evaluatedAt));
+                    samples.Add(new MetricSample(done, MetricNames.ValLoss, evaluation.Loss, tokens, flops, evaluatedAt));
                     if (task.BytesPerToken is { } bytesPerToken)
-                        samples.Add(new MetricSample(done, "val_bpb", evaluation.Loss / Math.Log(2) / bytesPerToken, tokens, flops, evaluatedAt));
+                        samples.Add(new MetricSample(done, MetricNames.ValBitsPerByte, evaluation.Loss / Math.Log(2) / bytesPerToken, tokens, flops, evaluatedAt));
                     if (evaluation.StandardError is { } se)
                     {
-                        samples.Add(new MetricSample(done, "val_loss_se", se, tokens, flops, evaluatedAt));
-                        samples.Add(new MetricSample(done, "val_tokens", evaluation.Tokens, tokens, flops, evaluatedAt));
+                        samples.Add(new MetricSample(done, MetricNames.ValLossStandardError, se, tokens, flops, evaluatedAt));
+                        samples.Add(new MetricSample(done, MetricNames.ValTokens, evaluation.Tokens, tokens, flops, evaluatedAt));
                     }
                     if (evaluation.Accuracy is { } accuracy) samples.Add(new MetricSample(done, task.AccuracyMetric!, accuracy, tokens, flops, evaluatedAt));
-                    if (last && task.OptimalFinalLoss() is { } optimal) samples.Add(new MetricSample(done, "optimal_loss", optimal, tokens, flops, evaluatedAt));
+                    if (last && task.OptimalFinalLoss() is { } optimal) samples.Add(new MetricSample(done, MetricNames.OptimalLoss, optimal, tokens, flops, evaluatedAt));
                     // Evaluation time is not training time: the next interval's throughput starts after it.
                     intervalStart = (intervalStart.Tokens, clock.Elapsed.TotalSeconds);
                 }

@@ -18,7 +18,7 @@ public sealed class MqarTask(RunConfig config) : ITrainingTask
     /// <summary>Validation sequences come from their own stream, disjoint from every training step's.</summary>
     private const ulong ValidationStream = 0xA55E55ED;
 
-    public string? AccuracyMetric => "mqar_accuracy";
+    public string? AccuracyMetric => MetricNames.MqarAccuracy;
 
     public (Tensor Input, Tensor Target) Train(int step, Device device) => Batch(((ulong)step << 1) | 0, device);
 
