@@ -11,6 +11,16 @@ using namespace scalelab;
 
 namespace {
 
+// One chunk's cumulative log-decay for one channel into b[0..chunk); returns its end (the chunk's total).
+__device__ __forceinline__ float cumulative(const float* __restrict__ g, int64_t base, int chunk, int channels, float* b) {
+  float acc = 0.f;
+  for (int t = 0; t < chunk; t++) {
+    acc += g[base + t * channels];
+    b[t] = acc;
+  }
+  return acc;
+}
+
 // One thread per (row, channel); a block covers one row's channels, so each position's loads are coalesced.
 // The thread walks its chunk twice: once for the middle and the end of the cumulative decay, once to write.
 template <typename T>
@@ -20,12 +30,7 @@ __global__ void chunk_prep_forward(const T* __restrict__ q, const T* __restrict_
   if (ch >= channels) return;
   int64_t base = static_cast<int64_t>(blockIdx.x) * chunk * channels + ch;
   float b[SL_MAX_CHUNK];
-  float acc = 0.f;
-  for (int t = 0; t < chunk; t++) {
-    acc += g[base + t * channels];
-    b[t] = acc;
-  }
-  float r = b[chunk / 2], end = acc;
+  float end = cumulative(g, base, chunk, channels, b), r = b[chunk / 2];
   last[static_cast<int64_t>(blockIdx.x) * channels + ch] = end;
   for (int t = 0; t < chunk; t++) {
     int64_t i = base + t * channels;
@@ -49,13 +54,9 @@ __global__ void chunk_prep_backward(const T* __restrict__ q, const T* __restrict
   if (ch >= channels) return;
   int64_t base = static_cast<int64_t>(blockIdx.x) * chunk * channels + ch;
   float b[SL_MAX_CHUNK];
-  float acc = 0.f;
-  for (int t = 0; t < chunk; t++) {
-    acc += g[base + t * channels];
-    b[t] = acc;
-  }
+  float end = cumulative(g, base, chunk, channels, b);
   int mid = chunk / 2;
-  float r = b[mid], end = acc;
+  float r = b[mid];
   float to_mid = 0.f, to_end = d_last[static_cast<int64_t>(blockIdx.x) * channels + ch];
   for (int t = 0; t < chunk; t++) {
     int64_t i = base + t * channels;
@@ -71,7 +72,7 @@ __global__ void chunk_prep_backward(const T* __restrict__ q, const T* __restrict
   }
   b[mid] += to_mid;
   b[chunk - 1] += to_end;
-  acc = 0.f;
+  float acc = 0.f;
   for (int t = chunk - 1; t >= 0; t--) {
     acc += b[t];
     dg[base + t * channels] = acc;

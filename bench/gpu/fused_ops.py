@@ -5,7 +5,6 @@ single-tensor and fused AdamW. Prints a table of median microseconds
 per call (20 calls back to back between CUDA events, median of 7), and ratios.
 Usage: python3 bench/gpu/fused_ops.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output)"""
 import os
-import statistics
 import sys
 
 import torch
@@ -13,6 +12,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "native"))
 import python_binding  # noqa: E402
+from cuda_timing import median_us  # noqa: E402
 
 ops = python_binding.load(sys.argv[1])
 device = "cuda"
@@ -30,23 +30,6 @@ def swiglu_eager(a, b):
 def rotary_eager(x, cos, sin):
     x1, x2 = x.chunk(2, dim=-1)
     return torch.cat([x1 * cos - x2 * sin, x2 * cos + x1 * sin], dim=-1)
-
-
-def median_us(call, calls=20, repeats=7):
-    """Median µs of one call. Calls go back to back between two events, so the GPU's queue stays full and the host's
-    launch time (Python's, here) is not counted where the GPU is the slower side."""
-    for _ in range(5):
-        call()
-    times = []
-    for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(calls):
-            call()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) * 1000 / calls)
-    return statistics.median(times)
 
 
 def timed(fn, inputs):

@@ -10,7 +10,6 @@ on H100 and H200). Columns:
 Prints milliseconds per call (median of 7 timings of 5 calls) and each mixer's speed relative to flash (> 1: faster).
 Usage: python3 bench/gpu/mixer_level.py LIBRARY   (LIBRARY: infra/gpu/build-native.sh's output)"""
 import os
-import statistics
 import sys
 
 import torch
@@ -19,6 +18,7 @@ from torch.nn.attention import SDPBackend, sdpa_kernel
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "native"))
 import python_binding  # noqa: E402
+from cuda_timing import median_us  # noqa: E402
 
 ops = python_binding.load(sys.argv[1])
 device, dtype = "cuda", torch.bfloat16
@@ -68,19 +68,8 @@ def managed(q, k, v, g):
     return intra + (q.float() * cumulative.exp()).to(q.dtype) @ entering.to(q.dtype)
 
 
-def median_ms(call, calls=5, repeats=7):
-    for _ in range(3):
-        call()
-    times = []
-    for _ in range(repeats):
-        start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(calls):
-            call()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) / calls)
-    return statistics.median(times)
+def median_ms(call):
+    return median_us(call, calls=5, repeats=7, warmup=3) / 1000
 
 
 def forward_backward(mix, *inputs):
