@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, a C compiler, Chromium for
+# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, a C compiler, python3, Chromium for
 # the browser tests, the pinned blob emulator, and checks for the toolchains the README lists.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,6 +28,14 @@ if ! command -v cc >/dev/null 2>&1; then
   echo "Installing gcc (the worker's native guard)..."
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null
+fi
+
+# Debian's python3 for the Python client's tests (clients/python), the interpreter researchers already have.
+if [ ! -x /usr/bin/python3 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "Installing python3 (the Python client's tests)..."
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3 >/dev/null
 fi
 
 # Chromium for the dashboard's browser tests (Playwright drives Debian's build; it downloads no browser of its own).

@@ -1,5 +1,6 @@
 using Scalar.AspNetCore;
 using ScaleLab.Orchestrator.Datasets;
+using ScaleLab.Orchestrator.External;
 using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Orchestrator.Runs;
@@ -25,6 +26,7 @@ app.MapScalarApiReference("/reference", o => o.WithTitle("ScaleLab API").AddPref
 app.MapHealthChecks("/health");
 app.MapSweepsApi();
 app.MapRunsApi();
+app.MapExternalApi();
 app.MapWorkersApi();
 app.MapFitsApi();
 app.MapSchedulesApi();

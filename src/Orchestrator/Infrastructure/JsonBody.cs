@@ -10,7 +10,8 @@ namespace ScaleLab.Orchestrator.Infrastructure;
 /// </summary>
 public static class JsonBody
 {
-    public static T? Parse<T>(string body, JsonSerializerOptions options, ValidationErrors errors, string what) where T : class
+    /// <param name="prefix">Put before every field name in errors (a nested object's own path, such as "config.").</param>
+    public static T? Parse<T>(string body, JsonSerializerOptions options, ValidationErrors errors, string what, string prefix = "") where T : class
     {
         try
         {
@@ -20,12 +21,12 @@ public static class JsonBody
         }
         catch (InvalidOperationException)
         {
-            errors.Add("body", JsonInput.InvalidName);
+            errors.Add(prefix.Length > 0 ? prefix.TrimEnd('.') : "body", JsonInput.InvalidName);
             return null;
         }
         catch (JsonException ex)
         {
-            var field = ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
+            var field = ex.Path is { Length: > 2 } p ? prefix + p.TrimStart('$', '.') : prefix.Length > 0 ? prefix.TrimEnd('.') : "body";
             errors.Add(field, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
                 ? "unknown field"
                 : field == "body" ? $"not a valid {what}: {ex.Message}" : "has the wrong type or an invalid value");

@@ -30,6 +30,7 @@ public static class ServiceRegistration
         services.AddSingleton<Datasets.DatasetReferences>();
         services.AddSingleton<Sweeps.SpecCheck>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<External.ExternalStore>();
         services.AddSingleton<Scaling.FitStore>();
         services.AddSingleton<RunLog>();
         if (builder.Configuration.GetConnectionString("Blobs") is { Length: > 0 } blobs) services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient(blobs));

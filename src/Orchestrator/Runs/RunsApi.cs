@@ -12,8 +12,9 @@ namespace ScaleLab.Orchestrator.Runs;
 
 public static partial class RunsApi
 {
+    /// <summary>What a metric may be called: the rule every read and write of metrics checks.</summary>
     [GeneratedRegex("^[a-z][a-z0-9_/]{0,63}$")]
-    private static partial Regex MetricName();
+    internal static partial Regex MetricName();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex ArtifactName();

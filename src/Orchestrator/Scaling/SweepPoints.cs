@@ -23,7 +23,7 @@ public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var records = await db.Sweeps.AsNoTracking().Where(s => sweepIds.Contains(s.Id)).Select(s => new { s.Id, s.Name, s.SpecJson }).ToListAsync(ct);
         var sweeps = records.ToDictionary(s => s.Id, s => s.Name);
-        var accountings = records.Select(s => SweepSpecParser.Parse(s.SpecJson, new ValidationErrors())?.Counting ?? FlopAccounting.Default).Distinct().ToList();
+        var accountings = records.Select(s => SweepSpecParser.AccountingOf(s.SpecJson)).Distinct().ToList();
         if (accountings.Count > 1)
             errors.Add("sweepIds", "these sweeps count N or compute differently (" + string.Join("; ", accountings.Select(a => $"{a.ParametersName} N, {a.ComputeName} compute")) +
                 "); fit them separately");

@@ -26,6 +26,18 @@ public static partial class SweepSpecParser
 
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
 
+    /// <summary>A spec's "accounting" section: {"parameters": "nonEmbedding" | "total", "compute": "exact" | "6ND"}.</summary>
+    public static Scaling.FlopAccounting? ReadAccounting(JsonNode section, ValidationErrors errors) => StudyDesignParser.ReadAccounting(section, errors);
+
+    /// <summary>
+    /// The accounting a stored spec declares (its "accounting" section, the default when it has none), for every kind
+    /// of study, external ones included: the spec was validated when it was accepted.
+    /// </summary>
+    public static Scaling.FlopAccounting AccountingOf(string specJson) =>
+        JsonNode.Parse(specJson) is JsonObject { } obj && obj["accounting"] is { } section
+            ? StudyDesignParser.ReadAccounting(section, new ValidationErrors()) ?? Scaling.FlopAccounting.Default
+            : Scaling.FlopAccounting.Default;
+
     public static SweepSpec? Parse(string json, ValidationErrors errors)
     {
         JsonNode? root;
