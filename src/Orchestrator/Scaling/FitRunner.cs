@@ -4,7 +4,7 @@ using ScaleLab.Validation;
 namespace ScaleLab.Orchestrator.Scaling;
 
 /// <summary>
-/// Every fit this process runs (POST /api/fits, and the dashboard's fits through the catalog grain, which need no
+/// Every fit this process runs (POST /api/fits, and POST /api/fits/preview, which the dashboard uses and which needs no
 /// key) goes through here. A fit is CPU work that grows with points x bootstrap resamples, so: at most
 /// <see cref="Concurrency"/> run at once, one thread each (default: half the cores, at least one), a fit waits at
 /// most <see cref="QueueWait"/> for its turn and is then refused as busy, and a running fit is stopped after

@@ -42,7 +42,7 @@ public sealed class SweepGrain(
             Accepted = true, Priority = spec.Priority, RunCount = runs.Count, Unfinished = runs.Select(r => r.RunId).ToHashSet(),
             EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256,
             // Early stopping ranks a run only among its own arm's runs, so it can never decide an ablation by itself.
-            ArmOf = spec.Kind == "ablation" && spec.EarlyStopping is not null
+            ArmOf = spec.Kind == StudyKinds.Ablation && spec.EarlyStopping is not null
                 ? runs.Zip(ScaleLab.Analysis.ArmComparison.ArmLabels(runs.Select(r => r.Config).ToList())).ToDictionary(p => p.First.RunId, p => p.Second)
                 : [],
         };

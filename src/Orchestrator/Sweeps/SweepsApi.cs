@@ -89,7 +89,7 @@ public static class SweepsApi
             if (Enum.TryParse<SweepStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(status, out _)) statusFilter = parsed;
             else errors.Add("status", $"must be one of: {string.Join(", ", Enum.GetNames<SweepStatus>())}");
         }
-        if (kind is not null && !SweepSpecParser.Kinds.Contains(kind)) errors.Add("kind", $"must be one of: {string.Join(", ", SweepSpecParser.Kinds)}");
+        if (kind is not null && !StudyKinds.All.Contains(kind)) errors.Add("kind", $"must be one of: {string.Join(", ", StudyKinds.All)}");
         if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
         if (search is not null && search.Any(char.IsControl)) errors.Add("search", "must not contain control characters");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());

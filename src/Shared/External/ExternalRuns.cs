@@ -12,7 +12,7 @@ namespace ScaleLab.External;
 /// </summary>
 public static class ExternalStudies
 {
-    public const string Kind = "external";
+    public const string Kind = Sweeps.StudyKinds.External;
 
     /// <summary>Metric points one call may carry (about 1 MB of JSON).</summary>
     public const int MaxPointsPerCall = 10_000;

@@ -30,7 +30,7 @@ public static class SweepExpander
             errors.Add(field, $"the sweep expands to {designSize * axesSize:G4} runs ({expansion}); the limit is {limits.MaxRuns}");
             return null;
         }
-        if (spec.Kind == "isoflop" && !Mixers.AreKnown(spec.Base))
+        if (spec.Kind == StudyKinds.IsoFlop && !Mixers.AreKnown(spec.Base))
         {
             // Sizing counts the base's layers; say what is wrong with them instead.
             RunConfigValidator.Validate(spec.Base, errors, field => "base." + field);
@@ -81,8 +81,8 @@ public static class SweepExpander
                     var runId = RunIdFor(sweepId, config);
                     if (names.TryGetValue(runId, out var twin))
                     {
-                        if (spec.Kind == "random") { Advance(odometer, spec.Axes); continue; } // a repeated sample is trained once
-                        errors.Add(spec.Kind == "ablation" ? "ablation.variations" : "axes", $"runs '{twin}' and '{name}' would be identical");
+                        if (spec.Kind == StudyKinds.Random) { Advance(odometer, spec.Axes); continue; } // a repeated sample is trained once
+                        errors.Add(spec.Kind == StudyKinds.Ablation ? "ablation.variations" : "axes", $"runs '{twin}' and '{name}' would be identical");
                     }
                     names[runId] = name;
                     runs.Add(new PlannedRun(runId, name, config, TransformerShape.NonEmbeddingParameters(config), total, flops));
@@ -105,15 +105,15 @@ public static class SweepExpander
     {
         switch (spec.Kind)
         {
-            case "isoflop":
+            case StudyKinds.IsoFlop:
                 var d = spec.IsoFlop!;
                 var sizes = d.Sizes?.Count ?? d.SizesPerBudget;
                 return ((double)d.Budgets.Count * sizes, $"{d.Budgets.Count} budgets x {sizes} sizes");
-            case "ablation":
+            case StudyKinds.Ablation:
                 var arms = 1.0 + spec.Ablation!.Variations.Sum(v => (double)v.Values.Count);
                 var rates = spec.Ablation.LearningRates?.Count ?? 1;
                 return (arms * rates, $"{arms:G4} arms x {rates} learning rates");
-            case "random":
+            case StudyKinds.Random:
                 return (spec.Random!.Runs, $"{spec.Random.Runs} samples");
             default:
                 return (1, "the base run");
@@ -122,9 +122,9 @@ public static class SweepExpander
 
     private static IEnumerable<DesignPoint> DesignPoints(SweepSpec spec) => spec.Kind switch
     {
-        "isoflop" => IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
-        "ablation" => AblationPoints(spec.Ablation!),
-        "random" => RandomPoints(spec.Random!),
+        StudyKinds.IsoFlop => IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
+        StudyKinds.Ablation => AblationPoints(spec.Ablation!),
+        StudyKinds.Random => RandomPoints(spec.Random!),
         _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
     };
 

@@ -9,8 +9,6 @@ namespace ScaleLab.Sweeps;
 /// <summary>Reads a spec document into a <see cref="SweepSpec"/>, reporting every problem by the field it concerns.</summary>
 public static partial class SweepSpecParser
 {
-    public static readonly IReadOnlySet<string> Kinds = new HashSet<string>(StringComparer.Ordinal) { "grid", "random", "isoflop", "ablation" };
-
     private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes", "isoflop", "ablation", "random", "earlyStopping", "accounting"];
 
     /// <summary>JSON names of the run-config fields an axis may vary.</summary>
@@ -69,8 +67,8 @@ public static partial class SweepSpecParser
         var name = ReadString(obj, "name", errors, required: true);
         if (name is not null && !IsValidName(name)) errors.Add("name", NameRule);
 
-        var kind = ReadString(obj, "kind", errors, required: false) ?? "grid";
-        if (!Kinds.Contains(kind)) errors.Add("kind", $"unsupported kind '{kind}'; supported: {string.Join(", ", Kinds)}");
+        var kind = ReadString(obj, "kind", errors, required: false) ?? StudyKinds.Grid;
+        if (!StudyKinds.Submittable.Contains(kind)) errors.Add("kind", $"unsupported kind '{kind}'; supported: {string.Join(", ", StudyKinds.Submittable)}");
 
         var priority = 0;
         if (obj["priority"] is { } p && (p.GetValueKind() != JsonValueKind.Number || !p.AsValue().TryGetValue(out priority) || priority is < -100 or > 100))
