@@ -28,11 +28,15 @@ public sealed class ScaleLabApi(HttpClient http)
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    public async Task<Page<SweepSummary>> ListSweepsAsync(int page, int pageSize, string? search = null, SweepStatus? status = null, CancellationToken ct = default)
+    /// <param name="includeArchived">Archived sweeps too (they are left out by default).</param>
+    public async Task<Page<SweepSummary>> ListSweepsAsync(int page, int pageSize, string? search = null, SweepStatus? status = null,
+        string? tag = null, bool includeArchived = false, CancellationToken ct = default)
     {
         var query = $"api/sweeps?page={page}&pageSize={pageSize}";
         if (!string.IsNullOrWhiteSpace(search)) query += $"&search={Uri.EscapeDataString(search)}";
         if (status is { } s) query += $"&status={s}";
+        if (!string.IsNullOrWhiteSpace(tag)) query += $"&tag={Uri.EscapeDataString(tag)}";
+        if (includeArchived) query += "&includeArchived=true";
         return await GetAsync<Page<SweepSummary>>(query, ct);
     }
 
@@ -127,6 +131,13 @@ public sealed class ScaleLabApi(HttpClient http)
 
     public Task<ApiResult<SweepSummary>> CancelSweepAsync(Guid sweepId, string? apiKey, CancellationToken ct = default) =>
         SendAsync<SweepSummary>(WithKey(new HttpRequestMessage(HttpMethod.Post, $"api/sweeps/{sweepId}/cancel"), apiKey), ct);
+
+    /// <summary>Tags, notes or the archived flag of a sweep (PATCH /api/sweeps/{id}); what is left null stays as it is.</summary>
+    public Task<ApiResult<SweepDetail>> AnnotateSweepAsync(Guid sweepId, SweepAnnotations change, string? apiKey, CancellationToken ct = default) =>
+        SendAsync<SweepDetail>(WithKey(new HttpRequestMessage(HttpMethod.Patch, $"api/sweeps/{sweepId}")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(change, Json), Encoding.UTF8, "application/json"),
+        }, apiKey), ct);
 
     /// <summary>Fits a law to the finished runs of sweeps and stores the fit (POST /api/fits).</summary>
     public Task<ApiResult<StoredFit>> StoreFitAsync(SweepFitRequest fit, string? apiKey, CancellationToken ct = default) =>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 
 namespace ScaleLab.IntegrationTests;
 
@@ -31,6 +32,38 @@ public sealed class CliCommandsTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("The API refused (400)", stderr);
         Assert.Matches(@"axes\.dModel(\[0\])?: ", stderr);
+    }
+
+    [Fact]
+    public async Task A_sweep_is_tagged_annotated_and_archived_from_the_cli_and_the_lists_follow()
+    {
+        var name = $"it-cli-notes-{Guid.NewGuid():N}"[..20];
+        var id = Guid.NewGuid();
+        await using (var db = new Orchestrator.Infrastructure.Database.ScaleLabDb(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<Orchestrator.Infrastructure.Database.ScaleLabDb>()
+                         .UseNpgsql(cluster.PostgresConnectionString).Options))
+        {
+            db.Add(new Orchestrator.Sweeps.SweepRecord { Id = id, Name = name, Kind = "grid", SpecJson = "{}", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var annotated = await Cli("annotate", id.ToString(), "--tag", "baseline", "--tag", "gla", "--notes", "loses at 4k", "--archive");
+        var hidden = await Cli("sweeps", "--search", name);
+        var shown = await Cli("sweeps", "--search", name, "--archived", "--tag", "gla");
+        var detail = await Cli("sweep", id.ToString());
+        var both = await Cli("annotate", id.ToString(), "--archive", "--unarchive");
+        var badTag = await Cli("annotate", id.ToString(), "--tag", "has space");
+
+        Assert.True(annotated.Exit == 0, annotated.Err);
+        Assert.Contains("tags [baseline, gla], archived, notes: loses at 4k", annotated.Out);
+        Assert.DoesNotContain(name, hidden.Out);
+        Assert.Contains(name, shown.Out);
+        Assert.Contains("baseline, gla, (archived)", shown.Out);
+        Assert.Contains("Tags: baseline, gla", detail.Out);
+        Assert.Contains("Notes:\nloses at 4k", detail.Out.ReplaceLineEndings("\n"));
+        Assert.NotEqual(0, both.Exit);
+        Assert.Contains("--archive and --unarchive cannot be used together", both.Err + both.Out);
+        Assert.Equal(1, badTag.Exit);
+        Assert.Contains("tags[0]", badTag.Err);
     }
 
     [Fact]

@@ -11,7 +11,11 @@ public static class SweepCommand
         var command = new Command("sweep", "Show a sweep's runs and results") { id };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            AnsiConsole.Write(SweepWatch.ResultsTable(ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}")));
+            var sweep = ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}");
+            AnsiConsole.Write(SweepWatch.ResultsTable(sweep));
+            if (sweep.Sweep.Tags is { Count: > 0 } tags) AnsiConsole.MarkupLine(Markup.Escape($"Tags: {string.Join(", ", tags)}"));
+            if (sweep.Sweep.Archived) AnsiConsole.MarkupLine("Archived.");
+            if (sweep.Notes.Length > 0) AnsiConsole.WriteLine($"Notes:\n{sweep.Notes}");
             return 0;
         }));
         return command;

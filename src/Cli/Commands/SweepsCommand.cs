@@ -3,22 +3,26 @@ using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
-/// <summary>`sweeps [--search TEXT] [--page N]`: the sweeps, newest first.</summary>
+/// <summary>`sweeps [--search TEXT] [--tag T] [--archived] [--page N]`: the sweeps, newest first.</summary>
 public static class SweepsCommand
 {
     public static Command Create()
     {
         var search = new Option<string?>("--search") { Description = "only sweeps whose name contains this" };
         var page = new Option<int>("--page") { Description = "page number (20 a page)", DefaultValueFactory = _ => 1 };
-        var command = new Command("sweeps", "List sweeps with status and progress") { search, page };
+        var tag = new Option<string?>("--tag") { Description = "only sweeps with this tag" };
+        var archived = new Option<bool>("--archived") { Description = "archived sweeps too" };
+        var command = new Command("sweeps", "List sweeps with status and progress") { search, tag, archived, page };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            var result = await api.ListSweepsAsync(parse.GetValue(page), 20, parse.GetValue(search), ct: ct);
+            var result = await api.ListSweepsAsync(parse.GetValue(page), 20, parse.GetValue(search), tag: parse.GetValue(tag),
+                includeArchived: parse.GetValue(archived), ct: ct);
             var table = new Table().Title($"Sweeps (page {result.PageNumber}, {result.Total} in all)")
-                .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)");
+                .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)", "Tags");
             foreach (var s in result.Items)
                 table.AddRow(s.Id.ToString(), Markup.Escape(s.Name), s.Kind, s.StatusText, $"{s.RunsFinished}/{s.RunCount}",
-                    s.RunsFailed.ToString(), s.PlannedFlops.ToString("E2"), s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"));
+                    s.RunsFailed.ToString(), s.PlannedFlops.ToString("E2"), s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
+                    Markup.Escape(string.Join(", ", [.. s.Tags ?? [], .. s.Archived ? ["(archived)"] : Array.Empty<string>()])));
             AnsiConsole.Write(table);
             return 0;
         }));

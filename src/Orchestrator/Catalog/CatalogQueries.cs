@@ -13,10 +13,12 @@ namespace ScaleLab.Orchestrator.Catalog;
 public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
 {
     public async Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, CancellationToken ct = default,
-        SweepStatus? status = null, string? kind = null)
+        SweepStatus? status = null, string? kind = null, bool includeArchived = false, string? tag = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Sweeps.AsNoTracking();
+        if (!includeArchived) query = query.Where(s => !s.Archived);
+        if (tag is not null) query = query.Where(s => s.Tags.Contains(tag));
         if (status is { } st) query = query.Where(s => s.Status == st);
         if (kind is not null) query = query.Where(s => s.Kind == kind);
         if (!string.IsNullOrWhiteSpace(search))
@@ -46,7 +48,7 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         // The same rule as the list's: each run's planned FLOPs times the fraction of its steps done.
         var used = runs.Where(r => r.TotalSteps > 0).Sum(r => r.PlannedFlops * r.StepsDone / r.TotalSteps);
         return new SweepDetail(ToSummary(sweep) with { UsedFlops = used, RunsStopped = runs.Count(r => r.Status == RunStatus.Stopped) },
-            sweep.SpecJson, runs.Select(ToSummary).ToList());
+            sweep.SpecJson, runs.Select(ToSummary).ToList(), sweep.Notes);
     }
 
     /// <summary>A sweep's runs with their configs and final validation loss (succeeded runs only are scored), or null.</summary>
@@ -133,7 +135,8 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
     private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     internal static SweepSummary ToSummary(SweepRecord s) => new(
-        s.Id, s.Name, s.Kind, s.Status, s.RunCount, s.RunsFinished, s.RunsFailed, s.PlannedFlops, s.CreatedAt, s.FinishedAt, Owner: s.Owner);
+        s.Id, s.Name, s.Kind, s.Status, s.RunCount, s.RunsFinished, s.RunsFailed, s.PlannedFlops, s.CreatedAt, s.FinishedAt, Owner: s.Owner,
+        Tags: s.Tags, Archived: s.Archived);
 
     internal static RunSummary ToSummary(RunRecord r) => new(
         r.Id, r.SweepId, r.Name, r.Status, r.NonEmbeddingParameters, r.TotalParameters, r.PlannedTokens, r.PlannedFlops,

@@ -18,6 +18,11 @@ public sealed class SweepRecord
     public int RunsFinished { get; set; }
     public int RunsFailed { get; set; }
     public double PlannedFlops { get; set; }
+    /// <summary>Labels a researcher gives the sweep, to find and group it (<see cref="ScaleLab.Catalog.SweepAnnotations"/>).</summary>
+    public string[] Tags { get; set; } = [];
+    public string Notes { get; set; } = "";
+    /// <summary>Hidden from lists and pickers unless asked for; nothing else changes.</summary>
+    public bool Archived { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }

@@ -78,6 +78,19 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
             .SetProperty(s => s.FinishedAt, now), ct);
     }
 
+    /// <returns>Whether the sweep exists.</returns>
+    public async Task<bool> AnnotateAsync(Guid sweepId, ScaleLab.Catalog.SweepAnnotations change, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sweep = await db.Sweeps.FirstOrDefaultAsync(s => s.Id == sweepId, ct);
+        if (sweep is null) return false;
+        if (change.Tags is not null) sweep.Tags = ScaleLab.Catalog.SweepAnnotations.Normalise(change.Tags);
+        if (change.Notes is not null) sweep.Notes = change.Notes;
+        if (change.Archived is { } archived) sweep.Archived = archived;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     public async Task UpdateProgressAsync(Guid sweepId, SweepStatus status, int finished, int failed, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

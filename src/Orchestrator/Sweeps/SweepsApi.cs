@@ -23,7 +23,11 @@ public static class SweepsApi
         api.MapPost("/{id:guid}/cancel", CancelSweep).WithName("CancelSweep")
             .WithSummary("Cancel a sweep at once: queued runs never start, running ones stop within a step")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy);
-        api.MapGet("/", ListSweeps).WithName("ListSweeps").WithSummary("Sweeps, newest first, with paging, a name search and status/kind filters");
+        api.MapPatch("/{id:guid}", AnnotateSweep).WithName("AnnotateSweep")
+            .WithSummary("Tag a sweep, write notes on it, or archive it (hidden from lists and pickers); fields left out stay as they are")
+            .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<SweepAnnotations>("application/json");
+        api.MapGet("/", ListSweeps).WithName("ListSweeps")
+            .WithSummary("Sweeps, newest first, with paging, a name search, status/kind/tag filters; archived ones only with includeArchived=true");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
         api.MapGet("/{id:guid}/arms", GetArms).WithName("GetSweepArms")
             .WithSummary("Each arm (runs equal up to learning rate and seed) at its best learning rate, by final validation loss");
@@ -77,8 +81,21 @@ public static class SweepsApi
         return TypedResults.Ok((await queries.GetSweepAsync(id, ct))!.Sweep);
     }
 
+    public static async Task<Results<Ok<SweepDetail>, ValidationProblem, NotFound>> AnnotateSweep(
+        Guid id, HttpRequest request, SweepStore store, CatalogQueries queries, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        var body = await RequestBody.ReadUtf8Async(request, SweepAnnotations.MaxNotesLength * 4 + 8 * 1024, errors, ct);
+        var change = body is null ? null : JsonBody.Parse<SweepAnnotations>(body, SpecJson.Options, errors, "sweep annotations");
+        change?.Validate(errors);
+        if (change is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The annotations are invalid");
+        if (!await store.AnnotateAsync(id, change, ct)) return TypedResults.NotFound();
+        return TypedResults.Ok((await queries.GetSweepAsync(id, ct))!);
+    }
+
     public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(
-        CatalogQueries queries, string? page, string? pageSize, string? search, string? status, string? kind, CancellationToken ct)
+        CatalogQueries queries, string? page, string? pageSize, string? search, string? status, string? kind, string? tag, string? includeArchived,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var pageNumber = QueryParameters.Int(page, "page", 1, 1_000_000, errors);
@@ -92,8 +109,11 @@ public static class SweepsApi
         if (kind is not null && !StudyKinds.All.Contains(kind)) errors.Add("kind", $"must be one of: {string.Join(", ", StudyKinds.All)}");
         if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
         if (search is not null && search.Any(char.IsControl)) errors.Add("search", "must not contain control characters");
+        if (tag is not null && !SweepAnnotations.IsValidTag(tag)) errors.Add("tag", SweepAnnotations.TagRule);
+        bool? archived = includeArchived switch { null => false, "true" => true, "false" => false, _ => null };
+        if (archived is null) errors.Add("includeArchived", "must be true or false");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind));
+        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind, archived!.Value, tag));
     }
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>

@@ -21,7 +21,9 @@ public sealed record SweepSummary(
     [property: Id(9)] DateTimeOffset? FinishedAt,
     [property: Id(10)] double UsedFlops = 0,
     [property: Id(11)] string Owner = "",
-    [property: Id(12)] int RunsStopped = 0)
+    [property: Id(12)] int RunsStopped = 0,
+    [property: Id(13)] IReadOnlyList<string>? Tags = null,
+    [property: Id(14)] bool Archived = false)
 {
     /// <summary>The status as people read it: "Succeeded, 24 stopped early" when early stopping ended runs.</summary>
     public string StatusText => RunsStopped > 0 ? $"{Status}, {RunsStopped} stopped early" : Status.ToString();
@@ -31,7 +33,8 @@ public sealed record SweepSummary(
 public sealed record SweepDetail(
     [property: Id(0)] SweepSummary Sweep,
     [property: Id(1)] string SpecJson,
-    [property: Id(2)] IReadOnlyList<RunSummary> Runs);
+    [property: Id(2)] IReadOnlyList<RunSummary> Runs,
+    [property: Id(3)] string Notes = "");
 
 /// <summary>A run with its accounting and latest numbers.</summary>
 [GenerateSerializer, Immutable, Alias("ScaleLab.Catalog.RunSummary")]

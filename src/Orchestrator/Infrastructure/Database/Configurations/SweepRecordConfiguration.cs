@@ -23,6 +23,9 @@ internal sealed class SweepRecordConfiguration : IEntityTypeConfiguration<SweepR
         b.Property(s => s.PlannedFlops).HasColumnName("planned_flops");
         b.Property(s => s.CreatedAt).HasColumnName("created_at");
         b.Property(s => s.FinishedAt).HasColumnName("finished_at");
+        b.Property(s => s.Tags).HasColumnName("tags").HasDefaultValueSql("'{}'::text[]");
+        b.Property(s => s.Notes).HasColumnName("notes").HasDefaultValue("");
+        b.Property(s => s.Archived).HasColumnName("archived").HasDefaultValue(false);
         b.HasIndex(s => s.CreatedAt);
     }
 }
