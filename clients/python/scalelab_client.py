@@ -14,7 +14,8 @@ One file, the standard library only: copy it next to your trainer.
     study.close()
 
 Every call can be repeated safely: a study is found again by its name, a run by its name in the study, and a metric
-point is keyed (run, name, step), so re-running a script after a crash or a timeout never duplicates anything. Calls
+point is keyed (run, name, step), so re-running a script after a crash or a timeout never duplicates anything (a run
+the crash failed is opened again as its next attempt). Calls
 that fail on the network, or with 429 or a 5xx status, are retried with backoff; a refusal (4xx) raises ScaleLabError
 with the problem's fields.
 """
@@ -163,7 +164,11 @@ class Run:
 
     def __exit__(self, kind, value, traceback):
         if not self.finished:
-            self.finish(failed=True, error=f"{kind.__name__}: {value}" if kind else "the run ended without finish()")
+            try:
+                self.finish(failed=True, error=f"{kind.__name__}: {value}" if kind else "the run ended without finish()")
+            except Exception:
+                if kind is None:
+                    raise   # otherwise the exception that ended the block is the one to see
         return False
 
 

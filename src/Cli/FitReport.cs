@@ -15,21 +15,21 @@ public static class FitReport
                                           (g.BootstrapUsed > 0 ? $" · {g.BootstrapUsed} bootstrap refits" : "")))
                 .Caption(Markup.Escape($"derived quantities at C = {result.TargetCompute:E3} FLOPs"))
                 .AddColumns("Quantity", "Estimate", level);
-            foreach (var (key, e) in g.Parameters.Concat(g.Derived)) table.AddRow(Markup.Escape(key), Format(e.Value), Markup.Escape(Interval(e)));
+            foreach (var (key, e) in g.Parameters.Concat(g.Derived)) table.AddRow(Markup.Escape(key), NumberFormat.Short(e.Value), Markup.Escape(Interval(e)));
             console.Write(table);
             if (g.Profiles.Count > 0)
             {
                 var profiles = new Table().Title("IsoFLOP minima").AddColumns("Compute", "Points", "N_opt", "D_opt", "Loss at N_opt");
-                foreach (var p in g.Profiles) profiles.AddRow(p.Compute.ToString("E2"), p.Points.ToString(), Format(p.NOpt), Format(p.DOpt), p.LossAtOpt.ToString("F4"));
+                foreach (var p in g.Profiles) profiles.AddRow(NumberFormat.Short(p.Compute), p.Points.ToString(), NumberFormat.Short(p.NOpt), NumberFormat.Short(p.DOpt), p.LossAtOpt.ToString("F4"));
                 console.Write(profiles);
             }
             var residuals = new Table().Title(Markup.Escape($"Residuals · {g.Used.Count} points used, {g.DegreesOfFreedom} degrees of freedom"))
                 .AddColumns("N", "D", "C", "Loss", "Predicted", "ln(obs/pred)");
             foreach (var r in g.Used)
-                residuals.AddRow(Format(r.Point.N), Format(r.Point.D), r.Point.Compute.ToString("E2"), r.Point.Loss.ToString("F4"), r.Predicted.ToString("F4"), r.LogResidual.ToString("+0.0000;-0.0000;0.0000"));
+                residuals.AddRow(NumberFormat.Short(r.Point.N), NumberFormat.Short(r.Point.D), NumberFormat.Short(r.Point.Compute), r.Point.Loss.ToString("F4"), r.Predicted.ToString("F4"), r.LogResidual.ToString("+0.0000;-0.0000;0.0000"));
             console.Write(residuals);
             foreach (var e in g.Excluded)
-                console.MarkupLine(Markup.Escape($"left out: N={Format(e.Point.N)}, D={Format(e.Point.D)}, loss {e.Point.Loss:F4}: {e.Reason}"));
+                console.MarkupLine(Markup.Escape($"left out: N={NumberFormat.Short(e.Point.N)}, D={NumberFormat.Short(e.Point.D)}, loss {e.Point.Loss:F4}: {e.Reason}"));
             if (g.Rollout is { } rollout) console.MarkupLine(Markup.Escape("rollout: " + RolloutCheckText.Of(rollout)));
             foreach (var w in g.Warnings) console.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
         }
@@ -39,7 +39,6 @@ public static class FitReport
                 : $"{c.GroupA} and {c.GroupB} do not cross between {c.SearchedFrom:E1} and {c.SearchedTo:E1} FLOPs; {c.BetterAtHighCompute} is better at the high end."));
     }
 
-    private static string Format(double v) => Math.Abs(v) is >= 1e4 or < 1e-3 and > 0 ? v.ToString("E4") : v.ToString("G5");
 
-    private static string Interval(Estimate e) => e.Low is { } lo && e.High is { } hi ? $"[{Format(lo)}, {Format(hi)}]" : "";
+    private static string Interval(Estimate e) => e.Low is { } lo && e.High is { } hi ? $"[{NumberFormat.Short(lo)}, {NumberFormat.Short(hi)}]" : "";
 }

@@ -3,6 +3,7 @@ using ScaleLab.Catalog;
 using ScaleLab.Runs;
 using ScaleLab.Sweeps;
 using Spectre.Console;
+using ScaleLab.Scaling;
 
 namespace ScaleLab.Cli;
 
@@ -61,7 +62,7 @@ public static class SweepWatch
             .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Final loss", "Val loss", "Status");
         foreach (var r in detail.Runs)
             table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.PlannedTokens.ToString("N0"),
-                r.PlannedFlops.ToString("E2"), r.FinalLoss?.ToString("F4") ?? "-", r.FinalValLoss?.ToString("F4") ?? "-",
+                NumberFormat.Short(r.PlannedFlops), r.FinalLoss?.ToString("F4") ?? "-", r.FinalValLoss?.ToString("F4") ?? "-",
                 Markup.Escape(r.Status + (r.Error is null ? "" : $": {r.Error}")));
         return table;
     }

@@ -67,6 +67,7 @@ public class SweepAnnotationsTests : BunitContext
         Assert.Equal(["baseline", "gla", "gla"], sent.Tags!);
         Assert.Equal("GLA loses at 4k tokens.\nRerun with the conv.", sent.Notes);
         Assert.Null(sent.Archived);
+        // The page shows what the API stored (it keeps each tag once), not what was typed.
         page.WaitForAssertion(() => Assert.Equal(["baseline", "gla"], page.FindAll("#sweep-annotations .tag").Select(t => t.TextContent)));
         Assert.Equal("baseline, gla", page.Find("#sweep-tags").GetAttribute("value"));
         Assert.NotNull(page.Find("#annotations-saved"));
@@ -91,13 +92,26 @@ public class SweepAnnotationsTests : BunitContext
     [Fact]
     public void Without_a_key_the_notes_are_read_only_and_nothing_can_be_sent()
     {
-        var api = Render(Detail(["x"], "read me", archived: false), out var page, apiKey: null);
+        Render(Detail(["x"], "read me", archived: false), out var page, apiKey: null);
         page.WaitForAssertion(() => Assert.Equal("read me", page.Find("#sweep-notes-text").TextContent));
 
         Assert.Empty(page.FindAll("#sweep-tags"));
         Assert.Empty(page.FindAll("#archive-sweep"));
         Assert.NotNull(page.Find("#sweep-annotations .login-hint"));
-        Assert.DoesNotContain(api.Requests, r => r.Method == HttpMethod.Patch);
+    }
+
+    [Fact]
+    public void Archiving_keeps_what_is_being_typed()
+    {
+        Render(Detail(["baseline"], "", archived: false), out var page);
+        page.WaitForAssertion(() => page.Find("#archive-sweep"));
+
+        page.Find("#sweep-notes").Input("half-written thought");
+        page.Find("#archive-sweep").Click();
+        page.Find("#archive-sweep-yes").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Unarchive", page.Find("#archive-sweep").TextContent));
+        Assert.Equal("half-written thought", page.Find("#sweep-notes").GetAttribute("value") ?? page.Find("#sweep-notes").TextContent);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -97,11 +96,7 @@ public sealed class CliSweepFitTests(ClusterFixture cluster) : IDisposable
     }
 
     /// <summary>A number as the CLI's fit table writes it.</summary>
-    private static string Format(JsonNode? node)
-    {
-        var v = node!.GetValue<double>();
-        return Math.Abs(v) is >= 1e4 or < 1e-3 and > 0 ? v.ToString("E4", CultureInfo.InvariantCulture) : v.ToString("G5", CultureInfo.InvariantCulture);
-    }
+    private static string Format(JsonNode? node) => ScaleLab.Scaling.NumberFormat.Short(node!.GetValue<double>());
 
     private static string OneLine(string text) => Regex.Replace(text, @"\s+", " ");
 }

@@ -83,13 +83,19 @@ public class ExternalRunsTests(ClusterFixture cluster)
             return (response.StatusCode, text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default);
         }
         void Names(JsonElement problem, string field) => Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        async Task Refused(string path, string body, string field)
+        {
+            var (status, problem) = await Post(path, body);
+            Assert.True(status == HttpStatusCode.BadRequest, $"{path} {body}: {status} {problem}");
+            Names(problem, field);
+        }
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await Post("api/external/studies", $$"""{"name":"{{name}}"}""", key: null)).Status);
         var badName = await Post("api/external/studies", """{"name":"../etc"}""");
         Assert.Equal(HttpStatusCode.BadRequest, badName.Status);
         Names(badName.Body, "name");
-        var badAccounting = await Post("api/external/studies", $$$"""{"name":"{{{name}}}","accounting":{"compute":"7ND"}}""");
-        Names(badAccounting.Body, "accounting.compute");
+        await Refused("api/external/studies", $$$"""{"name":"{{{name}}}","accounting":{"compute":"7ND"}}""", "accounting.compute");
+        await Refused("api/external/studies", """{"name":"trailing-newline\n"}""", "name");
 
         var opened = await Post("api/external/studies", $$"""{"name":"{{name}}"}""");
         Assert.Equal(HttpStatusCode.Created, opened.Status);
@@ -100,10 +106,11 @@ public class ExternalRunsTests(ClusterFixture cluster)
         Names(otherAccounting.Body, "accounting");
 
         var runs = $"api/external/studies/{study}/runs";
-        Names((await Post(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"tokens":20000000}""")).Body, "flops");   // exact compute
-        Names((await Post(runs, """{"name":"r1","nonEmbeddingParameters":0,"tokens":20000000,"flops":1e17}""")).Body, "nonEmbeddingParameters");
-        Names((await Post(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"tokens":20000000,"flops":1e17,"config":{"dModle":64}}""")).Body, "config.dModle");
-        Names((await Post(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"totalParameters":10,"tokens":20000000,"flops":1e17}""")).Body, "totalParameters");
+        await Refused(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"tokens":20000000}""", "flops");   // exact compute
+        await Refused(runs, """{"name":"r1","nonEmbeddingParameters":0,"tokens":20000000,"flops":1e17}""", "nonEmbeddingParameters");
+        await Refused(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"tokens":20000000,"flops":1e17,"config":{"dModle":64}}""", "config.dModle");
+        await Refused(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"tokens":20000000,"flops":1e17,"config":{"mixer":"gla\u0000"}}""", "config");
+        await Refused(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"totalParameters":10,"tokens":20000000,"flops":1e17}""", "totalParameters");
         var added = await Post(runs, """{"name":"r1","nonEmbeddingParameters":1000000,"tokens":20000000,"flops":1.2e14,"config":{"dModel":64}}""");
         Assert.Equal(HttpStatusCode.Created, added.Status);
         var run = added.Body.GetProperty("id").GetGuid();
@@ -111,18 +118,18 @@ public class ExternalRunsTests(ClusterFixture cluster)
         Assert.Equal(HttpStatusCode.NotFound, (await Post($"api/external/studies/{Guid.NewGuid()}/runs", """{"name":"r1"}""")).Status);
 
         var metrics = $"api/external/runs/{run}/metrics";
-        var badPoints = await Post(metrics, """{"points":[{"step":1,"name":"Loss!","value":3},{"step":-1,"name":"loss","value":3}]}""");
+        var badPoints = await Post(metrics, """{"points":[{"step":1,"name":"Loss!","value":3},{"step":-1,"name":"loss","value":3},null,{"name":"loss","value":2},{"step":4,"name":"loss"},{"step":5,"name":"loss\n","value":1}]}""");
         Assert.Equal(HttpStatusCode.BadRequest, badPoints.Status);
-        Names(badPoints.Body, "points[0].name");
-        Names(badPoints.Body, "points[1].step");
-        Names((await Post(metrics, """{"points":[]}""")).Body, "points");
+        foreach (var field in new[] { "points[0].name", "points[1].step", "points[2]", "points[3].step", "points[4].value", "points[5].name" }) Names(badPoints.Body, field);
+        await Refused(metrics, """{"points":[]}""", "points");
         var tooMany = "{\"points\":[" + string.Join(",", Enumerable.Range(0, 10_001).Select(i => $$"""{"step":{{i}},"name":"loss","value":1}""")) + "]}";
-        Names((await Post(metrics, tooMany)).Body, "points");
+        await Refused(metrics, tooMany, "points");
         Assert.Equal(HttpStatusCode.OK, (await Post(metrics, """{"points":[{"step":1,"name":"loss","value":4.5,"tokens":1000},{"step":2,"name":"loss","value":4.0,"tokens":2000}]}""")).Status);
 
         var finish = $"api/external/runs/{run}/finish";
-        Names((await Post(finish, """{"status":"succeeded"}""")).Body, "finalLoss");
-        Names((await Post(finish, """{"status":"done","finalLoss":3}""")).Body, "status");
+        await Refused(finish, """{"status":"succeeded"}""", "finalLoss");
+        await Refused(finish, """{"status":"done","finalLoss":3}""", "status");
+        await Refused(finish, """{"status":"failed","error":"nul \u0000 here"}""", "error");
         Assert.Equal(HttpStatusCode.Conflict, (await Post($"api/external/studies/{study}/close", "{}")).Status);   // r1 is open
         Assert.Equal(HttpStatusCode.OK, (await Post(finish, """{"status":"succeeded","finalValLoss":3.9}""")).Status);
         Assert.Equal(HttpStatusCode.OK, (await Post(finish, """{"status":"succeeded","finalValLoss":3.9}""")).Status);   // again: no change
@@ -139,15 +146,87 @@ public class ExternalRunsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_study_counting_all_parameters_and_6ND_takes_its_own_numbers_and_a_failed_run_added_again_goes_on()
+    {
+        var name = $"sixnd-{Guid.NewGuid():N}"[..20];
+        async Task<(HttpStatusCode Status, JsonElement Body)> Post(string path, string body)
+        {
+            using var response = await cluster.PostAsync(path, body);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+        var study = (await Post("api/external/studies", $$$"""{"name":"{{{name}}}","accounting":{"parameters":"total","compute":"6ND"}}""")).Body.GetProperty("id").GetGuid();
+        var runs = $"api/external/studies/{study}/runs";
+
+        var noTotal = await Post(runs, """{"name":"r","nonEmbeddingParameters":1000,"tokens":20000}""");
+        var ownFlops = await Post(runs, """{"name":"r","nonEmbeddingParameters":1000,"totalParameters":3000,"tokens":20000,"flops":5e8}""");
+        Assert.Equal(HttpStatusCode.BadRequest, noTotal.Status);
+        Assert.True(noTotal.Body.GetProperty("errors").TryGetProperty("totalParameters", out _));
+        Assert.Equal(HttpStatusCode.BadRequest, ownFlops.Status);
+        Assert.True(ownFlops.Body.GetProperty("errors").TryGetProperty("flops", out _));
+
+        var added = await Post(runs, """{"name":"r","nonEmbeddingParameters":1000,"totalParameters":3000,"tokens":20000}""");
+        Assert.Equal(HttpStatusCode.Created, added.Status);
+        Assert.Equal(6.0 * 3000 * 20000, added.Body.GetProperty("plannedFlops").GetDouble());   // C = 6·N·D with N = all parameters
+        var run = added.Body.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await Post($"api/external/runs/{run}/metrics", """{"points":[{"step":1,"name":"loss","value":5,"tokens":2000}]}""")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Post($"api/external/runs/{run}/finish", """{"status":"failed","error":"CUDA out of memory"}""")).Status);
+        var failed = (await Client.GetSweepAsync(study))!;
+        Assert.Equal((1, 1), (failed.Sweep.RunsFinished, failed.Sweep.RunsFailed));
+
+        // The script runs again after the crash: the run is added again, goes on as its next attempt, and finishes.
+        var again = await Post(runs, """{"name":"r","nonEmbeddingParameters":1000,"totalParameters":3000,"tokens":20000}""");
+        Assert.Equal(HttpStatusCode.OK, again.Status);
+        Assert.Equal(("Running", 2), (again.Body.GetProperty("status").GetString(), again.Body.GetProperty("attempt").GetInt32()));
+        Assert.Equal(HttpStatusCode.OK, (await Post($"api/external/runs/{run}/finish", """{"status":"succeeded","finalValLoss":4.2}""")).Status);
+        var done = (await Client.GetSweepAsync(study))!;
+        Assert.Equal((1, 1, 0), (done.Sweep.RunCount, done.Sweep.RunsFinished, done.Sweep.RunsFailed));
+        Assert.Equal(4.2, done.Runs.Single().FinalValLoss);
+        Assert.Equal(1, await cluster.ScalarAsync($"SELECT count(*) FROM metrics WHERE run_id = '{run}'"));
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_with_one_name_make_one_study_and_one_run()
+    {
+        var name = $"race-{Guid.NewGuid():N}"[..20];
+        async Task<(HttpStatusCode Status, string Body)> Post(string path, string body)
+        {
+            using var response = await cluster.PostAsync(path, body);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        var opened = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Post("api/external/studies", $$$"""{"name":"{{{name}}}","accounting":{"compute":"6ND"}}""")));
+        Assert.All(opened, o => Assert.True(o.Status is HttpStatusCode.Created or HttpStatusCode.OK, o.Body));
+        Assert.Single(opened, o => o.Status == HttpStatusCode.Created);
+        var study = JsonDocument.Parse(opened[0].Body).RootElement.GetProperty("id").GetGuid();
+
+        var added = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Post($"api/external/studies/{study}/runs",
+            i == 7 ? """{"name":"r","nonEmbeddingParameters":999,"tokens":20000}"""        // same name, other numbers
+                   : """{"name":"r","nonEmbeddingParameters":1000,"tokens":20000}""")));
+        Assert.All(added.Take(7), a => Assert.True(a.Status is HttpStatusCode.Created or HttpStatusCode.OK || a.Status == HttpStatusCode.Conflict, a.Body));
+        Assert.Equal(1, added.Count(a => a.Status == HttpStatusCode.Created));
+        var detail = (await Client.GetSweepAsync(study))!;
+        Assert.Equal(1, detail.Sweep.RunCount);
+        var stored = detail.Runs.Single();
+        // Whichever came first is stored; every call with the other numbers was told it conflicts.
+        var winner = stored.NonEmbeddingParameters == 1000 ? added.Take(7) : added.Skip(7);
+        var losers = stored.NonEmbeddingParameters == 1000 ? added.Skip(7) : added.Take(7);
+        Assert.All(winner, a => Assert.NotEqual(HttpStatusCode.Conflict, a.Status));
+        Assert.All(losers, a => Assert.Equal(HttpStatusCode.Conflict, a.Status));
+        Assert.Equal(6.0 * stored.NonEmbeddingParameters * 20000, detail.Sweep.PlannedFlops);
+    }
+
+    [Fact]
     public async Task The_python_client_raises_the_problem_with_its_fields()
     {
         var script = """
-            import sys; sys.path.insert(0, "clients/python")
+            import sys, traceback; sys.path.insert(0, "clients/python")
             from scalelab_client import ScaleLab, ScaleLabError
             lab = ScaleLab(sys.argv[1])
+            print(repr(lab), file=sys.stderr)
             try:
                 lab.study("x", compute="7ND")
             except ScaleLabError as e:
+                traceback.print_exc()
+                print(e, file=sys.stderr)
                 print(e.status, sorted(e.errors))
             """;
         var (code, output, error) = await PythonAsync("-c", script, cluster.Api.BaseAddress!.ToString());

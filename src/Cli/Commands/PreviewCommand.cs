@@ -1,6 +1,7 @@
 using ScaleLab.Client;
 using System.CommandLine;
 using Spectre.Console;
+using ScaleLab.Scaling;
 
 namespace ScaleLab.Cli.Commands;
 
@@ -22,9 +23,9 @@ public static class PreviewCommand
             var table = new Table().Title(Markup.Escape($"{preview.Name} ({preview.Kind}): {preview.RunCount} runs"))
                 .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Est. device time");
             foreach (var r in preview.Runs)
-                table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.Tokens.ToString("N0"), r.Flops.ToString("E2"),
+                table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.Tokens.ToString("N0"), NumberFormat.Short(r.Flops),
                     TimeSpan.FromSeconds(r.EstimatedDeviceSeconds).ToString(@"hh\:mm\:ss"));
-            table.Caption(Markup.Escape($"total {preview.TotalFlops:E2} FLOPs, about {TimeSpan.FromSeconds(preview.EstimatedDeviceSeconds):hh\\:mm\\:ss} of device time " +
+            table.Caption(Markup.Escape($"total {NumberFormat.Short(preview.TotalFlops)} FLOPs, about {TimeSpan.FromSeconds(preview.EstimatedDeviceSeconds):hh\\:mm\\:ss} of device time " +
                 $"at {preview.DeviceFlopsPerSecond:E1} FLOP/s, {TimeSpan.FromSeconds(preview.EstimatedWallSeconds):hh\\:mm\\:ss} on {preview.Slots} slot(s)"));
             AnsiConsole.Write(table);
             foreach (var warning in preview.Warnings) AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));

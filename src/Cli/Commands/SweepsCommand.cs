@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using ScaleLab.Scaling;
 
 namespace ScaleLab.Cli.Commands;
 
@@ -21,7 +22,7 @@ public static class SweepsCommand
                 .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)", "Tags");
             foreach (var s in result.Items)
                 table.AddRow(s.Id.ToString(), Markup.Escape(s.Name), s.Kind, s.StatusText, $"{s.RunsFinished}/{s.RunCount}",
-                    s.RunsFailed.ToString(), s.PlannedFlops.ToString("E2"), s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
+                    s.RunsFailed.ToString(), NumberFormat.Short(s.PlannedFlops), s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
                     Markup.Escape(string.Join(", ", [.. s.Tags ?? [], .. s.Archived ? ["(archived)"] : Array.Empty<string>()])));
             AnsiConsole.Write(table);
             return 0;

@@ -19,7 +19,7 @@ public static class ScalingCharts
             var points = PointsOf(view, g.Group);
             series.Add(new ChartSeries(label + "runs", points.Select(p => p.Compute).ToList(), points.Select(p => p.Loss).ToList(), SeriesKind.Markers)
             {
-                Color = i, Labels = points.Select(p => $"N={p.N:E2} D={p.D:E2}").ToList(),
+                Color = i, Labels = points.Select(p => $"N={NumberFormat.Short(p.N)} D={NumberFormat.Short(p.D)}").ToList(),
             });
             if (g.Frontier.Count == 0) continue;
             var compute = g.Frontier.Select(f => f.Compute).ToList();
@@ -102,7 +102,7 @@ public static class ScalingCharts
             series.Add(new ChartSeries((result.Groups.Count == 1 ? "" : g.Group + " ") + "residuals",
                 g.Used.Select(r => r.Point.Compute).ToList(), g.Used.Select(r => r.LogResidual).ToList(), SeriesKind.Markers)
             {
-                Color = i, Labels = g.Used.Select(r => $"N={r.Point.N:E2} D={r.Point.D:E2} loss {r.Point.Loss:F4}, predicted {r.Predicted:F4}").ToList(),
+                Color = i, Labels = g.Used.Select(r => $"N={NumberFormat.Short(r.Point.N)} D={NumberFormat.Short(r.Point.D)} loss {r.Point.Loss:F4}, predicted {r.Predicted:F4}").ToList(),
             });
         }
         var all = result.Groups.SelectMany(g => g.Used).Select(r => r.Point.Compute).ToList();

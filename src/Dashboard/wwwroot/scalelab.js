@@ -9,4 +9,8 @@ window.scalelab = {
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   },
+  // Saves the Plotly chart in element `id` as an image: "png", or "svg" (vector, for papers), as drawn, caption included.
+  downloadPlot(id, format, width, height) {
+    return window.Plotly.downloadImage(document.getElementById(id), { format, width, height, filename: id });
+  },
 };

@@ -72,17 +72,21 @@ public static class ExternalApi
 
         CheckName(request.Name, errors);
         var n = Count(request.NonEmbeddingParameters, "nonEmbeddingParameters", ExternalStudies.MaxParameters, errors, required: true);
-        var total = Count(request.TotalParameters, "totalParameters", ExternalStudies.MaxParameters, errors, required: false) ?? n;
+        var countsAll = accounting!.Parameters == ParameterCount.Total;
+        var total = Count(request.TotalParameters, "totalParameters", ExternalStudies.MaxParameters, errors, required: countsAll) ?? n;
         if (n is not null && total < n) errors.Add("totalParameters", "must be at least nonEmbeddingParameters");
         var tokens = Count(request.Tokens, "tokens", ExternalStudies.MaxTokens, errors, required: true);
         if (request.Flops is { } f && !(double.IsFinite(f) && f > 0 && f <= 1e35)) errors.Add("flops", "must be a positive number of FLOPs, at most 1e35");
-        if (request.Flops is null && accounting!.Compute == ComputeConvention.Exact)
+        if (request.Flops is null && accounting.Compute == ComputeConvention.Exact)
             errors.Add("flops", "is required: this study counts compute exactly (open it with accounting.compute \"6ND\" to have C = 6·N·D)");
+        if (request.Flops is not null && accounting.Compute == ComputeConvention.SixND)
+            errors.Add("flops", "must be left out: this study counts compute as 6·N·D, and one study counts one way");
         var configJson = request.Config is { } config && JsonBody.Parse<RunConfig>(config.ToJsonString(), SpecJson.Options, errors, "run config", "config.") is not null
             ? config.ToJsonString() : "{}";
+        if (configJson.Contains("\\u0000", StringComparison.Ordinal)) errors.Add("config", "must not contain NUL characters");
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The external run is invalid");
 
-        var counted = accounting!.Parameters == ParameterCount.Total ? total!.Value : n!.Value;
+        var counted = countsAll ? total!.Value : n!.Value;
         var flops = request.Flops ?? 6.0 * counted * tokens!.Value;
         var (outcome, runId) = await store.AddRunAsync(id, request.Name!, n!.Value, total!.Value, tokens!.Value, flops, configJson, ct);
         switch (outcome)
@@ -107,13 +111,14 @@ public static class ExternalApi
         else if (points is not null)
             // The first 20 bad points are named; a batch with more is refused all the same.
             for (int i = 0, bad = 0; i < points.Count && bad < 20; i++) bad += CheckPoint(points[i], $"points[{i}]", errors) ? 0 : 1;
+        // What the store reads below is all checked: every point is an object with a name, a step and a value.
         if (points is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The metrics are invalid");
 
         return await store.WriteMetricsAsync(id, points, ct) switch
         {
             ExternalStore.Outcome.NotFound => TypedResults.NotFound(),
             ExternalStore.Outcome.Closed => Conflict("id", "this run has finished; it takes no more metrics"),
-            _ => TypedResults.Ok(new ExternalMetricsAccepted(points.DistinctBy(p => (p.Name, p.Step)).Count())),
+            _ => TypedResults.Ok(new ExternalMetricsAccepted(points.DistinctBy(p => (p!.Name, p.Step)).Count())),
         };
     }
 
@@ -134,6 +139,7 @@ public static class ExternalApi
             Count(request.Tokens, "tokens", ExternalStudies.MaxTokens, errors, required: false);
             if (request.WallClockSeconds is { } s && !(double.IsFinite(s) && s >= 0)) errors.Add("wallClockSeconds", "must be a number of seconds, 0 or more");
             if (request.Error is { Length: > MaxErrorLength }) errors.Add("error", $"must be at most {MaxErrorLength} characters");
+            else if (request.Error?.Contains('\0') == true) errors.Add("error", "must not contain NUL characters");
         }
         if (request is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The finish request is invalid");
 
@@ -176,8 +182,13 @@ public static class ExternalApi
     }
 
     /// <returns>Whether the point is valid.</returns>
-    private static bool CheckPoint(ExternalMetricPoint point, string at, ValidationErrors errors)
+    private static bool CheckPoint(ExternalMetricPoint? point, string at, ValidationErrors errors)
     {
+        if (point is null)
+        {
+            errors.Add(at, "must be a point: {\"step\", \"name\", \"value\"}");
+            return false;
+        }
         var ok = true;
         void Refuse(string field, string message)
         {
@@ -185,9 +196,9 @@ public static class ExternalApi
             ok = false;
         }
         if (point.Name is null || !RunsApi.MetricName().IsMatch(point.Name)) Refuse("name", "must be a metric name such as loss or val_loss");
-        if (point.Step < 0) Refuse("step", "must be 0 or more");
-        if (!double.IsFinite(point.Value)) Refuse("value", "must be a finite number");
-        if (point.Tokens is < 0) Refuse("tokens", "must be 0 or more");
+        if (point.Step is not >= 0) Refuse("step", point.Step is null ? "is required" : "must be 0 or more");
+        if (point.Value is not { } value || !double.IsFinite(value)) Refuse("value", point.Value is null ? "is required" : "must be a finite number");
+        if (point.Tokens is < 0 or > ExternalStudies.MaxTokens) Refuse("tokens", $"must be between 0 and {ExternalStudies.MaxTokens:0.#e+0}");
         if (point.Flops is { } f && !(double.IsFinite(f) && f >= 0)) Refuse("flops", "must be a finite number, 0 or more");
         if (point.Seconds is { } s && !(double.IsFinite(s) && s >= 0)) Refuse("seconds", "must be a finite number, 0 or more");
         return ok;

@@ -43,9 +43,9 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
     public async Task<(Outcome Outcome, Guid Id)> OpenStudyAsync(string owner, string name, FlopAccounting accounting, CancellationToken ct)
     {
         var id = StudyId(owner, name);
+        (Outcome, Guid) Found(SweepRecord study) => (SweepSpecParser.AccountingOf(study.SpecJson) == accounting ? Outcome.Existing : Outcome.Conflict, id);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } existing)
-            return (SweepSpecParser.AccountingOf(existing.SpecJson) == accounting ? Outcome.Existing : Outcome.Conflict, id);
+        if (await db.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct) is { } existing) return Found(existing);
         db.Sweeps.Add(new SweepRecord
         {
             Id = id, Name = name, Kind = ExternalStudies.Kind, Status = SweepStatus.Running, SpecJson = StudySpec(name, accounting),
@@ -58,10 +58,10 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
         }
         catch (DbUpdateException)
         {
-            // A concurrent call with the same name made it first; anything else is a real failure.
+            // A concurrent call with the same name made it first: answer as if this call had come second.
             await using var again = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            if (!await again.Sweeps.AnyAsync(s => s.Id == id)) throw;
-            return (Outcome.Existing, id);
+            if (await again.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id) is not { } raced) throw;
+            return Found(raced);
         }
     }
 
@@ -74,15 +74,24 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
         return (study.Status == SweepStatus.Running ? Outcome.Existing : Outcome.Closed, studyId, SweepSpecParser.AccountingOf(study.SpecJson));
     }
 
-    /// <summary>A run of an open study: created with its N, D and compute, or found (same numbers) when it exists.</summary>
+    /// <summary>
+    /// A run of an open study: created with its N, D and compute, or found (same numbers) when it exists. A failed run
+    /// found again is opened again as its next attempt, so a script re-run after a crash can finish it.
+    /// </summary>
     public async Task<(Outcome Outcome, Guid Id)> AddRunAsync(Guid studyId, string name, long nonEmbedding, long total, long tokens, double flops,
         string configJson, CancellationToken ct)
     {
         var id = RunId(studyId, name);
+        async Task<(Outcome, Guid)> FoundAsync(RunRecord run)
+        {
+            if (run.NonEmbeddingParameters != nonEmbedding || run.TotalParameters != total || run.PlannedTokens != tokens || !run.PlannedFlops.Equals(flops))
+                return (Outcome.Conflict, id);
+            if (run.Status == RunStatus.Failed) await ReopenAsync(id, ct);
+            return (Outcome.Existing, id);
+        }
         await using (var read = await dbFactory.CreateDbContextAsync(ct))
             if (await read.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) is { } existing)
-                return (existing.NonEmbeddingParameters == nonEmbedding && existing.TotalParameters == total && existing.PlannedTokens == tokens
-                    && existing.PlannedFlops.Equals(flops) ? Outcome.Existing : Outcome.Conflict, id);
+                return await FoundAsync(existing);
         var now = clock.GetUtcNow();
         try
         {
@@ -105,12 +114,28 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
         }
         catch (DbUpdateException)
         {
-            // A concurrent call with the same name made it first (this transaction rolled back); anything else is a real failure.
+            // A concurrent call with the same name made it first (this transaction rolled back): answer as if this call had come second.
             await using var again = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            if (!await again.Runs.AnyAsync(r => r.Id == id)) throw;
-            return (Outcome.Existing, id);
+            if (await again.Runs.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id) is not { } raced) throw;
+            return await FoundAsync(raced);
         }
     }
+
+    /// <summary>A failed run of an open study becomes its next attempt, running; the study's counters give it back.</summary>
+    private Task ReopenAsync(Guid runId, CancellationToken ct) => InTransactionAsync(async (db, tx) =>
+    {
+        var reopened = await db.Runs
+            .Where(r => r.Id == runId && r.Status == RunStatus.Failed && db.Sweeps.Any(s => s.Id == r.SweepId && s.Status == SweepStatus.Running))
+            .ExecuteUpdateAsync(u => u
+                .SetProperty(r => r.Status, RunStatus.Running).SetProperty(r => r.Attempt, r => r.Attempt + 1)
+                .SetProperty(r => r.Error, (string?)null).SetProperty(r => r.FinishedAt, (DateTimeOffset?)null)
+                .SetProperty(r => r.FinalLoss, (double?)null).SetProperty(r => r.FinalValLoss, (double?)null), ct);
+        if (reopened == 1)
+            await db.Sweeps.Where(s => db.Runs.Any(r => r.Id == runId && r.SweepId == s.Id)).ExecuteUpdateAsync(u => u
+                .SetProperty(s => s.RunsFinished, s => s.RunsFinished - 1).SetProperty(s => s.RunsFailed, s => s.RunsFailed - 1), ct);
+        await tx.CommitAsync(ct);
+        return reopened;
+    }, ct);
 
     /// <summary>
     /// Points of an open run, upserted by (run, name, step) as the workers' writer does; the run's progress (last step,
@@ -119,7 +144,7 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
     public async Task<Outcome> WriteMetricsAsync(Guid runId, IReadOnlyList<ExternalMetricPoint> points, CancellationToken ct)
     {
         // One point per (name, step), the last sent winning: an upsert cannot touch one row twice.
-        var unique = points.GroupBy(p => (p.Name!, p.Step)).Select(g => g.Last()).ToList();
+        var unique = points.GroupBy(p => (p.Name!, p.Step!.Value)).Select(g => g.Last()).ToList();
         return await InTransactionAsync(async (db, tx) =>
         {
             var run = await db.Runs.FromSql($"SELECT * FROM runs WHERE id = {runId} FOR UPDATE").AsNoTracking().SingleOrDefaultAsync(ct);
@@ -138,19 +163,20 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
                 [
                     new NpgsqlParameter("run", runId), new NpgsqlParameter("now", clock.GetUtcNow()),
                 new NpgsqlParameter("names", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = unique.Select(p => p.Name!).ToArray() },
-                new NpgsqlParameter("steps", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = unique.Select(p => p.Step).ToArray() },
-                new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = unique.Select(p => p.Value).ToArray() },
+                new NpgsqlParameter("steps", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = unique.Select(p => p.Step!.Value).ToArray() },
+                new NpgsqlParameter("values", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = unique.Select(p => p.Value!.Value).ToArray() },
                 new NpgsqlParameter("tokens", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = unique.Select(p => p.Tokens ?? 0).ToArray() },
                 new NpgsqlParameter("flops", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = unique.Select(p => p.Flops ?? 0).ToArray() },
                 new NpgsqlParameter("seconds", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = unique.Select(p => p.Seconds ?? 0).ToArray() },
                 ], ct);
-            var last = unique.MaxBy(p => p.Step)!;
+            var lastStep = unique.Max(p => p.Step!.Value);
             var lastLoss = unique.Where(p => p.Name == MetricNames.Loss).MaxBy(p => p.Step);
+            var (lastLossStep, lastLossValue) = (lastLoss?.Step ?? -1, lastLoss?.Value);
             var tokens = unique.Max(p => p.Tokens ?? 0);
             await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u
-                .SetProperty(r => r.StepsDone, r => r.StepsDone > last.Step ? r.StepsDone : last.Step)
+                .SetProperty(r => r.StepsDone, r => r.StepsDone > lastStep ? r.StepsDone : lastStep)
                 .SetProperty(r => r.TokensSeen, r => r.TokensSeen > tokens ? r.TokensSeen : tokens)
-                .SetProperty(r => r.LastLoss, r => lastLoss != null && lastLoss.Step >= r.StepsDone ? lastLoss.Value : r.LastLoss), ct);
+                .SetProperty(r => r.LastLoss, r => lastLossStep >= r.StepsDone ? lastLossValue : r.LastLoss), ct);
             await tx.CommitAsync(ct);
             return Outcome.Existing;
         }, ct);
@@ -160,12 +186,12 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
     private static async Task<bool> AlreadyStoredAsync(ScaleLabDb db, Guid runId, IReadOnlyList<ExternalMetricPoint> points)
     {
         var names = points.Select(p => p.Name!).Distinct().ToList();
-        var (low, high) = (points.Min(p => p.Step), points.Max(p => p.Step));
+        var (low, high) = (points.Min(p => p.Step!.Value), points.Max(p => p.Step!.Value));
         var stored = (await db.Metrics.AsNoTracking()
                 .Where(m => m.RunId == runId && names.Contains(m.Name) && m.Step >= low && m.Step <= high)
                 .Select(m => new { m.Name, m.Step, m.Value }).ToListAsync())
             .ToDictionary(m => (m.Name, m.Step), m => m.Value);
-        return points.All(p => stored.TryGetValue((p.Name!, p.Step), out var value) && value.Equals(p.Value));
+        return points.All(p => stored.TryGetValue((p.Name!, p.Step!.Value), out var value) && value.Equals(p.Value!.Value));
     }
 
     /// <summary>Ends an open run once; finishing it again with the same status changes nothing.</summary>
@@ -176,7 +202,8 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
         if (run is null || run.SlotId != ExternalStudies.Kind) return Outcome.NotFound;
         if (run.Status != RunStatus.Running) return run.Status == status ? Outcome.Existing : Outcome.Conflict;
         var now = clock.GetUtcNow();
-        var tokens = finish.Tokens ?? Math.Max(run.TokensSeen, run.PlannedTokens);
+        // D for fits: what it was told, else (succeeded) the planned tokens or more if more were logged, (failed) what was logged.
+        var tokens = finish.Tokens ?? (status == RunStatus.Failed ? run.TokensSeen : Math.Max(run.TokensSeen, run.PlannedTokens));
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u
             .SetProperty(r => r.Status, status)
             .SetProperty(r => r.FinalLoss, r => finish.FinalLoss ?? r.LastLoss)

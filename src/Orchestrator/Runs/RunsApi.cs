@@ -13,10 +13,10 @@ namespace ScaleLab.Orchestrator.Runs;
 public static partial class RunsApi
 {
     /// <summary>What a metric may be called: the rule every read and write of metrics checks.</summary>
-    [GeneratedRegex("^[a-z][a-z0-9_/]{0,63}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9_/]{0,63}\z")]
     internal static partial Regex MetricName();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\z")]
     private static partial Regex ArtifactName();
 
     /// <summary>5,000 run ids written out: about 200 KB.</summary>

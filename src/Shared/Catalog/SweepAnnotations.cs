@@ -11,7 +11,7 @@ public sealed partial record SweepAnnotations(IReadOnlyList<string>? Tags = null
 {
     public const int MaxTags = 20, MaxTagLength = 40, MaxNotesLength = 10_000;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]*$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]*\z")]
     private static partial Regex TagPattern();
 
     public const string TagRule = "must be 1-40 letters, digits, '.', '_', ':' and '-', starting with a letter or digit";

@@ -8,7 +8,8 @@ namespace ScaleLab.External;
 /// that no scheduler drives, whose runs the caller creates, feeds with metrics and finishes. Every call is idempotent:
 /// a study is named once per owner, a run once per study, and a metric point is keyed (run, name, step), so a client
 /// that retries after a timeout never duplicates anything. A replay of what is stored is answered as the first call was,
-/// even after the run finished or the study closed; only changes are then refused.
+/// even after the run finished or the study closed; only changes are then refused. A run that failed is opened again
+/// (as its next attempt) when it is added again with the same numbers: a script re-run after a crash goes on.
 /// </summary>
 public static class ExternalStudies
 {
@@ -30,20 +31,22 @@ public sealed record ExternalStudyRequest(string? Name, JsonObject? Accounting =
 
 /// <param name="Name">Unique within the study: sending the same name again returns the same run.</param>
 /// <param name="Tokens">D, the tokens the run trains on.</param>
-/// <param name="Flops">Training compute; required when the study counts compute exactly, else 6·N·D.</param>
+/// <param name="TotalParameters">All parameters; required when the study counts them (accounting.parameters "total").</param>
+/// <param name="Flops">Training compute: required when the study counts compute exactly, left out when it counts 6·N·D.</param>
 /// <param name="Config">The run's settings in ScaleLab's run-config field names (dModel, nLayers, learningRate, mixer…),
 /// so runs can be grouped and compared with ScaleLab's own; unknown fields are refused.</param>
 public sealed record ExternalRunRequest(string? Name, long? NonEmbeddingParameters, long? TotalParameters, long? Tokens,
     double? Flops = null, JsonObject? Config = null);
 
 /// <summary>One logged value; Tokens, Flops and Seconds say where in training it was (for plots against them).</summary>
-public sealed record ExternalMetricPoint(int Step, string? Name, double Value, long? Tokens = null, double? Flops = null, double? Seconds = null);
+public sealed record ExternalMetricPoint(int? Step, string? Name, double? Value, long? Tokens = null, double? Flops = null, double? Seconds = null);
 
 public sealed record ExternalMetricsRequest(IReadOnlyList<ExternalMetricPoint>? Points);
 
 /// <param name="Status">"succeeded" or "failed".</param>
 /// <param name="FinalValLoss">The loss fits use (the training loss when absent).</param>
-/// <param name="Tokens">Tokens actually trained on, when not what the run was created with.</param>
+/// <param name="Tokens">Tokens actually trained on, when not what the run was created with (for a failed run: the
+/// largest logged, else the planned).</param>
 public sealed record ExternalFinishRequest(string? Status, double? FinalLoss = null, double? FinalValLoss = null, long? Tokens = null,
     double? WallClockSeconds = null, string? Error = null);
 

@@ -17,7 +17,7 @@ public static partial class SweepSpecParser
         .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name))
         .ToHashSet(StringComparer.Ordinal);
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,119}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,119}\z")]
     private static partial Regex NamePattern();
 
     public const string NameRule = "must be 1-120 characters of letters, digits, space, '_', '.', '-', starting with a letter or digit";
