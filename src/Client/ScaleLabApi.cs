@@ -43,6 +43,9 @@ public sealed class ScaleLabApi(HttpClient http)
     /// <summary>A sweep with all its runs; null when there is no such sweep.</summary>
     public Task<SweepDetail?> GetSweepAsync(Guid id, CancellationToken ct = default) => GetOrNullAsync<SweepDetail>($"api/sweeps/{id}", ct);
 
+    /// <summary>The config fields that vary across a sweep's runs, with each run's values; null when there is no such sweep.</summary>
+    public Task<SweepFields?> GetSweepFieldsAsync(Guid sweepId, CancellationToken ct = default) => GetOrNullAsync<SweepFields>($"api/sweeps/{sweepId}/fields", ct);
+
     /// <summary>Each arm of an ablation at its best learning rate; null when there is no such sweep.</summary>
     public Task<List<ArmResult>?> GetArmsAsync(Guid sweepId, CancellationToken ct = default) => GetOrNullAsync<List<ArmResult>>($"api/sweeps/{sweepId}/arms", ct);
 

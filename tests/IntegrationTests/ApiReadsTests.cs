@@ -163,6 +163,20 @@ public class ApiReadsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_sweeps_varying_config_fields_come_back_with_each_runs_values()
+    {
+        var configs = new[] { """{"dModel":64,"mixer":"gla","seed":1}""", """{"dModel":128,"mixer":"gla","seed":1}""", """{"dModel":128,"mixer":"softmax","seed":1}""" };
+        var (sweepId, runIds) = await SeedAsync("fields", 3, (run, i) => run.ConfigJson = configs[i]);
+
+        var fields = (await Client.GetSweepFieldsAsync(sweepId))!;
+
+        Assert.Equal(["dModel", "mixer"], fields.Names);
+        Assert.Equal(["64", "gla"], fields.Values[runIds[0]]);
+        Assert.Equal(["128", "softmax"], fields.Values[runIds[2]]);
+        Assert.Null(await Client.GetSweepFieldsAsync(Guid.NewGuid()));
+    }
+
+    [Fact]
     public async Task A_bad_fit_preview_comes_back_with_the_errors_by_field()
     {
         var tooMany = await Client.PreviewFitAsync(new ScalingQuery([Guid.NewGuid()], FitLaw.Chinchilla, Bootstrap: ScalingQuery.MaxBootstrap + 1));

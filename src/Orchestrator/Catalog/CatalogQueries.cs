@@ -51,6 +51,15 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
             sweep.SpecJson, runs.Select(ToSummary).ToList(), sweep.Notes);
     }
 
+    /// <summary>The config fields that vary across a sweep's runs and each run's values, or null when there is no such sweep.</summary>
+    public async Task<SweepFields?> GetSweepFieldsAsync(Guid sweepId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Sweeps.AnyAsync(s => s.Id == sweepId, ct)) return null;
+        var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId).Select(r => new { r.Id, r.ConfigJson }).ToListAsync(ct);
+        return SweepFields.Of(runs.Select(r => (r.Id, r.ConfigJson)));
+    }
+
     /// <summary>A sweep's runs with their configs and final validation loss (succeeded runs only are scored), or null.</summary>
     public async Task<IReadOnlyList<Analysis.ScoredRun>?> GetScoredRunsAsync(Guid sweepId, CancellationToken ct = default)
     {

@@ -29,6 +29,8 @@ public static class SweepsApi
         api.MapGet("/", ListSweeps).WithName("ListSweeps")
             .WithSummary("Sweeps, newest first, with paging, a name search, status/kind/tag filters; archived ones only with includeArchived=true");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
+        api.MapGet("/{id:guid}/fields", GetFields).WithName("GetSweepFields")
+            .WithSummary("The run-config fields that vary across the sweep's runs, and each run's value of each (to colour or group runs by)");
         api.MapGet("/{id:guid}/arms", GetArms).WithName("GetSweepArms")
             .WithSummary("Each arm (runs equal up to learning rate and seed) at its best learning rate, by final validation loss");
         return api;
@@ -118,6 +120,9 @@ public static class SweepsApi
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>
         await queries.GetSweepAsync(id, ct) is { } sweep ? TypedResults.Ok(sweep) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<SweepFields>, NotFound>> GetFields(Guid id, CatalogQueries queries, CancellationToken ct) =>
+        await queries.GetSweepFieldsAsync(id, ct) is { } fields ? TypedResults.Ok(fields) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<IReadOnlyList<Analysis.ArmResult>>, NotFound>> GetArms(Guid id, CatalogQueries queries, CancellationToken ct) =>
         await queries.GetScoredRunsAsync(id, ct) is { } runs ? TypedResults.Ok(Analysis.ArmComparison.BestPerArm(runs)) : TypedResults.NotFound();

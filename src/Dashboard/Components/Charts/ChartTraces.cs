@@ -59,7 +59,10 @@ public static class ChartTraces
         return traces;
     }
 
-    /// <summary>One series per palette colour, each run separated from the next by a gap; hover still names the run.</summary>
+    /// <summary>
+    /// One series per palette colour, each run separated from the next by a gap; hover still names the run. Runs
+    /// coloured by a field's value share its name, which stays the merged series' legend entry.
+    /// </summary>
     public static IReadOnlyList<ChartSeries> MergeByColour(IReadOnlyList<ChartSeries> series) =>
         series.GroupBy(s => s.Color % ChartPalette.Count).Select(g =>
         {
@@ -74,7 +77,8 @@ public static class ChartTraces
                 y.Add(double.NaN);
                 labels.Add("");
             }
-            return new ChartSeries($"{g.Count()} runs", x, y) { Color = g.Key, Labels = labels, ShowInLegend = false };
+            var group = g.Select(s => s.Name).Distinct().Count() == 1 && g.Any(s => s.ShowInLegend);
+            return new ChartSeries(group ? g.First().Name : $"{g.Count()} runs", x, y) { Color = g.Key, Labels = labels, ShowInLegend = group };
         }).ToList();
 
     /// <summary>Non-finite values (a degenerate fit's NaN) become gaps: JSON and Plotly have no NaN.</summary>
