@@ -1,10 +1,14 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using ScaleLab.Catalog;
 using ScaleLab.Dashboard.Components.Charts;
 
 namespace ScaleLab.Dashboard.Tests;
 
-/// <summary>A sweep's curves coloured by a config field: one colour and one legend entry per value, runs named on hover.</summary>
+/// <summary>
+/// A sweep's curves coloured by a config field (one colour and one legend entry per value, runs named on hover), and a
+/// click on a curve's point opening its run, for a few runs and for a big sweep whose lines are merged.
+/// </summary>
 public class CurveColourTests : BunitContext
 {
     private static CurveChart.NamedCurve Curve(string name, Guid run) => new(name, [1, 2], [4.0, 3.5], [100, 200], [1e9, 2e9], run);
@@ -59,5 +63,28 @@ public class CurveColourTests : BunitContext
         Assert.Equal("mixer", chosen);
         controls.Find("#x-colour").Change("");
         Assert.Null(chosen);
+    }
+
+    [Fact]
+    public void Clicking_a_point_opens_the_run_of_its_curve_also_when_lines_are_merged()
+    {
+        var runs = Enumerable.Range(0, 60).Select(_ => Guid.NewGuid()).ToList();
+        var curves = runs.Select((r, i) => Curve($"r{i}", r)).ToArray();
+        var series = CurveChart.SeriesOf(curves, CurveAxis.Step);
+
+        var few = ChartTraces.Links(series.Take(3).ToList());
+        Assert.Equal($"runs/{runs[1]}", few[1]![0]);
+        var merged = ChartTraces.Links(series);                                         // 60 lines: one trace per colour
+        Assert.Equal(ChartTraces.Build(series).Count, merged.Count);
+        var colour = series[25].Color % ChartPalette.Count;
+        var trace = merged[colour]!;
+        var position = series.Where(s => s.Color % ChartPalette.Count == colour).TakeWhile(s => s != series[25]).Sum(s => s.X.Count + 1);
+        Assert.Equal($"runs/{runs[25]}", trace[position + 1]);
+        Assert.Null(trace[position + 2]);                                                // the gap after the run goes nowhere
+
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        var chart = Render<Chart>(p => p.Add(c => c.Id, "c").Add(c => c.Series, series));
+        chart.Instance.OpenClicked([new Plotly.Blazor.Interop.EventDataPoint { CurveNumber = colour, PointNumber = System.Text.Json.JsonDocument.Parse($"{position}").RootElement }]);
+        Assert.EndsWith($"/runs/{runs[25]}", Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri);
     }
 }

@@ -22,4 +22,6 @@ public sealed record ChartSeries(string Name, IReadOnlyList<double> X, IReadOnly
     public bool ShowInLegend { get; init; } = true;
     /// <summary>Hover text per point (e.g. the run's name), shown beside the values.</summary>
     public IReadOnlyList<string>? Labels { get; init; }
+    /// <summary>Where clicking each point goes (e.g. its run's page); null points go nowhere.</summary>
+    public IReadOnlyList<string?>? Links { get; init; }
 }

@@ -16,9 +16,17 @@ public static class ChartTraces
     /// </summary>
     public const int MergeAbove = 50;
 
+    /// <summary>The series as drawn: merged by colour when there are too many lines for one trace each.</summary>
+    private static IReadOnlyList<ChartSeries> Drawn(IReadOnlyList<ChartSeries> series) =>
+        series.Count > MergeAbove && series.All(s => s.Kind == SeriesKind.Line) ? MergeByColour(series) : series;
+
+    /// <summary>Per trace of <see cref="Build"/>, in its order, where clicking each point goes (null: nowhere).</summary>
+    public static IReadOnlyList<IReadOnlyList<string?>?> Links(IReadOnlyList<ChartSeries> series) =>
+        Drawn(series).SelectMany(s => s.Kind == SeriesKind.Band ? new IReadOnlyList<string?>?[] { null, null } : [s.Links]).ToList();
+
     public static IList<ITrace> Build(IReadOnlyList<ChartSeries> series)
     {
-        if (series.Count > MergeAbove && series.All(s => s.Kind == SeriesKind.Line)) series = MergeByColour(series);
+        series = Drawn(series);
         var webGl = series.Sum(s => s.X.Count) > WebGlThreshold;
         var traces = new List<ITrace>();
         foreach (var s in series)
@@ -68,17 +76,20 @@ public static class ChartTraces
         {
             List<double> x = [], y = [];
             List<string> labels = [];
+            List<string?> links = [];
             foreach (var s in g)
             {
                 x.AddRange(s.X);
                 y.AddRange(s.Y);
                 labels.AddRange(s.Labels ?? Enumerable.Repeat(s.Name, s.X.Count));
+                links.AddRange(s.Links ?? Enumerable.Repeat<string?>(null, s.X.Count));
                 x.Add(double.NaN); // the gap between this run and the next
                 y.Add(double.NaN);
                 labels.Add("");
+                links.Add(null);
             }
             var group = g.Select(s => s.Name).Distinct().Count() == 1 && g.Any(s => s.ShowInLegend);
-            return new ChartSeries(group ? g.First().Name : $"{g.Count()} runs", x, y) { Color = g.Key, Labels = labels, ShowInLegend = group };
+            return new ChartSeries(group ? g.First().Name : $"{g.Count()} runs", x, y) { Color = g.Key, Labels = labels, ShowInLegend = group, Links = links };
         }).ToList();
 
     /// <summary>Non-finite values (a degenerate fit's NaN) become gaps: JSON and Plotly have no NaN.</summary>
