@@ -133,6 +133,9 @@ public class ExternalRunsTests(ClusterFixture cluster)
         await Refused(finish, """{"status":"done","finalLoss":3}""", "status");
         await Refused(finish, """{"status":"failed","error":"nul \u0000 here"}""", "error");
         Assert.Equal(HttpStatusCode.Conflict, (await Post($"api/external/studies/{study}/close", "{}")).Status);   // r1 is open
+        var cancel = await Post($"api/sweeps/{study}/cancel", "{}");                       // its runs train elsewhere: nothing to cancel here
+        Assert.Equal(HttpStatusCode.Conflict, cancel.Status);
+        Names(cancel.Body, "id");
         Assert.Equal(HttpStatusCode.OK, (await Post(finish, """{"status":"succeeded","finalValLoss":3.9}""")).Status);
         Assert.Equal(HttpStatusCode.OK, (await Post(finish, """{"status":"succeeded","finalValLoss":3.9}""")).Status);   // again: no change
         Assert.Equal(HttpStatusCode.Conflict, (await Post(finish, """{"status":"failed"}""")).Status);
@@ -143,7 +146,8 @@ public class ExternalRunsTests(ClusterFixture cluster)
         var detail = (await Client.GetSweepAsync(study))!;
         Assert.Equal((1, 1, 0, SweepStatus.Succeeded), (detail.Sweep.RunCount, detail.Sweep.RunsFinished, detail.Sweep.RunsFailed, detail.Sweep.Status));
         var stored = Assert.Single(detail.Runs);
-        Assert.Equal((3.9, 4.0, 2), (stored.FinalValLoss!.Value, stored.FinalLoss!.Value, stored.StepsDone));   // the final loss is the last logged
+        Assert.Equal((3.9, 4.0, 2, 2), (stored.FinalValLoss!.Value, stored.FinalLoss!.Value, stored.StepsDone, stored.TotalSteps));   // the final loss is the last logged
+        Assert.Equal(1.2e14, detail.Sweep.UsedFlops);                                    // finished: its compute is spent
         Assert.Equal(2, await cluster.ScalarAsync($"SELECT count(*) FROM metrics WHERE run_id = '{run}'"));
     }
 

@@ -206,6 +206,9 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
         var tokens = finish.Tokens ?? (status == RunStatus.Failed ? run.TokensSeen : Math.Max(run.TokensSeen, run.PlannedTokens));
         await db.Runs.Where(r => r.Id == runId).ExecuteUpdateAsync(u => u
             .SetProperty(r => r.Status, status)
+            // A run trained elsewhere has no planned step count: its last logged step is its total (so "500 / 500",
+            // and its compute counts as spent).
+            .SetProperty(r => r.TotalSteps, r => r.StepsDone)
             .SetProperty(r => r.FinalLoss, r => finish.FinalLoss ?? r.LastLoss)
             .SetProperty(r => r.FinalValLoss, finish.FinalValLoss)
             .SetProperty(r => r.TokensSeen, tokens)

@@ -75,10 +75,14 @@ public static class SweepsApi
         return TypedResults.Ok(preview with { Warnings = [.. preview.Warnings, .. check.Warnings] });
     }
 
-    public static async Task<Results<Ok<SweepSummary>, NotFound>> CancelSweep(
+    public static async Task<Results<Ok<SweepSummary>, NotFound, ProblemHttpResult>> CancelSweep(
         Guid id, IGrainFactory grains, CatalogQueries queries, ILoggerFactory loggers, CancellationToken ct)
     {
-        if (await queries.GetSweepAsync(id, ct) is null) return TypedResults.NotFound();
+        if (await queries.GetSweepAsync(id, ct) is not { } sweep) return TypedResults.NotFound();
+        if (sweep.Sweep.Kind == StudyKinds.External)
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
+                detail: "an external study's runs train elsewhere: finish them and close the study (POST /api/external/studies/{id}/close)",
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = ["is an external study; close it instead"] } });
         await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(id).CancelAsync(), loggers.CreateLogger(nameof(SweepsApi)), $"Cancelling sweep {id}");
         return TypedResults.Ok((await queries.GetSweepAsync(id, ct))!.Sweep);
     }
