@@ -64,6 +64,17 @@ public sealed class CliCommandsTests(ClusterFixture cluster) : IDisposable
         Assert.Contains("--archive and --unarchive cannot be used together", both.Err + both.Out);
         Assert.Equal(1, badTag.Exit);
         Assert.Contains("tags[0]", badTag.Err);
+
+        // The same reads as JSON, the API's own shape, for scripts.
+        var listed = await Cli("sweeps", "--search", name, "--archived", "--json");
+        var shownJson = await Cli("sweep", id.ToString(), "--json");
+        Assert.True(listed.Exit == 0, listed.Err);
+        var items = JsonDocument.Parse(listed.Out).RootElement.GetProperty("items");
+        Assert.Equal(id, items.EnumerateArray().Single().GetProperty("id").GetGuid());
+        Assert.Equal(["baseline", "gla"], items[0].GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        var sweep = JsonDocument.Parse(shownJson.Out).RootElement;
+        Assert.Equal("loses at 4k", sweep.GetProperty("notes").GetString());
+        Assert.True(sweep.GetProperty("sweep").GetProperty("archived").GetBoolean());
     }
 
     [Fact]

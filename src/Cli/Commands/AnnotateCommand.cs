@@ -26,6 +26,7 @@ public static class AnnotateCommand
             bool? archived = parse.GetValue(archive) ? true : parse.GetValue(unarchive) ? false : null;
             var change = new SweepAnnotations(given, parse.GetValue(notes), archived);
             var sweep = (await api.AnnotateSweepAsync(parse.GetValue(id), change, ApiOptions.KeyOf(parse), ct)).OrThrow();
+            if (ApiOptions.PrintedJson(parse, sweep)) return 0;
             AnsiConsole.MarkupLine(Markup.Escape($"Sweep {sweep.Sweep.Name} ({sweep.Sweep.Id}): tags [{string.Join(", ", sweep.Sweep.Tags ?? [])}]" +
                 (sweep.Sweep.Archived ? ", archived" : "") + (sweep.Notes.Length > 0 ? $", notes: {sweep.Notes}" : "")));
             return 0;

@@ -30,6 +30,21 @@ public static class ApiOptions
         Recursive = true,
     };
 
+    /// <summary>Every command that prints what it read can print it as the API's JSON instead, for scripts.</summary>
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "print the answer as one JSON value (the API's own shape) instead of a table",
+        Recursive = true,
+    };
+
+    /// <summary>Writes <paramref name="value"/> as one line of the API's JSON when --json was given; true when it did.</summary>
+    public static bool PrintedJson<T>(ParseResult parse, T value)
+    {
+        if (!parse.GetValue(Json)) return false;
+        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, ScaleLabApi.Json));
+        return true;
+    }
+
     public static string? KeyOf(ParseResult parse) => parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("SCALELAB_API_KEY");
 
     public static async Task<int> WithApiAsync(ParseResult parse, Func<ScaleLabApi, Task<int>> action)

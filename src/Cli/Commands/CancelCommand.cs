@@ -13,6 +13,7 @@ public static class CancelCommand
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
             var sweep = (await api.CancelSweepAsync(parse.GetValue(id), ApiOptions.KeyOf(parse), ct)).OrThrow();
+            if (ApiOptions.PrintedJson(parse, sweep)) return 0;
             AnsiConsole.MarkupLine(Markup.Escape($"Sweep {sweep.Name} ({sweep.Id}): {sweep.Status}, {sweep.RunsFinished} of {sweep.RunCount} runs had finished"));
             return 0;
         }));

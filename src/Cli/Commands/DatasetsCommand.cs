@@ -90,16 +90,11 @@ public static class DatasetsCommand
 
     private static Command ListCommand()
     {
-        var json = new Option<bool>("--json") { Description = "print the data sets as one JSON array" };
-        var command = new Command("list", "List registered data sets: status, size and tokens per tokenizer") { json };
+        var command = new Command("list", "List registered data sets: status, size and tokens per tokenizer");
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
             var datasets = await api.ListDatasetsAsync(ct);
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(datasets, ScaleLabApi.Json));
-                return 0;
-            }
+            if (ApiOptions.PrintedJson(parse, datasets)) return 0;
             var table = new Table().Title($"Data sets ({datasets.Count})")
                 .AddColumns("Name", "Status", "Format", "Source", "Documents", "Bytes", "Tokens", "Content hash");
             foreach (var d in datasets)
@@ -116,8 +111,7 @@ public static class DatasetsCommand
     private static Command ShowCommand()
     {
         var name = new Argument<string>("name") { Description = "the data set's name" };
-        var json = new Option<bool>("--json") { Description = "print the data set as one JSON object" };
-        var command = new Command("show", "Show a data set: statistics, and per tokenizer its job, tokens, splits and errors") { name, json };
+        var command = new Command("show", "Show a data set: statistics, and per tokenizer its job, tokens, splits and errors") { name };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
             DatasetView dataset;
@@ -130,8 +124,7 @@ public static class DatasetsCommand
                 Console.Error.WriteLine($"No data set named '{parse.GetValue(name)}'");
                 return 1;
             }
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(dataset, ScaleLabApi.Json));
-            else Write(dataset);
+            if (!ApiOptions.PrintedJson(parse, dataset)) Write(dataset);
             return 0;
         }));
         return command;

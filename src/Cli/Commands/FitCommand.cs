@@ -35,9 +35,8 @@ public static class FitCommand
         };
         compute.AcceptOnlyFromAmong([.. FlopAccounting.ComputeNames.Keys]);
         var threads = new Option<int>("--threads") { Description = "threads (results do not depend on it; files only)", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var command = new Command("fit", "Fit a scaling law to points in a CSV file, or to the finished runs of sweeps")
-            { file, sweeps, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, compute, threads, json };
+            { file, sweeps, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, compute, threads };
         command.Validators.Add(result =>
         {
             var fromSweeps = result.GetValue(sweeps) is { Length: > 0 };
@@ -51,7 +50,7 @@ public static class FitCommand
                 return ApiOptions.WithApiAsync(parse, api => SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse),
                     new SweepFitRequest(ids, SweepFitRequest.LawName(parse.GetValue(law)), parse.GetValue(bootstrap), parse.GetValue(seed),
                         parse.GetValue(target), parse.GetValue(confidence), parse.GetValue(delta), !parse.GetValue(noIrreducible), !parse.GetValue(allPoints)),
-                    parse.GetValue(json), AnsiConsole.Console, ct));
+                    parse.GetValue(ApiOptions.Json), AnsiConsole.Console, ct));
 
             var path = parse.GetValue(file)!;
             if (!path.Exists)
@@ -78,7 +77,7 @@ public static class FitCommand
                     foreach (var message in messages) Console.Error.WriteLine($"  {field}: {message}");
                 return Task.FromResult(2);
             }
-            if (parse.GetValue(json)) Console.WriteLine(FitResultJson.Write(result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            if (parse.GetValue(ApiOptions.Json)) Console.WriteLine(FitResultJson.Write(result).ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
             else FitReport.Write(result, AnsiConsole.Console);
             return Task.FromResult(0);
         });

@@ -20,6 +20,7 @@ public static class PreviewCommand
                 return 2;
             }
             var preview = (await api.PreviewAsync(await File.ReadAllTextAsync(file.FullName, ct), ct)).OrThrow();
+            if (ApiOptions.PrintedJson(parse, preview)) return 0;
             var table = new Table().Title(Markup.Escape($"{preview.Name} ({preview.Kind}): {preview.RunCount} runs"))
                 .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Est. device time");
             foreach (var r in preview.Runs)

@@ -14,6 +14,7 @@ public static class RunsCommand
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
             var detail = ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}");
+            if (ApiOptions.PrintedJson(parse, detail.Runs)) return 0;
             var table = new Table().Title($"Runs of {Markup.Escape(detail.Sweep.Name)} ({detail.Sweep.Status})")
                 .AddColumns("Run id", "Name", "Status", "Steps", "Attempt", "Slot", "Last loss", "Val loss");
             foreach (var r in detail.Runs)

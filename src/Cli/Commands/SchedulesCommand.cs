@@ -25,7 +25,8 @@ public static class SchedulesCommand
         };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            Show(await api.ListSchedulesAsync(ct));
+            var schedules = await api.ListSchedulesAsync(ct);
+            if (!ApiOptions.PrintedJson(parse, schedules)) Show(schedules);
             return 0;
         }));
         return command;

@@ -12,6 +12,7 @@ public static class SweepCommand
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
             var sweep = ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}");
+            if (ApiOptions.PrintedJson(parse, sweep)) return 0;
             AnsiConsole.Write(SweepWatch.ResultsTable(sweep));
             if (sweep.Sweep.Tags is { Count: > 0 } tags) AnsiConsole.MarkupLine(Markup.Escape($"Tags: {string.Join(", ", tags)}"));
             if (sweep.Sweep.Archived) AnsiConsole.MarkupLine("Archived.");

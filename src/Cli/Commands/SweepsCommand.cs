@@ -18,6 +18,7 @@ public static class SweepsCommand
         {
             var result = await api.ListSweepsAsync(parse.GetValue(page), 20, parse.GetValue(search), tag: parse.GetValue(tag),
                 includeArchived: parse.GetValue(archived), ct: ct);
+            if (ApiOptions.PrintedJson(parse, result)) return 0;
             var table = new Table().Title($"Sweeps (page {result.PageNumber}, {result.Total} in all)")
                 .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)", "Tags");
             foreach (var s in result.Items)
