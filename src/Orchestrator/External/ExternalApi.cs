@@ -67,12 +67,11 @@ public static class ExternalApi
         var body = await RequestBody.ReadUtf8Async(http, MaxSmallBodyBytes, errors, ct);
         var request = body is null ? null : JsonBody.Parse<ExternalRunRequest>(body, SpecJson.Options, errors, "external run");
         if (request is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The external run is invalid");
-        var (found, _, accounting) = await store.AccountingAsync(id, ct);
-        if (found == ExternalStore.Outcome.NotFound) return TypedResults.NotFound();
+        if (await store.AccountingAsync(id, ct) is not { } accounting) return TypedResults.NotFound();
 
         CheckName(request.Name, errors);
         var n = Count(request.NonEmbeddingParameters, "nonEmbeddingParameters", ExternalStudies.MaxParameters, errors, required: true);
-        var countsAll = accounting!.Parameters == ParameterCount.Total;
+        var countsAll = accounting.Parameters == ParameterCount.Total;
         var total = Count(request.TotalParameters, "totalParameters", ExternalStudies.MaxParameters, errors, required: countsAll) ?? n;
         if (n is not null && total < n) errors.Add("totalParameters", "must be at least nonEmbeddingParameters");
         var tokens = Count(request.Tokens, "tokens", ExternalStudies.MaxTokens, errors, required: true);

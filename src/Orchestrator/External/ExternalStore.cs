@@ -65,13 +65,13 @@ public sealed class ExternalStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeP
         }
     }
 
-    public async Task<(Outcome Outcome, Guid Id, FlopAccounting? Accounting)> AccountingAsync(Guid studyId, CancellationToken ct)
+    /// <summary>How an external study counts N and compute; null when there is no such study.</summary>
+    public async Task<FlopAccounting?> AccountingAsync(Guid studyId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var study = await db.Sweeps.AsNoTracking().Where(s => s.Id == studyId && s.Kind == ExternalStudies.Kind)
-            .Select(s => new { s.SpecJson, s.Status }).SingleOrDefaultAsync(ct);
-        if (study is null) return (Outcome.NotFound, studyId, null);
-        return (study.Status == SweepStatus.Running ? Outcome.Existing : Outcome.Closed, studyId, SweepSpecParser.AccountingOf(study.SpecJson));
+        var spec = await db.Sweeps.AsNoTracking().Where(s => s.Id == studyId && s.Kind == ExternalStudies.Kind)
+            .Select(s => s.SpecJson).SingleOrDefaultAsync(ct);
+        return spec is null ? null : SweepSpecParser.AccountingOf(spec);
     }
 
     /// <summary>
