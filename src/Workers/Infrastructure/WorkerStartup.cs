@@ -1,6 +1,6 @@
-using System.Net;
 using Azure.Storage.Blobs;
 using Npgsql;
+using ScaleLab.Hosting;
 using ScaleLab.Workers.Corpus;
 using ScaleLab.Workers.Slots;
 
@@ -31,23 +31,7 @@ public static class WorkerStartup
         services.AddSingleton<TrainingHost>();
         services.AddHostedService<SlotHeartbeat>();
 
-        var orleans = configuration.GetSection("Orleans");
-        builder.UseOrleans(silo =>
-        {
-            silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
-            {
-                o.ClusterId = orleans["ClusterId"] ?? "scalelab";
-                o.ServiceId = orleans["ServiceId"] ?? "scalelab";
-            });
-            silo.ConfigureEndpoints(
-                IPAddress.Parse(orleans["AdvertisedIP"] ?? "127.0.0.1"),
-                orleans.GetValue("SiloPort", 11112),
-                orleans.GetValue("GatewayPort", 0),
-                listenOnAnyHostAddress: orleans.GetValue("ListenOnAnyHostAddress", false));
-            silo.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres; });
-            silo.UseAdoNetReminderService(o => { o.Invariant = "Npgsql"; o.ConnectionString = postgres; });
-            silo.AddPlacementDirector<WorkerSlotPlacementStrategy, WorkerSlotPlacementDirector>();
-        });
+        builder.UseScaleLabSilo(postgres, defaultSiloPort: 11112, defaultGatewayPort: 0);
     }
 
     /// <summary>The orchestrator owns the schema; a worker started first waits for it instead of failing to join.</summary>
