@@ -16,7 +16,7 @@ public static class SweepFit
             Console.WriteLine(fit.Result.ToJsonString());
             return 0;
         }
-        FitReport.Write(FitResultReader.Read(fit.Result), console);
+        FitReport.Write(FitResultJson.Read(fit.Result), console);
         console.MarkupLine(Markup.Escape($"Stored as fit {fit.Id} (GET /api/fits/{fit.Id})."));
         return 0;
     }

@@ -1,45 +1,69 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ScaleLab.Catalog;
 using ScaleLab.Scaling;
 
 namespace ScaleLab.Dashboard.Tests;
 
-/// <summary>A fit crosses the wire (POST /api/fits/preview) and comes back as the same records, NaN included.</summary>
+/// <summary>
+/// A fit preview (POST /api/fits/preview) carries its fit in the one shape that stored fits and the CLI use, and the
+/// dashboard reads the same records back from it.
+/// </summary>
 public class ScalingViewJsonTests
 {
     [Theory]
     [InlineData(FitLaw.Chinchilla)]
     [InlineData(FitLaw.IsoFlop)]
     [InlineData(FitLaw.Compute)]
-    public void A_real_fit_round_trips_unchanged(FitLaw law)
+    public void A_real_fit_round_trips_unchanged_in_the_one_shape(FitLaw law)
     {
-        var view = Fits.View([.. Fits.IsoFlopPoints("softmax"), .. Fits.IsoFlopPoints("gla", lossOffset: 0.05)], law, bootstrap: 20);
+        var points = Fits.IsoFlopPoints("softmax").Select(p => p with { Epochs = 1.5 }).Concat(Fits.IsoFlopPoints("gla", lossOffset: 0.05)).ToList();
+        var view = Fits.View(points, law, bootstrap: 20);
 
         var json = JsonSerializer.Serialize(view, ScalingViewJson.Options);
         var back = JsonSerializer.Deserialize<ScalingView>(json, ScalingViewJson.Options)!;
 
         Assert.Equal(json, JsonSerializer.Serialize(back, ScalingViewJson.Options));
-        Assert.Equal(2, back.Result!.Groups.Count);
-        Assert.Equal(view.Result!.Groups[0].Parameters.Keys, back.Result.Groups[0].Parameters.Keys);
-        Assert.Equal(view.Result.Groups[0].Frontier.Count, back.Result.Groups[0].Frontier.Count);
-        Assert.Equal(view.Result.Crossings.Count, back.Result.Crossings.Count);
-        Assert.Equal(law, back.Result.Law);
+        Assert.Equal(FitResultJson.Write(view.Result!).ToJsonString(), JsonNode.Parse(json)!["result"]!.ToJsonString());
+        var (sent, got) = (view.Result!, back.Result!);
+        Assert.Equal(law, got.Law);
+        Assert.Equal(sent.Crossings.Count, got.Crossings.Count);
+        foreach (var (a, b) in sent.Groups.Zip(got.Groups, (a, b) => (a, b)))
+        {
+            Assert.Equal(a.Group, b.Group);
+            Assert.Equal(a.Parameters, b.Parameters);
+            Assert.Equal(a.Derived.Where(kv => double.IsFinite(kv.Value.Value)), b.Derived.Where(kv => double.IsFinite(kv.Value.Value)));
+            Assert.Equal(a.Frontier, b.Frontier);
+            Assert.Equal(a.Profiles.Select(p => (p.Compute, p.NOpt, p.Points)), b.Profiles.Select(p => (p.Compute, p.NOpt, p.Points)));
+            Assert.Equal(a.Used.Select(r => (r.Point.N, r.Point.D, r.Point.Loss, r.Point.Group, r.Point.Epochs, r.Predicted)),
+                b.Used.Select(r => (r.Point.N, r.Point.D, r.Point.Loss, r.Point.Group, r.Point.Epochs, r.Predicted)));
+            Assert.Equal(a.Warnings, b.Warnings);
+        }
+        Assert.Contains(got.Groups.SelectMany(g => g.Used), r => r.Point.Epochs == 1.5);
     }
 
     [Fact]
-    public void Non_finite_values_of_a_degenerate_fit_survive_and_errors_keep_their_fields()
+    public void A_degenerate_fit_writes_strict_JSON_and_its_missing_values_read_back_as_not_a_number()
     {
-        var view = new ScalingView([new ScalingPoint(1e3, 1e6, 3.0, 1e9)], null,
+        var fit = Fits.View(Fits.IsoFlopPoints(), FitLaw.Chinchilla, bootstrap: 0).Result!;
+        var group = fit.Groups.Single();
+        var degenerate = fit with
+        {
+            Groups = [group with { Derived = new Dictionary<string, Estimate>(group.Derived) { ["a"] = new(double.NaN), ["b"] = new(double.PositiveInfinity) } }],
+        };
+        var view = new ScalingView([new ScalingPoint(1e3, 1e6, 3.0, 1e9)], degenerate,
             new Dictionary<string, string[]> { ["group 'a'"] = ["too few points"] });
-        var estimate = new Estimate(double.NaN, double.NegativeInfinity, double.PositiveInfinity);
 
-        var back = JsonSerializer.Deserialize<Estimate>(JsonSerializer.Serialize(estimate, ScalingViewJson.Options), ScalingViewJson.Options)!;
-        var viewBack = JsonSerializer.Deserialize<ScalingView>(JsonSerializer.Serialize(view, ScalingViewJson.Options), ScalingViewJson.Options)!;
+        var json = JsonSerializer.Serialize(view, ScalingViewJson.Options);
+        var back = JsonSerializer.Deserialize<ScalingView>(json, ScalingViewJson.Options)!;
 
-        Assert.True(double.IsNaN(back.Value));
-        Assert.Equal(double.NegativeInfinity, back.Low);
-        Assert.Equal(double.PositiveInfinity, back.High);
-        Assert.Equal(["too few points"], viewBack.Errors["group 'a'"]);
-        Assert.Single(viewBack.Points);
+        Assert.DoesNotContain("NaN", json);
+        Assert.DoesNotContain("Infinity", json);
+        Assert.Null(JsonNode.Parse(json)!["result"]!["derived"]!["a"]);
+        Assert.True(double.IsNaN(back.Result!.Groups[0].Derived["a"].Value));
+        Assert.True(double.IsNaN(back.Result.Groups[0].Derived["b"].Value));
+        Assert.Equal(group.Parameters, back.Result.Groups[0].Parameters);
+        Assert.Equal(["too few points"], back.Errors["group 'a'"]);
+        Assert.Single(back.Points);
     }
 }

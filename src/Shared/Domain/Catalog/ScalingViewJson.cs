@@ -5,15 +5,16 @@ using ScaleLab.Scaling;
 namespace ScaleLab.Catalog;
 
 /// <summary>
-/// The wire format of <see cref="ScalingView"/> (POST /api/fits/preview): the typed fit as it is, so a client gets
-/// back the same records the fitter made (profiles, frontier bands, residuals, warnings). Enums are camelCase names (as the fit API reads them); NaN and
-/// infinity, which a degenerate fit can derive, are written as "NaN" and "Infinity" rather than failing the response.
+/// The wire format of <see cref="ScalingView"/> (POST /api/fits/preview): the fit in the one shape that stored fits
+/// and the CLI use (<see cref="FitResultJson"/>), beside the points it was made from and any errors by field.
 /// </summary>
 public static class ScalingViewJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
+        // A point's loss can be NaN (a diverged run the fit left out); the fit itself writes only finite numbers.
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Converters = { new ComputeConventionJson(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Enums by camelCase name, as the fit API reads a query's law.
+        Converters = { new FitResultJsonConverter(), new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 }

@@ -6,8 +6,9 @@ namespace ScaleLab.Scaling;
 /// The one JSON shape of a fit, shared by the CLI (--json) and the REST API. With a single group the law's
 /// parameters are top-level keys (E, A, B, alpha, beta for Chinchilla); intervals appear only when bootstrapped.
 /// With several groups each has that shape under "groups", and "crossings" says where their frontiers cross.
+/// Stored fits, fit previews and the CLI's --json all speak it; <see cref="Read"/> gives the records back.
 /// </summary>
-public static class FitResultJson
+public static partial class FitResultJson
 {
     public static JsonObject Write(FitResult result) => (JsonObject)WithoutNonFinite(WriteRaw(result))!;
 
@@ -73,7 +74,7 @@ public static class FitResultJson
             ["residuals"] = new JsonArray(g.Used.Select(r => (JsonNode)new JsonObject
             {
                 ["n"] = r.Point.N, ["d"] = r.Point.D, ["flops"] = r.Point.Compute, ["loss"] = r.Point.Loss, ["predicted"] = r.Predicted, ["logResidual"] = r.LogResidual,
-            }).ToArray()),
+            }.WithPointLabels(r.Point)).ToArray()),
             ["rollout"] = g.Rollout is not { } r ? null : new JsonObject
             {
                 ["heldOut"] = r.HeldOut, ["heldOutPoints"] = r.HeldOutPoints, ["lossError"] = r.LossError, ["N_optError"] = r.NOptError, ["unavailable"] = r.Unavailable,
@@ -81,7 +82,7 @@ public static class FitResultJson
             ["excluded"] = new JsonArray(g.Excluded.Select(e => (JsonNode)new JsonObject
             {
                 ["n"] = e.Point.N, ["d"] = e.Point.D, ["flops"] = e.Point.Compute, ["loss"] = e.Point.Loss, ["reason"] = e.Reason,
-            }).ToArray()),
+            }.WithPointLabels(e.Point)).ToArray()),
         };
         foreach (var (key, e) in g.Parameters) o[key] = e.Value;
         if (g.BootstrapUsed > 0)
@@ -107,6 +108,14 @@ public static class FitResultJson
             if (f.DOpt?.Low is not null) point["D_optInterval"] = new JsonArray(f.DOpt.Low, f.DOpt.High);
             return (JsonNode)point;
         }).ToArray());
+        return o;
+    }
+
+    /// <summary>A point's group and epochs, written only when it has them, so a read-back fit keeps its points whole.</summary>
+    private static JsonObject WithPointLabels(this JsonObject o, ScalingPoint p)
+    {
+        if (p.Group is not null) o["group"] = p.Group;
+        if (p.Epochs is not null) o["epochs"] = p.Epochs;
         return o;
     }
 

@@ -1,14 +1,12 @@
 using System.Text.Json.Nodes;
-using ScaleLab.Scaling;
 
-namespace ScaleLab.Cli;
+namespace ScaleLab.Scaling;
 
 /// <summary>
-/// A fit as the REST API returns it (the one JSON shape of <see cref="FitResultJson"/>) read back into a
-/// <see cref="FitResult"/>, so a fit made by the service prints with the same <see cref="FitReport"/> as a local one.
-/// JSON null (how the writer stores a non-finite value) reads as NaN; the points' epochs are not in the shape.
+/// The one JSON shape read back into a <see cref="FitResult"/>, so every client (the dashboard, the CLI) works on the
+/// same records the fitter made. JSON null, how the writer stores a value that is not finite, reads as NaN.
 /// </summary>
-public static class FitResultReader
+public static partial class FitResultJson
 {
     /// <summary>Keys of the shape that are not the law's parameters; every other number in a group's object is one.</summary>
     private static readonly HashSet<string> Structural =
@@ -56,7 +54,8 @@ public static class FitResultReader
             g["warnings"]!.AsArray().Select(w => w!.GetValue<string>()).ToList(), rollout);
     }
 
-    private static ScalingPoint Point(JsonNode p) => new(Number(p["n"]), Number(p["d"]), Number(p["loss"]), NullableNumber(p["flops"]));
+    private static ScalingPoint Point(JsonNode p) => new(Number(p["n"]), Number(p["d"]), Number(p["loss"]), NullableNumber(p["flops"]),
+        p["group"]?.GetValue<string>(), NullableNumber(p["epochs"]));
 
     private static Estimate Estimated(double value, JsonNode? interval) =>
         interval is JsonArray { Count: 2 } bounds ? new Estimate(value, NullableNumber(bounds[0]), NullableNumber(bounds[1])) : new Estimate(value);
