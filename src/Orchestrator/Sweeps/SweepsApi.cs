@@ -69,7 +69,7 @@ public static class SweepsApi
         var check = body is null || !errors.IsEmpty ? null : await specs.RunAsync(body, Guid.Empty, errors, ct);
         if (check is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
         var slots = (await grains.GetGrain<ScaleLab.Scheduling.ISchedulerGrain>(ScaleLab.Scheduling.ISchedulerGrain.Default).GetSnapshotAsync()).Slots;
-        var gpu = slots.Any(s => s.Slot.DeviceKind == "cuda");
+        var gpu = slots.Any(s => s.Slot.DeviceKind == ScaleLab.Scheduling.DeviceKinds.Cuda);
         var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
         var preview = SweepPreview.Of(check.Spec, check.Runs, flopsPerSecond, Math.Max(1, slots.Count));
         return TypedResults.Ok(preview with { Warnings = [.. preview.Warnings, .. check.Warnings] });

@@ -1,4 +1,5 @@
 using ScaleLab.Runs;
+using ScaleLab.Scheduling;
 using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
@@ -13,7 +14,7 @@ namespace ScaleLab.Workers.Slots;
 /// </summary>
 public sealed record DeviceSlot(string Kind, int Index, string Name, long MemoryBytes, int Share = 0)
 {
-    public Device Device => Kind == "cuda" ? new Device(DeviceType.CUDA, Index) : CPU;
+    public Device Device => Kind == DeviceKinds.Cuda ? new Device(DeviceType.CUDA, Index) : CPU;
 
     /// <summary>
     /// Dense peak FLOP/s of this device at a precision ("bf16", "tf32", "fp32"), from the vendor's data sheet, for MFU;
@@ -22,7 +23,7 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
     public double? PeakFlops(string precision, double? overrideTflops = null)
     {
         if (overrideTflops is > 0) return overrideTflops * 1e12;
-        if (Kind != "cuda") return null;
+        if (Kind != DeviceKinds.Cuda) return null;
         (double Bf16, double Tf32, double Fp32)? peak =
             Name.Contains("H100", StringComparison.OrdinalIgnoreCase) || Name.Contains("H200", StringComparison.OrdinalIgnoreCase)
                 ? (989.4e12, 494.7e12, 66.9e12)                                        // SXM data sheet, dense
@@ -35,7 +36,7 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
         if (cuda.is_available()) return GpuSlots(cuda.device_count(), DescribeGpus(), CudaMemory, runsPerGpu);
         var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         return Enumerable.Range(0, Math.Max(1, cpuSlots))
-            .Select(i => new DeviceSlot("cpu", i, $"CPU ({Environment.ProcessorCount} cores)", memory)).ToList();
+            .Select(i => new DeviceSlot(DeviceKinds.Cpu, i, $"CPU ({Environment.ProcessorCount} cores)", memory)).ToList();
     }
 
     /// <summary>
@@ -48,7 +49,7 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
         var shares = Math.Max(1, runsPerGpu);
         return Enumerable.Range(0, count)
             .Select(i => described.Count > i && described[i].MemoryBytes > 0 ? described[i] with { Index = i }
-                : new DeviceSlot("cuda", i, described.Count > i ? described[i].Name : $"CUDA device {i}", cudaMemory(i)))
+                : new DeviceSlot(DeviceKinds.Cuda, i, described.Count > i ? described[i].Name : $"CUDA device {i}", cudaMemory(i)))
             .SelectMany(gpu => Enumerable.Range(0, shares).Select(share => gpu with { MemoryBytes = gpu.MemoryBytes / shares, Share = share }))
             .ToList();
     }
@@ -69,7 +70,7 @@ public sealed record DeviceSlot(string Kind, int Index, string Name, long Memory
             {
                 var parts = line.Split(',', StringSplitOptions.TrimEntries);
                 var mib = parts.Length > 1 && long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) ? m : 0;
-                return new DeviceSlot("cuda", i, parts[0], mib * 1024 * 1024);
+                return new DeviceSlot(DeviceKinds.Cuda, i, parts[0], mib * 1024 * 1024);
             }).ToList();
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)

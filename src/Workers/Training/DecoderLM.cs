@@ -24,7 +24,7 @@ public sealed class DecoderLM : nn.Module<Tensor, Tensor>
     public DecoderLM(RunConfig c) : base(nameof(DecoderLM))
     {
         tokens = nn.Embedding(c.VocabSize, c.DModel);
-        if (c.Positions == "learned") positions = nn.Embedding(c.SeqLen, c.DModel);
+        if (c.Positions == ScaleLab.Models.PositionKinds.Learned) positions = nn.Embedding(c.SeqLen, c.DModel);
         if (!c.TieEmbeddings) head = nn.Linear(c.DModel, c.VocabSize, hasBias: false);
         blocks = new ModuleList<TransformerBlock>();
         foreach (var mixer in Models.Mixers.PerLayer(c)) blocks.Add(new TransformerBlock(mixer, c));

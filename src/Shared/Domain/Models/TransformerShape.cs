@@ -32,7 +32,7 @@ public static class TransformerShape
 
     /// <summary>Token embedding, learned positions if any, and the LM head when it is not tied (it is a vocabulary matrix too).</summary>
     public static long EmbeddingParameters(RunConfig c) =>
-        (long)c.VocabSize * c.DModel * (c.TieEmbeddings ? 1 : 2) + (c.Positions == "learned" ? (long)c.SeqLen * c.DModel : 0);
+        (long)c.VocabSize * c.DModel * (c.TieEmbeddings ? 1 : 2) + (c.Positions == PositionKinds.Learned ? (long)c.SeqLen * c.DModel : 0);
 
     public static long TotalParameters(RunConfig c) => NonEmbeddingParameters(c) + EmbeddingParameters(c);
 

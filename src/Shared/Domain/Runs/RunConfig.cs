@@ -91,7 +91,7 @@ public sealed record RunConfig
     public int StateSize { get; init; } = 64;
 
     /// <summary>Position information: "rope" (rotary, inside attention mixers), "learned" (absolute embeddings), or "none".</summary>
-    public string Positions { get; init; } = "rope";
+    public string Positions { get; init; } = Models.PositionKinds.Rope;
 
     /// <summary>Share the token embedding with the LM head.</summary>
     public bool TieEmbeddings { get; init; } = true;

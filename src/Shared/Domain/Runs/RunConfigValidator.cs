@@ -11,7 +11,6 @@ public static class RunConfigValidator
     public static IReadOnlySet<string> Tasks => TaskKinds.All;
 
     private static readonly string[] FeatureMaps = ["elu+1", "relu", "taylor"];
-    private static readonly string[] PositionKinds = ["rope", "learned", "none"];
     private static readonly string[] Schedules = ["cosine", "wsd"];
     private static readonly string[] Tokenizers = ["bytes", "bpe"];
 
@@ -81,8 +80,8 @@ public static class RunConfigValidator
                 check(c.DModel % c.GlaHeads == 0 && c.GlaKeyDim % c.GlaHeads == 0 && c.GlaKeyDim >= c.GlaHeads, "glaHeads",
                     $"must divide dModel ({c.DModel}) and the key width dModel x glaKeyRatio ({c.GlaKeyDim})");
         }
-        check(c.Positions is not null && PositionKinds.Contains(c.Positions), "positions", $"must be one of: {string.Join(", ", PositionKinds)}");
-        if (c.Positions == "rope" && c.NHeads >= 1 && c.DModel % c.NHeads == 0)
+        check(c.Positions is not null && Models.PositionKinds.All.Contains(c.Positions), "positions", $"must be one of: {string.Join(", ", Models.PositionKinds.All)}");
+        if (c.Positions == Models.PositionKinds.Rope && c.NHeads >= 1 && c.DModel % c.NHeads == 0)
             check(c.DModel / c.NHeads % 2 == 0, "positions", $"rope needs an even head dimension (dModel / nHeads = {c.DModel / Math.Max(1, c.NHeads)})");
     }
 

@@ -31,5 +31,5 @@ public static class DispatchPolicy
 
     /// <summary>A slot that reports no memory (0) takes any run: the estimate is a guide, not a guarantee.</summary>
     public static bool Fits(RunTicket ticket, WorkerSlot slot) =>
-        slot.MemoryBytes <= 0 || MemoryEstimate.TrainingBytes(ticket.Config, slot.DeviceKind == "cuda") <= slot.MemoryBytes;
+        slot.MemoryBytes <= 0 || MemoryEstimate.TrainingBytes(ticket.Config, slot.DeviceKind == DeviceKinds.Cuda) <= slot.MemoryBytes;
 }

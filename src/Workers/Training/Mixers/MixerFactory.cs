@@ -8,7 +8,7 @@ public static class MixerFactory
 {
     public static nn.Module<Tensor, Tensor> Create(string mixer, RunConfig c)
     {
-        var rotary = c.Positions == "rope";
+        var rotary = c.Positions == ScaleLab.Models.PositionKinds.Rope;
         return mixer switch
         {
             Models.Mixers.Softmax => new CausalSelfAttention(c.DModel, c.NHeads, rotary),
