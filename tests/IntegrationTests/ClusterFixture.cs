@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Storage.Blobs;
 using Npgsql;
+using ScaleLab.IntegrationTests.InProcess;
 
 namespace ScaleLab.IntegrationTests;
 
@@ -26,6 +27,7 @@ public class ClusterFixture : IAsyncLifetime
         _logs = Path.Combine(Root, ".data", "test-logs");
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ApiPort}/"), Timeout = TimeSpan.FromSeconds(60) };
         Dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{DashboardPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        _inProcess = new(() => Task.Run(() => InProcessOrchestrator.StartAsync(this)));
     }
 
     /// <summary>Worker silos to start; each is its own process on its own silo port.</summary>
@@ -51,17 +53,11 @@ public class ClusterFixture : IAsyncLifetime
         };
         await Script("infra/local/postgres.sh", "start", env);
         await Script("infra/local/azurite.sh", "start", env);
-        var admin = (await Script("infra/local/postgres.sh", "connection-string", env)).Trim();
+        _adminConnectionString = (await Script("infra/local/postgres.sh", "connection-string", env)).Trim();
         BlobConnectionString = (await Script("infra/local/azurite.sh", "connection-string", env)).Trim();
 
-        var database = "scalelab_it_" + Guid.NewGuid().ToString("N")[..8];
-        await using (var connection = new NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-        PostgresConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString;
+        var (database, connectionString) = await CreateDatabaseAsync();
+        PostgresConnectionString = connectionString;
 
         var common = new Dictionary<string, string>
         {
@@ -94,6 +90,30 @@ public class ClusterFixture : IAsyncLifetime
 
     private Dictionary<string, string> _orchestratorEnv = [];
     private Dictionary<string, string> _workerEnv = [];
+    private string _adminConnectionString = "";
+    private readonly Lazy<Task<InProcessOrchestrator>> _inProcess;
+
+    /// <summary>The environment the orchestrator process is started with (connection strings, API key hash, Orleans ports).</summary>
+    public IReadOnlyDictionary<string, string> OrchestratorEnvironment => _orchestratorEnv;
+
+    /// <summary>A fresh, empty database on this stack's PostgreSQL server: its name and connection string.</summary>
+    public async Task<(string Name, string ConnectionString)> CreateDatabaseAsync()
+    {
+        var database = "scalelab_it_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        return (database, new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = database }.ConnectionString);
+    }
+
+    /// <summary>
+    /// The orchestrator's Program hosted in this test process beside the stack's processes (see
+    /// <see cref="InProcessOrchestrator"/>): started on first use, once per collection, stopped with the stack.
+    /// </summary>
+    public Task<InProcessOrchestrator> InProcessAsync() => _inProcess.Value;
 
     /// <summary>Starts a Worker silo on a silo port (again, after a kill: the same port); it joins the cluster on its own.</summary>
     public Process StartWorker(int siloPort) =>
@@ -193,6 +213,8 @@ public class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Before PostgreSQL stops, so its silo leaves its cluster and its Hangfire server stops cleanly.
+        if (_inProcess is { IsValueCreated: true, Value.IsCompletedSuccessfully: true }) await _inProcess.Value.Result.DisposeAsync();
         foreach (var p in _processes)
         {
             try { p.Kill(entireProcessTree: true); await p.WaitForExitAsync(); } catch (InvalidOperationException) { }

@@ -53,6 +53,7 @@ public static class ServiceRegistration
         services.AddScaleLabRateLimits(builder.Configuration);
         services.AddSingleton<Scaling.FitRunner>();
         services.AddScaleLabHangfire(connectionString);
+        services.AddSingleton<Schedules.ScheduleStore>();
         services.AddTransient<Schedules.ScheduledStudyJob>();
         services.AddHostedService<Schedules.ScheduleJobs.Reconciler>();
         builder.AddScaleLabSilo(connectionString);

@@ -1,7 +1,5 @@
 using Hangfire;
 using Hangfire.Storage;
-using Microsoft.EntityFrameworkCore;
-using ScaleLab.Orchestrator.Infrastructure.Database;
 
 namespace ScaleLab.Orchestrator.Schedules;
 
@@ -22,13 +20,12 @@ public static class ScheduleJobs
     /// At start: every active schedule has its job and no paused or deleted one does (a crash between the table and
     /// Hangfire, or a Hangfire schema restored from elsewhere, heals here).
     /// </summary>
-    public sealed class Reconciler(IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, JobStorage storage, ILogger<Reconciler> logger)
+    public sealed class Reconciler(ScheduleStore store, IRecurringJobManager jobs, JobStorage storage, ILogger<Reconciler> logger)
         : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            await using var db = await dbs.CreateDbContextAsync(stoppingToken);
-            var schedules = await db.Schedules.AsNoTracking().ToListAsync(stoppingToken);
+            var schedules = await store.FindAllAsync(stoppingToken);
             var wanted = new HashSet<string>();
             foreach (var schedule in schedules.Where(s => !s.Paused))
             {

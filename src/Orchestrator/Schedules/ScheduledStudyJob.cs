@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Hangfire;
 using Hangfire.Server;
-using Microsoft.EntityFrameworkCore;
-using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Schedules;
 using ScaleLab.Sweeps;
 
@@ -14,16 +12,14 @@ namespace ScaleLab.Orchestrator.Schedules;
 /// scheduled time), the firing is recorded in a ledger keyed the same way, and submitting to a sweep grain that
 /// already accepted is a no-op. However often it runs, a scheduled time yields at most one study.
 /// </summary>
-public sealed class ScheduledStudyJob(
-    IDbContextFactory<ScaleLabDb> dbs, IGrainFactory grains, TimeProvider clock, ILogger<ScheduledStudyJob> logger)
+public sealed class ScheduledStudyJob(ScheduleStore schedules, IGrainFactory grains, TimeProvider clock, ILogger<ScheduledStudyJob> logger)
 {
     private const string ScheduledForParameter = "ScaleLab.ScheduledFor";
 
     [AutomaticRetry(Attempts = 5)]
     public async Task FireAsync(Guid scheduleId, PerformContext? context, CancellationToken ct)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var schedule = await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.Id == scheduleId, ct);
+        var schedule = await schedules.FindAsync(scheduleId, ct);
         if (schedule is null || schedule.Paused)
         {
             logger.LogInformation("Schedule {ScheduleId} is {State}; not firing", scheduleId, schedule is null ? "gone" : "paused");
@@ -35,7 +31,7 @@ public sealed class ScheduledStudyJob(
         context?.SetJobParameter(ScheduledForParameter, scheduledFor);
 
         var sweepId = DeterministicGuid.From($"schedule:{scheduleId}:{scheduledFor:O}");
-        await RecordFiringAsync(scheduleId, scheduledFor.Value, sweepId, ct);
+        await schedules.RecordFiringAsync(scheduleId, scheduledFor.Value, sweepId, ct);
         var spec = JsonNode.Parse(schedule.SpecJson)!.AsObject();
         spec["name"] = CronSchedule.StudyName(schedule.Name, scheduledFor.Value);
         var accepted = (await grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(spec.ToJsonString(), "schedule " + schedule.Name)).Sweep;
@@ -48,16 +44,5 @@ public sealed class ScheduledStudyJob(
         var errors = new Validation.ValidationErrors();
         var cron = CronSchedule.Parse(schedule.Cron, schedule.TimeZone, errors, out var zone);
         return cron is null ? null : CronSchedule.LatestAtOrBefore(cron, clock.GetUtcNow().UtcDateTime, zone);
-    }
-
-    private async Task RecordFiringAsync(Guid scheduleId, DateTime scheduledFor, Guid sweepId, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        await db.Database.ExecuteSqlAsync(
-            $"""
-             INSERT INTO schedule_firings (schedule_id, scheduled_for, sweep_id, fired_at)
-             VALUES ({scheduleId}, {new DateTimeOffset(scheduledFor, TimeSpan.Zero)}, {sweepId}, {clock.GetUtcNow()})
-             ON CONFLICT (schedule_id, scheduled_for) DO NOTHING
-             """, ct);
     }
 }

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Hangfire;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using ScaleLab.Orchestrator.Infrastructure;
-using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Schedules;
 using ScaleLab.Sweeps;
 using ScaleLab.Validation;
@@ -40,8 +37,7 @@ public static class SchedulesApi
     }
 
     public static async Task<Results<Created<ScheduleView>, ValidationProblem>> CreateSchedule(
-        HttpRequest request, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, Sweeps.SpecCheck specs,
-        TimeProvider clock, CancellationToken ct)
+        HttpRequest request, ScheduleStore schedules, Sweeps.SpecCheck specs, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxBodyBytes, errors, ct);
@@ -51,69 +47,37 @@ public static class SchedulesApi
         if (record is not null) await specs.RunAsync(record.SpecJson, Guid.Empty, errors, ct, prefix: "spec.");
         if (record is null || !errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The schedule is invalid");
 
-        record.Id = Guid.CreateVersion7();
-        record.CreatedAt = clock.GetUtcNow();
-        await using (var db = await dbs.CreateDbContextAsync(ct))
-        {
-            db.Schedules.Add(record);
-            await db.SaveChangesAsync(ct);
-        }
-        ScheduleJobs.Register(jobs, record);
-        return TypedResults.Created($"/api/schedules/{record.Id}", await ViewAsync(dbs, record, clock, ct));
+        var view = await schedules.AddAsync(record, ct);
+        return TypedResults.Created($"/api/schedules/{view.Id}", view);
     }
 
-    public static async Task<Ok<List<ScheduleView>>> ListSchedules(IDbContextFactory<ScaleLabDb> dbs, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<IReadOnlyList<ScheduleView>>> ListSchedules(ScheduleStore schedules, CancellationToken ct) =>
+        TypedResults.Ok(await schedules.ListAsync(ct));
+
+    public static async Task<Results<Ok<ScheduleView>, NotFound>> GetSchedule(Guid id, ScheduleStore schedules, CancellationToken ct) =>
+        await schedules.GetAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+
+    public static Task<Results<Ok<ScheduleView>, NotFound>> PauseSchedule(Guid id, ScheduleStore schedules, CancellationToken ct) =>
+        SetPausedAsync(id, paused: true, schedules, ct);
+
+    public static Task<Results<Ok<ScheduleView>, NotFound>> ResumeSchedule(Guid id, ScheduleStore schedules, CancellationToken ct) =>
+        SetPausedAsync(id, paused: false, schedules, ct);
+
+    public static async Task<Results<Accepted, NotFound, ProblemHttpResult>> TriggerSchedule(Guid id, ScheduleStore schedules, CancellationToken ct)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var views = new List<ScheduleView>();
-        foreach (var schedule in await db.Schedules.AsNoTracking().OrderBy(s => s.CreatedAt).ToListAsync(ct))
-            views.Add(await ViewAsync(dbs, schedule, clock, ct));
-        return TypedResults.Ok(views);
-    }
-
-    public static async Task<Results<Ok<ScheduleView>, NotFound>> GetSchedule(Guid id, IDbContextFactory<ScaleLabDb> dbs, TimeProvider clock, CancellationToken ct) =>
-        await FindAsync(dbs, id, ct) is { } s ? TypedResults.Ok(await ViewAsync(dbs, s, clock, ct)) : TypedResults.NotFound();
-
-    public static Task<Results<Ok<ScheduleView>, NotFound>> PauseSchedule(
-        Guid id, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, TimeProvider clock, CancellationToken ct) =>
-        SetPausedAsync(id, paused: true, dbs, jobs, clock, ct);
-
-    public static Task<Results<Ok<ScheduleView>, NotFound>> ResumeSchedule(
-        Guid id, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, TimeProvider clock, CancellationToken ct) =>
-        SetPausedAsync(id, paused: false, dbs, jobs, clock, ct);
-
-    public static async Task<Results<Accepted, NotFound, ProblemHttpResult>> TriggerSchedule(
-        Guid id, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, CancellationToken ct)
-    {
-        if (await FindAsync(dbs, id, ct) is not { } schedule) return TypedResults.NotFound();
+        if (await schedules.FindAsync(id, ct) is not { } schedule) return TypedResults.NotFound();
         if (schedule.Paused)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The schedule is paused",
                 detail: $"resume it first (POST /api/schedules/{id}/resume)");
-        jobs.Trigger(ScheduleJobs.JobId(id));
+        schedules.Trigger(id);
         return TypedResults.Accepted($"/api/schedules/{id}");
     }
 
-    public static async Task<Results<NoContent, NotFound>> DeleteSchedule(
-        Guid id, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, CancellationToken ct)
-    {
-        jobs.RemoveIfExists(ScheduleJobs.JobId(id)); // first: a firing in flight finds no schedule and stops
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var deleted = await db.Schedules.Where(s => s.Id == id).ExecuteDeleteAsync(ct);
-        return deleted == 0 ? TypedResults.NotFound() : TypedResults.NoContent();
-    }
+    public static async Task<Results<NoContent, NotFound>> DeleteSchedule(Guid id, ScheduleStore schedules, CancellationToken ct) =>
+        await schedules.DeleteAsync(id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<ScheduleView>, NotFound>> SetPausedAsync(
-        Guid id, bool paused, IDbContextFactory<ScaleLabDb> dbs, IRecurringJobManager jobs, TimeProvider clock, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var schedule = await db.Schedules.SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (schedule is null) return TypedResults.NotFound();
-        schedule.Paused = paused;
-        await db.SaveChangesAsync(ct);
-        if (paused) jobs.RemoveIfExists(ScheduleJobs.JobId(id));
-        else ScheduleJobs.Register(jobs, schedule);
-        return TypedResults.Ok(await ViewAsync(dbs, schedule, clock, ct));
-    }
+    private static async Task<Results<Ok<ScheduleView>, NotFound>> SetPausedAsync(Guid id, bool paused, ScheduleStore schedules, CancellationToken ct) =>
+        await schedules.SetPausedAsync(id, paused, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     /// <summary>
     /// Reads a create body, naming each bad field in <paramref name="errors"/> ("cron", "timeZone", ...); null when
@@ -153,22 +117,5 @@ public static class SchedulesApi
         if (obj[field] is JsonValue value && value.TryGetValue<string>(out var text)) return text;
         errors.Add(field, obj[field] is null ? "is required" : "must be a string");
         return null;
-    }
-
-    private static async Task<ScheduleRecord?> FindAsync(IDbContextFactory<ScaleLabDb> dbs, Guid id, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return await db.Schedules.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-    }
-
-    private static async Task<ScheduleView> ViewAsync(IDbContextFactory<ScaleLabDb> dbs, ScheduleRecord s, TimeProvider clock, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var firings = db.ScheduleFirings.AsNoTracking().Where(f => f.ScheduleId == s.Id);
-        var recent = await firings.OrderByDescending(f => f.ScheduledFor).Take(20)
-            .Select(f => new ScheduleFiringView(f.ScheduledFor, f.SweepId, f.FiredAt)).ToListAsync(ct);
-        var cron = CronSchedule.Parse(s.Cron, s.TimeZone, new ValidationErrors(), out var zone);
-        DateTimeOffset? next = s.Paused || cron is null ? null : cron.GetNextOccurrence(clock.GetUtcNow(), zone);
-        return new ScheduleView(s.Id, s.Name, s.Cron, s.TimeZone, s.Paused, s.CreatedAt, next, await firings.CountAsync(ct), recent);
     }
 }
