@@ -71,10 +71,15 @@ public static class WorkerResilience
                 },
             });
         });
-        // Each retry is logged once, by the pipeline's OnRetry, with what was being done; Polly's own per-attempt events
-        // (the exception with its stack, twice) stay available at Debug.
-        services.Configure<TelemetryOptions>(o => o.SeverityProvider = args =>
-            args.Event.EventName is "OnRetry" or "ExecutionAttempt" ? ResilienceEventSeverity.Debug : args.Event.Severity);
+        // Each retry is logged once, by its OnRetry, naming the operation. Polly's own events for these pipelines (every
+        // execution at Information, every retry twice more with the exception's stack) stay available at Debug.
+        services.Configure<TelemetryOptions>(o =>
+        {
+            var others = o.SeverityProvider;
+            o.SeverityProvider = args => args.Source.PipelineName is IdempotentCall or MetricFlush or ClusterSchema
+                ? ResilienceEventSeverity.Debug
+                : others?.Invoke(args) ?? args.Event.Severity;
+        });
         return services;
     }
 
