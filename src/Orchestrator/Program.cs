@@ -1,3 +1,4 @@
+using Polly.Registry;
 using Scalar.AspNetCore;
 using ScaleLab.Orchestrator.Datasets;
 using ScaleLab.Orchestrator.External;
@@ -14,6 +15,7 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 await DatabaseBootstrap.ApplyAsync(builder.Configuration.PostgresConnectionString(),
+    app.Services.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(OrchestratorResilience.PostgresAtStart),
     app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DatabaseBootstrap"), app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();

@@ -17,6 +17,6 @@ if (args.Length > 0 && args[0] is "train" or "bench-mixers" or "bench-loader" or
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddWorkerServices();
 var host = builder.Build();
-await WorkerStartup.WaitForClusterSchemaAsync(builder.Configuration, host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Startup"));
+await WorkerStartup.WaitForClusterSchemaAsync(host.Services, builder.Configuration);
 await host.RunAsync();
 return 0;

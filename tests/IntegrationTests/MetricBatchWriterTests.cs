@@ -59,8 +59,8 @@ public class MetricBatchWriterTests(ClusterFixture cluster)
     public async Task Schema_bootstrap_is_idempotent()
     {
         var logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        await DatabaseBootstrap.ApplyAsync(cluster.PostgresConnectionString, logger, CancellationToken.None);
-        await DatabaseBootstrap.ApplyAsync(cluster.PostgresConnectionString, logger, CancellationToken.None);
+        await DatabaseBootstrap.ApplyAsync(cluster.PostgresConnectionString, Polly.ResiliencePipeline.Empty, logger, CancellationToken.None);
+        await DatabaseBootstrap.ApplyAsync(cluster.PostgresConnectionString, Polly.ResiliencePipeline.Empty, logger, CancellationToken.None);
 
         Assert.Equal(20, await cluster.ScalarAsync("SELECT count(*) FROM OrleansQuery")); // 9 clustering + 4 storage + 7 reminders
         Assert.True(await cluster.ScalarAsync("SELECT count(*) FROM orleans.membership WHERE status = 3") >= 2); // both silos active

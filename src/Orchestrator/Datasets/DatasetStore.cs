@@ -1,13 +1,17 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using Polly;
+using Polly.Registry;
 using ScaleLab.Datasets;
+using ScaleLab.Orchestrator.Infrastructure;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 
 namespace ScaleLab.Orchestrator.Datasets;
 
 /// <summary>Registered data sets and their tokenization jobs. A registration is stored whole, with its jobs, or not at all.</summary>
-public sealed class DatasetStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock)
+public sealed class DatasetStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock, ResiliencePipelineProvider<string> pipelines)
 {
+    private readonly ResiliencePipeline _registration = pipelines.GetPipeline(OrchestratorResilience.DatasetRegistration);
+
     public enum Outcome { Created, Updated, Unchanged, Conflict }
 
     /// <summary>
@@ -15,20 +19,8 @@ public sealed class DatasetStore(IDbContextFactory<ScaleLabDb> dbFactory, TimePr
     /// requested ones that failed. Different data under a taken name is a conflict, unless nothing of the old
     /// registration was ever tokenized: then the new one replaces it (the way to fix a failed registration).
     /// </summary>
-    public async Task<(Outcome Outcome, DatasetView? View)> RegisterAsync(DatasetRegistration r, string owner, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await TryRegisterAsync(r, owner, ct);
-            }
-            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } && attempt < 3)
-            {
-                // Two registrations of one name raced; the loser reads the winner's row and goes on from there.
-            }
-        }
-    }
+    public Task<(Outcome Outcome, DatasetView? View)> RegisterAsync(DatasetRegistration r, string owner, CancellationToken ct) =>
+        _registration.RunAsync($"Registering data set {r.Name}", token => TryRegisterAsync(r, owner, token), ct);
 
     private async Task<(Outcome, DatasetView?)> TryRegisterAsync(DatasetRegistration r, string owner, CancellationToken ct)
     {

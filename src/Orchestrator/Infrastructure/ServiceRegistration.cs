@@ -24,6 +24,7 @@ public static class ServiceRegistration
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddOrchestratorResilience();
         services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(connectionString, npgsql => npgsql.EnableRetryOnFailure(5)));
         services.AddSingleton<SweepStore>();
         services.AddSingleton<Datasets.DatasetStore>();

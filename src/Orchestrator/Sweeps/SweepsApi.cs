@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Polly.Registry;
 using ScaleLab.Catalog;
 using ScaleLab.Orchestrator.Catalog;
 using ScaleLab.Orchestrator.Infrastructure;
@@ -37,7 +38,7 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Created<SweepAccepted>, ValidationProblem, ProblemHttpResult>> CreateSweep(
-        HttpRequest request, IGrainFactory grains, SpecCheck specs, ILoggerFactory loggers, CancellationToken ct)
+        HttpRequest request, IGrainFactory grains, SpecCheck specs, ResiliencePipelineProvider<string> pipelines, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
@@ -51,8 +52,8 @@ public static class SweepsApi
         if (await specs.RunAsync(body, sweepId, errors, ct) is null)
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
 
-        var submission = await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, owner),
-            loggers.CreateLogger(nameof(SweepsApi)), $"Submitting sweep {sweepId}");
+        var submission = await pipelines.GetPipeline(OrchestratorResilience.IdempotentGrainCall)
+            .RunAsync($"Submitting sweep {sweepId}", _ => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, owner));
         if (submission.ConflictingSpec)
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different spec",
                 detail: $"this Idempotency-Key already submitted sweep {sweepId} with another spec; send a new key for a new study",
@@ -76,14 +77,14 @@ public static class SweepsApi
     }
 
     public static async Task<Results<Ok<SweepSummary>, NotFound, ProblemHttpResult>> CancelSweep(
-        Guid id, IGrainFactory grains, CatalogQueries queries, ILoggerFactory loggers, CancellationToken ct)
+        Guid id, IGrainFactory grains, CatalogQueries queries, ResiliencePipelineProvider<string> pipelines, CancellationToken ct)
     {
         if (await queries.GetSweepAsync(id, ct) is not { } sweep) return TypedResults.NotFound();
         if (sweep.Sweep.Kind == StudyKinds.External)
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict",
                 detail: "an external study's runs train elsewhere: finish them and close the study (POST /api/external/studies/{id}/close)",
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["id"] = ["is an external study; close it instead"] } });
-        await IdempotentCall.RetryAsync(() => grains.GetGrain<ISweepGrain>(id).CancelAsync(), loggers.CreateLogger(nameof(SweepsApi)), $"Cancelling sweep {id}");
+        await pipelines.GetPipeline(OrchestratorResilience.IdempotentGrainCall).RunAsync($"Cancelling sweep {id}", _ => grains.GetGrain<ISweepGrain>(id).CancelAsync());
         return TypedResults.Ok((await queries.GetSweepAsync(id, ct))!.Sweep);
     }
 

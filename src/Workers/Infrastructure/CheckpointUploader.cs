@@ -1,3 +1,4 @@
+using Polly;
 using ScaleLab.Workers.Training;
 
 namespace ScaleLab.Workers.Infrastructure;
@@ -7,10 +8,12 @@ namespace ScaleLab.Workers.Infrastructure;
 /// taken on the training thread, the upload runs in the background, retrying through storage outages. At most
 /// one upload is in flight; the next checkpoint waits for it, so "latest" only ever moves forward. Before a
 /// checkpoint is published, <paramref name="metricsStored"/> must complete: the metric points up to its step are in
-/// the database, because an attempt resuming from it re-logs only the steps after it.
+/// the database, because an attempt resuming from it re-logs only the steps after it. <paramref name="retry"/> is the
+/// <see cref="WorkerResilience.IdempotentCall"/> pipeline, measuring its budget with <paramref name="clock"/>.
 /// </summary>
 public sealed class CheckpointUploader(
-    CheckpointStore store, Guid runId, Func<Task> metricsStored, ILogger logger, Func<int, Task>? stored = null) : IAsyncDisposable
+    CheckpointStore store, Guid runId, Func<Task> metricsStored, ResiliencePipeline retry, TimeProvider clock, ILogger logger, Func<int, Task>? stored = null)
+    : IAsyncDisposable
 {
     private Task _inFlight = Task.CompletedTask;
 
@@ -27,8 +30,8 @@ public sealed class CheckpointUploader(
             try
             {
                 await metricsStored();
-                Stored = await Retry.UntilAsync(() => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); },
-                    TimeSpan.FromMinutes(10), logger, $"UploadCheckpoint(step {step})");
+                Stored = await retry.RunWithinAsync($"UploadCheckpoint(step {step})", TimeSpan.FromMinutes(10), clock,
+                    _ => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); });
                 if (stored is not null) await stored(step);
             }
             catch (Exception ex)

@@ -1,4 +1,5 @@
 using Npgsql;
+using Polly;
 using ScaleLab.Workers.Training;
 
 namespace ScaleLab.Workers.Infrastructure;
@@ -16,6 +17,7 @@ public sealed class MetricSink : IAsyncDisposable
     private readonly int _attempt;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
+    private readonly ResiliencePipeline _flushRetry;
     private readonly List<MetricSample> _pending = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
@@ -23,9 +25,10 @@ public sealed class MetricSink : IAsyncDisposable
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private long _added, _stored;
 
-    public MetricSink(NpgsqlDataSource db, Guid runId, int attempt, TimeProvider clock, ILogger logger)
+    /// <param name="flushRetry">The <see cref="WorkerResilience.MetricFlush"/> pipeline.</param>
+    public MetricSink(NpgsqlDataSource db, Guid runId, int attempt, TimeProvider clock, ILogger logger, ResiliencePipeline flushRetry)
     {
-        (_db, _runId, _attempt, _clock, _logger) = (db, runId, attempt, clock, logger);
+        (_db, _runId, _attempt, _clock, _logger, _flushRetry) = (db, runId, attempt, clock, logger, flushRetry);
         _loop = Task.Run(FlushLoopAsync);
     }
 
@@ -48,14 +51,16 @@ public sealed class MetricSink : IAsyncDisposable
     {
         long mark;
         lock (_gate) mark = _added;
-        var deadline = _clock.GetUtcNow() + budget;
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (Interlocked.Read(ref _stored) < mark)
+        try
         {
-            if (await TryFlushAsync(CancellationToken.None)) continue;
-            if (_clock.GetUtcNow() > deadline) throw new TimeoutException($"metric points of run {_runId} could not be stored");
-            await Task.Delay(delay);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            await _flushRetry.RunWithinAsync($"Storing metric points of run {_runId}", budget, _clock, async ct =>
+            {
+                while (Interlocked.Read(ref _stored) < mark) await FlushBatchAsync(ct);
+            });
+        }
+        catch (Exception ex) when (IsTransient(ex))
+        {
+            throw new TimeoutException($"metric points of run {_runId} could not be stored", ex);
         }
     }
 
@@ -75,29 +80,35 @@ public sealed class MetricSink : IAsyncDisposable
         {
             try { await Task.Delay(TimeSpan.FromMilliseconds(500), _stop.Token); }
             catch (OperationCanceledException) { return; }
-            if (Count > 0 && !await TryFlushAsync(_stop.Token))
+            if (Count == 0) continue;
+            try
+            {
+                await FlushBatchAsync(_stop.Token);
+            }
+            catch (Exception ex) when (IsTransient(ex))
+            {
+                // The batch stays buffered for a later round, or for a flush that must wait for it (FlushAsync).
+                _logger.LogWarning("Storing metric points of run {RunId} failed ({Message}); will retry", _runId, ex.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None);
+            }
         }
     }
 
+    /// <summary>The failures of a flush that keep the points for another try (PostgreSQL restarting, a connection cut).</summary>
+    internal static bool IsTransient(Exception ex) => ex is NpgsqlException or TimeoutException or IOException or OperationCanceledException;
+
     /// <summary>Stores the oldest batch; one flush at a time (the loop, FlushAsync and DrainAsync may overlap).</summary>
-    private async Task<bool> TryFlushAsync(CancellationToken ct)
+    private async Task FlushBatchAsync(CancellationToken ct)
     {
         await _flushing.WaitAsync(CancellationToken.None);
         try
         {
             List<MetricSample> batch;
             lock (_gate) batch = _pending.Take(MaxBatch).ToList();
-            if (batch.Count == 0) return true;
+            if (batch.Count == 0) return;
             await MetricBatchWriter.WriteAsync(_db, _runId, _attempt, batch, _clock.GetUtcNow(), ct);
             lock (_gate) _pending.RemoveRange(0, batch.Count);
             Interlocked.Add(ref _stored, batch.Count);
-            return true;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException or OperationCanceledException)
-        {
-            _logger.LogWarning("Storing metric points of run {RunId} failed ({Message}); will retry", _runId, ex.Message);
-            return false;
         }
         finally
         {

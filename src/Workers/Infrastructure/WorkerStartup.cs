@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using Npgsql;
+using Polly.Registry;
 using ScaleLab.Hosting;
 using ScaleLab.Workers.Corpus;
 using ScaleLab.Workers.Slots;
@@ -20,6 +21,7 @@ public static class WorkerStartup
         TorchRuntime.Initialize(configuration);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddWorkerResilience();
         services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));
         services.AddSingleton(_ => new BlobServiceClient(blobs));
         services.AddSingleton<CheckpointStore>();
@@ -34,25 +36,17 @@ public static class WorkerStartup
         builder.UseScaleLabSilo(postgres, defaultSiloPort: 11112, defaultGatewayPort: 0);
     }
 
-    /// <summary>The orchestrator owns the schema; a worker started first waits for it instead of failing to join.</summary>
-    public static async Task WaitForClusterSchemaAsync(IConfiguration configuration, ILogger logger)
+    /// <summary>The orchestrator owns the schema; a worker started first waits for it (3 minutes at most) instead of failing to join.</summary>
+    public static async Task WaitForClusterSchemaAsync(IServiceProvider services, IConfiguration configuration)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
+        var pipeline = services.GetRequiredService<ResiliencePipelineProvider<string>>().GetPipeline(WorkerResilience.ClusterSchema);
+        var created = await pipeline.RunWithinAsync("WaitForClusterSchema", TimeSpan.FromMinutes(3), services.GetRequiredService<TimeProvider>(), async ct =>
         {
-            try
-            {
-                await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Postgres"));
-                await connection.OpenAsync();
-                await using var probe = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery WHERE QueryKey = 'InsertMembershipKey'", connection);
-                if ((long)(await probe.ExecuteScalarAsync())! > 0) return;
-            }
-            catch (NpgsqlException ex) when (DateTime.UtcNow < deadline)
-            {
-                logger.LogInformation("Waiting for the cluster schema ({Message})", ex.Message);
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The Orleans schema never appeared; is the orchestrator running?");
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
+            await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Postgres"));
+            await connection.OpenAsync(ct);
+            await using var probe = new NpgsqlCommand("SELECT count(*) FROM OrleansQuery WHERE QueryKey = 'InsertMembershipKey'", connection);
+            return (long)(await probe.ExecuteScalarAsync(ct))! > 0;
+        });
+        if (!created) throw new TimeoutException("The Orleans schema never appeared; is the orchestrator running?");
     }
 }

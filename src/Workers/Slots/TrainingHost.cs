@@ -1,4 +1,6 @@
 using Npgsql;
+using Polly;
+using Polly.Registry;
 using ScaleLab.Runs;
 using ScaleLab.Workers.Corpus;
 using ScaleLab.Workers.Infrastructure;
@@ -21,8 +23,11 @@ public sealed class TrainingHost(
     IHostApplicationLifetime lifetime,
     IConfiguration configuration,
     RunEventWriter runLog,
+    ResiliencePipelineProvider<string> pipelines,
     ILogger<TrainingHost> logger)
 {
+    private readonly ResiliencePipeline _calls = pipelines.GetPipeline(WorkerResilience.IdempotentCall);
+
     private double? peakTflops => configuration.GetValue<double?>("Torch:PeakTflops");
 
     private sealed record Attempt(RunAssignment Assignment, Task Task, CancellationTokenSource Cancel);
@@ -68,16 +73,16 @@ public sealed class TrainingHost(
         var run = grains.GetGrain<IRunGrain>(a.RunId);
         try
         {
-            var proceed = await Retry.UntilAsync(() => run.BeginAttemptAsync(a.SweepId, slotId, a.Attempt), TimeSpan.FromMinutes(2), logger, "BeginAttempt", stopping);
+            var proceed = await _calls.RunWithinAsync("BeginAttempt", TimeSpan.FromMinutes(2), clock, _ => run.BeginAttemptAsync(a.SweepId, slotId, a.Attempt), stopping);
             RunResult result = proceed
                 ? await TrainAsync(slotId, device, a, run, cancel)
                 : new RunResult(a.RunId, a.Attempt, RunStatus.Cancelled, 0, 0, 0, null, null, null, 0, 0, "run already finished");
             lock (_gate) _reporting.Add((a.RunId, a.Attempt));
             if (proceed)
-                await Retry.UntilAsync(() => run.CompleteAsync(a.SweepId, slotId, result), TimeSpan.FromMinutes(10), logger, "CompleteRun", stopping);
+                await _calls.RunWithinAsync("CompleteRun", TimeSpan.FromMinutes(10), clock, _ => run.CompleteAsync(a.SweepId, slotId, result), stopping);
             else
-                await Retry.UntilAsync(() => grains.GetGrain<Scheduling.ISchedulerGrain>(Scheduling.ISchedulerGrain.Default).ReleaseAsync(slotId, a.RunId),
-                    TimeSpan.FromMinutes(2), logger, "ReleaseSlot", stopping);
+                await _calls.RunWithinAsync("ReleaseSlot", TimeSpan.FromMinutes(2), clock,
+                    _ => grains.GetGrain<Scheduling.ISchedulerGrain>(Scheduling.ISchedulerGrain.Default).ReleaseAsync(slotId, a.RunId), stopping);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
@@ -98,8 +103,8 @@ public sealed class TrainingHost(
 
     private async Task<RunResult> TrainAsync(string slotId, DeviceSlot device, RunAssignment a, IRunGrain run, CancellationToken stopping)
     {
-        await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger);
-        await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), logger,
+        await using var sink = new MetricSink(db, a.RunId, a.Attempt, clock, logger, pipelines.GetPipeline(WorkerResilience.MetricFlush));
+        await using var uploader = new CheckpointUploader(checkpoints, a.RunId, () => sink.FlushAsync(TimeSpan.FromMinutes(10)), _calls, clock, logger,
             step => runLog.AppendAsync(a.RunId, a.Attempt, RunEventKind.Checkpoint, $"checkpoint at step {step} stored", step: step));
         try
         {
@@ -129,8 +134,8 @@ public sealed class TrainingHost(
                 new CheckpointArchive.Manifest(a.Config, outcome.Steps, outcome.Tokens, outcome.FinalLoss, outcome.FinalValLoss, outcome.WallClockSeconds), archive);
             trainer.Optimizer!.Dispose();
             trainer.Model!.Dispose();
-            var (uri, bytes) = await Retry.UntilAsync(() => { archive.Position = 0; return checkpoints.UploadAsync(a.RunId, "final.ckpt", archive, stopping); },
-                TimeSpan.FromMinutes(5), logger, "UploadCheckpoint", stopping);
+            var (uri, bytes) = await _calls.RunWithinAsync("UploadCheckpoint", TimeSpan.FromMinutes(5), clock,
+                ct => { archive.Position = 0; return checkpoints.UploadAsync(a.RunId, "final.ckpt", archive, ct); }, stopping);
             await sink.DrainAsync(TimeSpan.FromMinutes(5));
             return new RunResult(a.RunId, a.Attempt, RunStatus.Succeeded, outcome.Steps, outcome.Tokens, outcome.Flops,
                 outcome.FinalLoss, outcome.FinalValLoss, uri.ToString(), bytes, outcome.WallClockSeconds, null);
@@ -172,7 +177,7 @@ public sealed class TrainingHost(
     /// <summary>The run's latest checkpoint and its step if an earlier attempt left one for this very config; otherwise (null, 0): start from scratch.</summary>
     private async Task<(Stream? Checkpoint, int Step)> ResumePointAsync(RunAssignment a, CancellationToken ct)
     {
-        var stream = await Retry.UntilAsync(() => checkpoints.TryOpenAsync(a.RunId, LatestCheckpoint, ct), TimeSpan.FromMinutes(2), logger, "ReadCheckpoint", ct);
+        var stream = await _calls.RunWithinAsync("ReadCheckpoint", TimeSpan.FromMinutes(2), clock, token => checkpoints.TryOpenAsync(a.RunId, LatestCheckpoint, token), ct);
         if (stream is null) return (null, 0);
         var manifest = CheckpointArchive.ReadManifest(stream);
         stream.Position = 0;

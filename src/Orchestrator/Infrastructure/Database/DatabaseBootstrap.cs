@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Polly;
 
 namespace ScaleLab.Orchestrator.Infrastructure.Database;
 
@@ -12,9 +13,23 @@ public static class DatabaseBootstrap
 {
     private const long LockKey = 0x5CA1E1AB; // any constant shared by every orchestrator
 
-    public static async Task ApplyAsync(string connectionString, ILogger logger, CancellationToken ct)
+    /// <param name="connecting">Retries opening the first connection (<see cref="OrchestratorResilience.PostgresAtStart"/>).</param>
+    public static async Task ApplyAsync(string connectionString, ResiliencePipeline connecting, ILogger logger, CancellationToken ct)
     {
-        await using var connection = await OpenWithRetryAsync(connectionString, logger, ct);
+        await using var connection = await connecting.RunAsync("Connecting to PostgreSQL", async token =>
+        {
+            var opening = new NpgsqlConnection(connectionString);
+            try
+            {
+                await opening.OpenAsync(token);
+                return opening;
+            }
+            catch
+            {
+                await opening.DisposeAsync();
+                throw;
+            }
+        }, ct);
         await using (var takeLock = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection))
             await takeLock.ExecuteNonQueryAsync(ct);
         try
@@ -29,25 +44,6 @@ public static class DatabaseBootstrap
         {
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    private static async Task<NpgsqlConnection> OpenWithRetryAsync(string connectionString, ILogger logger, CancellationToken ct)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var connection = new NpgsqlConnection(connectionString);
-            try
-            {
-                await connection.OpenAsync(ct);
-                return connection;
-            }
-            catch (NpgsqlException ex) when (attempt < 30)
-            {
-                await connection.DisposeAsync();
-                logger.LogWarning("PostgreSQL not reachable yet ({Message}); retrying", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            }
         }
     }
 
