@@ -58,10 +58,11 @@ public static class SweepWatch
 
     public static Table ResultsTable(SweepDetail detail)
     {
-        var table = new Table().Title($"Sweep {Markup.Escape(detail.Sweep.Name)}: {Markup.Escape(detail.Sweep.StatusText)}")
-            .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Final loss", "Val loss", "Status");
+        var table = new Table().Title(Markup.Escape($"Sweep {detail.Sweep.Name} ({IdPrefix.Short(detail.Sweep.Id)}): {detail.Sweep.StatusText}"))
+            .AddColumns("Run id", "Run", "Params (non-emb)", "Tokens", "FLOPs", "Final loss", "Val loss", "Status");
+        var digits = IdPrefix.DistinctDigits(detail.Runs.Select(r => r.Id));
         foreach (var r in detail.Runs)
-            table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.PlannedTokens.ToString("N0"),
+            table.AddRow(IdPrefix.Short(r.Id, digits), Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.PlannedTokens.ToString("N0"),
                 NumberFormat.Short(r.PlannedFlops), r.FinalLoss?.ToString("F4") ?? "-", r.FinalValLoss?.ToString("F4") ?? "-",
                 Markup.Escape(r.Status + (r.Error is null ? "" : $": {r.Error}")));
         return table;

@@ -3,15 +3,17 @@ using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
+/// <summary>`sweep SWEEP`: a sweep's runs with their accounting and results, its tags and notes.</summary>
 public static class SweepCommand
 {
     public static Command Create()
     {
-        var id = new Argument<Guid>("id") { Description = "the sweep id" };
+        var id = IdArguments.Sweep();
         var command = new Command("sweep", "Show a sweep's runs and results") { id };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            var sweep = ApiOptions.Found(await api.GetSweepAsync(parse.GetValue(id), ct), $"sweep {parse.GetValue(id)}");
+            var sweepId = await IdArguments.SweepIdAsync(api, parse, id, ct);
+            var sweep = ApiOptions.Found(await api.GetSweepAsync(sweepId, ct), $"sweep {sweepId}");
             if (ApiOptions.PrintedJson(parse, sweep)) return 0;
             AnsiConsole.Write(SweepWatch.ResultsTable(sweep));
             if (sweep.Sweep.Tags is { Count: > 0 } tags) AnsiConsole.MarkupLine(Markup.Escape($"Tags: {string.Join(", ", tags)}"));
