@@ -8,8 +8,10 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 var root = new RootCommand("ScaleLab: scaling-law and ablation studies")
 {
     ApiOptions.Api, ApiOptions.ApiKey, ApiOptions.Json,
-    SubmitCommand.Create(), PreviewCommand.Create(), SweepsCommand.Create(), SweepCommand.Create(), RunsCommand.Create(), RunCommand.Create(),
+    SubmitCommand.Create(), PreviewCommand.Create(), SweepsCommand.Create(), SweepCommand.Create(), WatchCommand.Create(), RunsCommand.Create(), RunCommand.Create(),
     CancelCommand.Create(), AnnotateCommand.Create(),
     SchedulesCommand.Create(), FitCommand.Create(), DatasetsCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// Ctrl-C (SIGINT) and SIGTERM cancel the command's token and give it 2 s to finish (`watch` stops cleanly, exit 130).
+// System.CommandLine 2.0.0 documents this as its default, but without a timeout it leaves the signals unhandled.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(2) });

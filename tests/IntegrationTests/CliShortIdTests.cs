@@ -28,6 +28,7 @@ public sealed class CliShortIdTests(ClusterFixture cluster)
         var runs = await Cli("runs", sweepId.ToString("N")[..6]);
         var run = await Cli("run", Short(run1), "--sweep", Short(sweepId));
         var annotated = await Cli("annotate", sweepId.ToString("N")[..7], "--tag", "short-id");
+        var watched = await Cli("watch", Short(sweepId));
         var json = await Cli("runs", Short(sweepId), "--json");
 
         Assert.True(sweep.Exit == 0, sweep.Err);
@@ -44,6 +45,7 @@ public sealed class CliShortIdTests(ClusterFixture cluster)
         Assert.True(annotated.Exit == 0, annotated.Err);
         var tags = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/sweeps/{sweepId}")).GetProperty("sweep").GetProperty("tags");
         Assert.Equal(["short-id"], tags.EnumerateArray().Select(t => t.GetString()));
+        Assert.True(watched.Exit == 0, watched.Err);
         Assert.True(json.Exit == 0, json.Err);
         Assert.Equal([run0, run1], JsonDocument.Parse(json.Out).RootElement.EnumerateArray().Select(r => r.GetProperty("id").GetGuid()));
     }
@@ -92,7 +94,7 @@ public sealed class CliShortIdTests(ClusterFixture cluster)
         var run = await Cli("run", runPrefix, "--sweep", Short(a));
         var noRun = await Cli("run", unknown, "--sweep", Short(a));
         var noSweepGiven = await Cli("run", Short(runA));
-        var notAnId = await Cli("runs", "12ab");
+        var notAnId = await Cli("watch", "12ab");
 
         Assert.Equal(2, sweep.Exit);
         Assert.StartsWith($"sweep: {shared} is ambiguous: 2 sweeps have ids starting with it: ", sweep.Err);

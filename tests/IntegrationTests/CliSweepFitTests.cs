@@ -61,6 +61,9 @@ public sealed class CliSweepFitTests(ClusterFixture cluster) : IDisposable
         var submitted = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(4), "submit", _spec, "--watch");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         var sweepId = Regex.Match(submitted.Out, @"Sweep ([0-9a-f-]{36}) accepted").Groups[1].Value;
+        // It followed the sweep with `watch`'s display, in 80 columns.
+        Assert.All(submitted.Out.ReplaceLineEndings("\n").Split('\n'), line => Assert.True(line.Length <= 80, line));
+        Assert.Contains($"Details: scalelab sweep {sweepId}", submitted.Out);
 
         var (exit, stdout, stderr) = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1),
             "fit", "--sweep", sweepId, "--law", "chinchilla", "--bootstrap", "20", "--seed", "3", "--json");

@@ -135,7 +135,7 @@ public partial class SecurityTests(ClusterFixture cluster)
     public async Task Cli_help_never_prints_the_api_key()
     {
         const string secret = "it-secret-key-that-must-not-print";
-        foreach (var args in new[] { new[] { "--help" }, ["submit", "--help"], ["schedules", "create", "--help"], ["cancel", "--help"], ["run", "--help"] })
+        foreach (var args in new[] { new[] { "--help" }, ["submit", "--help"], ["schedules", "create", "--help"], ["cancel", "--help"], ["watch", "--help"], ["run", "--help"] })
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cluster.Root };
             info.ArgumentList.Add(Path.Combine(cluster.Root, "src/Cli/bin/Debug/net10.0/scalelab.dll"));
