@@ -12,6 +12,8 @@ var root = new RootCommand("ScaleLab: scaling-law and ablation studies")
     CancelCommand.Create(), AnnotateCommand.Create(),
     SchedulesCommand.Create(), FitCommand.Create(), DatasetsCommand.Create(),
 };
+// No response files (@FILE): an API key that starts with '@' would be taken for a file name and printed in the error.
+var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 // Ctrl-C (SIGINT) and SIGTERM cancel the command's token and give it 2 s to finish (`watch` stops cleanly, exit 130).
 // System.CommandLine 2.0.0 documents this as its default, but without a timeout it leaves the signals unhandled.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(2) });
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(2) });

@@ -150,6 +150,23 @@ public partial class SecurityTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Cli_errors_never_print_the_api_key()
+    {
+        const string secret = "it-secret-key-that-must-not-print";
+        foreach (var args in new[]
+        {
+            new[] { "cancel", Guid.NewGuid().ToString(), "--api-key", secret },   // the API refuses the key
+            ["sweeps", "--api-key", "@" + secret],                               // '@' does not make it a response file's name
+            ["sweeps", "--api-key", secret, "--api-key", secret],                // given twice
+            ["annotate", "abc", "--tag", "x", "--api-key", secret],             // beside a bad id
+        })
+        {
+            var (_, stdout, stderr) = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), args);
+            Assert.DoesNotContain(secret, stdout + stderr);
+        }
+    }
+
+    [Fact]
     public async Task The_openapi_document_requires_the_api_key_on_mutations_and_only_there()
     {
         using var document = JsonDocument.Parse(await cluster.Api.GetStringAsync("openapi/v1.json"));
