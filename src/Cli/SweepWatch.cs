@@ -1,69 +1,90 @@
-using ScaleLab.Client;
 using ScaleLab.Catalog;
-using ScaleLab.Runs;
+using ScaleLab.Client;
 using ScaleLab.Sweeps;
 using Spectre.Console;
-using ScaleLab.Scaling;
+using Spectre.Console.Rendering;
 
 namespace ScaleLab.Cli;
 
-/// <summary>Live progress bars of a sweep's runs until it finishes, then its results table.</summary>
+/// <summary>
+/// Follows a sweep until it finishes, then prints its results: the one way `watch` and `submit --watch` show a sweep
+/// (<see cref="SweepWatchView"/>, 80 columns). On a terminal a live frame (status counts, each run's steps and last
+/// loss) is redrawn every second; in logs and CI a line is written whenever a run changes status.
+/// </summary>
 public static class SweepWatch
 {
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
     public static bool IsFinished(SweepStatus s) => s is SweepStatus.Succeeded or SweepStatus.CompletedWithFailures or SweepStatus.Cancelled;
 
-    public static async Task<SweepDetail> WatchAsync(ScaleLabApi api, Guid sweepId, IAnsiConsole console, CancellationToken ct)
-    {
-        var detail = Commands.ApiOptions.Found(await api.GetSweepAsync(sweepId, ct), $"sweep {sweepId}");
-        if (!console.Profile.Capabilities.Interactive) return await LogChangesAsync(api, detail, console, ct);
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async ctx =>
-            {
-                var bars = detail.Runs.ToDictionary(r => r.Id, r => ctx.AddTask(Markup.Escape(r.Name), maxValue: Math.Max(1, r.TotalSteps)));
-                while (true)
-                {
-                    foreach (var run in detail.Runs)
-                    {
-                        var bar = bars[run.Id];
-                        bar.Value = run.Status.IsTerminal() ? bar.MaxValue : run.StepsDone;
-                        var loss = run.LastLoss is { } l ? $" loss {l:F3}" : "";
-                        bar.Description = Markup.Escape($"{run.Name} [{run.Status}]{loss}");
-                    }
-                    if (IsFinished(detail.Sweep.Status)) return;
-                    await Task.Delay(TimeSpan.FromSeconds(1), ct);
-                    detail = Commands.ApiOptions.Found(await api.GetSweepAsync(sweepId, ct), $"sweep {sweepId}");
-                }
-            });
-        return detail;
-    }
+    /// <summary>What a command that followed a sweep exits with: 0 when every run succeeded, 1 when some failed or it was cancelled.</summary>
+    public static int ExitCode(SweepDetail finished) => finished.Sweep.Status == SweepStatus.Succeeded ? 0 : 1;
 
-    /// <summary>For logs and CI: one line whenever a run changes status, no redrawn bars.</summary>
-    private static async Task<SweepDetail> LogChangesAsync(ScaleLabApi api, SweepDetail detail, IAnsiConsole console, CancellationToken ct)
+    /// <summary>Exit code of a watch stopped with Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>
+    /// The finished sweep after printing its results; null when stopped with Ctrl-C (<paramref name="ct"/>), which
+    /// only stops the watching: the sweep goes on.
+    /// </summary>
+    public static async Task<SweepDetail?> FollowAsync(ScaleLabApi api, Guid sweepId, IAnsiConsole console, TimeProvider time, CancellationToken ct)
     {
-        var seen = new Dictionary<Guid, RunStatus>();
-        while (true)
+        var width = Math.Min(SweepWatchView.Width, console.Profile.Width);
+        try
         {
-            foreach (var run in detail.Runs.Where(r => !seen.TryGetValue(r.Id, out var s) || s != r.Status))
-            {
-                seen[run.Id] = run.Status;
-                var loss = run.FinalLoss ?? run.LastLoss;
-                console.WriteLine($"{DateTime.Now:HH:mm:ss} {run.Name}: {run.Status}{(loss is { } l ? $" (loss {l:F3})" : "")}");
-            }
-            if (IsFinished(detail.Sweep.Status)) return detail;
-            await Task.Delay(TimeSpan.FromSeconds(1), ct);
-            detail = Commands.ApiOptions.Found(await api.GetSweepAsync(detail.Sweep.Id, ct), $"sweep {detail.Sweep.Id}");
+            var detail = await ReadAsync(api, sweepId, ct);
+            if (!IsFinished(detail.Sweep.Status))
+                detail = console.Profile.Capabilities.Interactive
+                    ? await LiveAsync(api, detail, console, width, time, ct)
+                    : await LogChangesAsync(api, detail, console, width, time, ct);
+            foreach (var line in SweepWatchView.Results(detail, width)) console.WriteLine(line);
+            return detail;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            console.WriteLine("Stopped watching; the sweep goes on.");
+            console.WriteLine($"To watch it again: scalelab watch {sweepId}");
+            return null;
         }
     }
 
-    public static Table ResultsTable(SweepDetail detail)
+    private static async Task<SweepDetail> LiveAsync(ScaleLabApi api, SweepDetail detail, IAnsiConsole console, int width, TimeProvider time, CancellationToken ct)
     {
-        var table = new Table().Title($"Sweep {Markup.Escape(detail.Sweep.Name)}: {Markup.Escape(detail.Sweep.StatusText)}")
-            .AddColumns("Run", "Params (non-emb)", "Tokens", "FLOPs", "Final loss", "Val loss", "Status");
-        foreach (var r in detail.Runs)
-            table.AddRow(Markup.Escape(r.Name), r.NonEmbeddingParameters.ToString("N0"), r.PlannedTokens.ToString("N0"),
-                NumberFormat.Short(r.PlannedFlops), r.FinalLoss?.ToString("F4") ?? "-", r.FinalValLoss?.ToString("F4") ?? "-",
-                Markup.Escape(r.Status + (r.Error is null ? "" : $": {r.Error}")));
-        return table;
+        // Header, column titles and the "more runs" line take 4 of the terminal's rows.
+        IRenderable Frame(SweepDetail d) => new Rows(SweepWatchView.Progress(d, width, Math.Max(3, console.Profile.Height - 4)).Select(l => new Text(l)));
+        await console.Live(Frame(detail)).AutoClear(true).Overflow(VerticalOverflow.Ellipsis).StartAsync(async ctx =>
+        {
+            while (!IsFinished(detail.Sweep.Status))
+            {
+                await Task.Delay(Poll, time, ct);
+                detail = await ReadAsync(api, detail.Sweep.Id, ct);
+                ctx.UpdateTarget(Frame(detail));
+            }
+        });
+        return detail;
     }
+
+    /// <summary>For logs and CI: the header, then a line per run whose status changed and the counts after each change.</summary>
+    private static async Task<SweepDetail> LogChangesAsync(ScaleLabApi api, SweepDetail detail, IAnsiConsole console, int width, TimeProvider time, CancellationToken ct)
+    {
+        foreach (var line in SweepWatchView.Header(detail, width)) console.WriteLine(line);
+        var seen = detail.Runs.ToDictionary(r => r.Id, r => r.Status);
+        while (!IsFinished(detail.Sweep.Status))
+        {
+            await Task.Delay(Poll, time, ct);
+            detail = await ReadAsync(api, detail.Sweep.Id, ct);
+            var changed = detail.Runs.Where(r => !seen.TryGetValue(r.Id, out var s) || s != r.Status).ToList();
+            var now = time.GetLocalNow();
+            foreach (var run in changed)
+            {
+                seen[run.Id] = run.Status;
+                console.WriteLine(SweepWatchView.Change(run, now, width));
+            }
+            if (changed.Count > 0) console.WriteLine(SweepWatchView.CountsAt(detail, now, width));
+        }
+        return detail;
+    }
+
+    private static async Task<SweepDetail> ReadAsync(ScaleLabApi api, Guid sweepId, CancellationToken ct) =>
+        Commands.ApiOptions.Found(await api.GetSweepAsync(sweepId, ct), $"sweep {sweepId}");
 }

@@ -40,6 +40,25 @@ public sealed class ScaleLabApi(HttpClient http)
         return await GetAsync<Page<SweepSummary>>(query, ct);
     }
 
+    /// <summary>The largest page GET /api/sweeps serves.</summary>
+    public const int MaxSweepsPageSize = 200;
+
+    /// <summary>
+    /// The sweeps, archived ones too, whose id starts with <paramref name="prefix"/>. The API looks sweeps up by whole
+    /// id only, so this reads the whole list, <see cref="MaxSweepsPageSize"/> a page (a sweep created meanwhile can
+    /// shift one onto the next page: it is counted once).
+    /// </summary>
+    public async Task<IReadOnlyList<SweepSummary>> FindSweepsAsync(IdPrefix prefix, CancellationToken ct = default)
+    {
+        var found = new Dictionary<Guid, SweepSummary>();
+        for (var page = 1; ; page++)
+        {
+            var listed = await ListSweepsAsync(page, MaxSweepsPageSize, includeArchived: true, ct: ct);
+            foreach (var sweep in listed.Items.Where(s => prefix.Matches(s.Id))) found.TryAdd(sweep.Id, sweep);
+            if (listed.Items.Count < MaxSweepsPageSize || page * MaxSweepsPageSize >= listed.Total) return [.. found.Values];
+        }
+    }
+
     /// <summary>A sweep with all its runs; null when there is no such sweep.</summary>
     public Task<SweepDetail?> GetSweepAsync(Guid id, CancellationToken ct = default) => GetOrNullAsync<SweepDetail>($"api/sweeps/{id}", ct);
 

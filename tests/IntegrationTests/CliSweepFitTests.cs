@@ -34,7 +34,8 @@ public sealed class CliSweepFitTests(ClusterFixture cluster) : IDisposable
 
         Assert.True(exit == 0, stderr + stdout);
         var printed = OneLine(stdout);   // titles and long warnings wrap at the redirected console's width
-        Assert.Contains($"Sweep {name}: Succeeded", printed);
+        var sweepId = Guid.Parse(Regex.Match(stdout, @"Sweep ([0-9a-f-]{36}) accepted").Groups[1].Value);
+        Assert.Contains($"Sweep {name} ({sweepId.ToString("N")[..8]}): Succeeded", printed);
         var fitId = Guid.Parse(Regex.Match(stdout, @"Stored as fit ([0-9a-f-]{36})").Groups[1].Value);
         var result = (await cluster.Api.GetFromJsonAsync<JsonObject>($"api/fits/{fitId}"))!["result"]!;
         Assert.Equal("chinchilla", result["law"]!.GetValue<string>());
@@ -60,6 +61,9 @@ public sealed class CliSweepFitTests(ClusterFixture cluster) : IDisposable
         var submitted = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(4), "submit", _spec, "--watch");
         Assert.True(submitted.Exit == 0, submitted.Err + submitted.Out);
         var sweepId = Regex.Match(submitted.Out, @"Sweep ([0-9a-f-]{36}) accepted").Groups[1].Value;
+        // It followed the sweep with `watch`'s display, in 80 columns.
+        Assert.All(submitted.Out.ReplaceLineEndings("\n").Split('\n'), line => Assert.True(line.Length <= 80, line));
+        Assert.Contains($"Details: scalelab sweep {sweepId}", submitted.Out);
 
         var (exit, stdout, stderr) = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1),
             "fit", "--sweep", sweepId, "--law", "chinchilla", "--bootstrap", "20", "--seed", "3", "--json");
@@ -69,6 +73,35 @@ public sealed class CliSweepFitTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var api = (await response.Content.ReadFromJsonAsync<JsonObject>())!["result"];
         Assert.True(JsonNode.DeepEquals(api, JsonNode.Parse(stdout)), $"CLI: {stdout}{Environment.NewLine}API: {api}");
+    }
+
+    [Fact]
+    public async Task Fit_of_several_sweeps_given_by_short_ids_fits_their_runs_together()
+    {
+        // Nine runs on a known Chinchilla law, five in one sweep and four in another (written to the database: no training).
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        var runs = (from n in new[] { 1e5, 4e5, 1.6e6 } from d in new[] { 1e6, 4e6, 1.6e7 } select (N: n, D: d))
+            .Select((p, i) => Point(i < 5 ? a : b, $"n{p.N:0}-d{p.D:0}", p.N, p.D)).ToList();
+        await StoredSweeps.InsertAsync(cluster, a, "it-cli-fit-several-a", ScaleLab.Sweeps.SweepStatus.Succeeded, false, [.. runs.Take(5)]);
+        await StoredSweeps.InsertAsync(cluster, b, "it-cli-fit-several-b", ScaleLab.Sweeps.SweepStatus.Succeeded, false, [.. runs.Skip(5)]);
+
+        var (exit, stdout, stderr) = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1),
+            "fit", "--sweeps", a.ToString("N")[..8], b.ToString("N")[..8], "--law", "chinchilla");
+
+        Assert.True(exit == 0, stderr + stdout);
+        var fitId = Guid.Parse(Regex.Match(stdout, @"Stored as fit ([0-9a-f-]{36})").Groups[1].Value);
+        var fit = (await cluster.Api.GetFromJsonAsync<JsonObject>($"api/fits/{fitId}"))!;
+        Assert.Equal([a, b], fit["inputs"]!["request"]!["sweepIds"]!.AsArray().Select(id => id!.GetValue<Guid>()));
+        Assert.Equal(9, fit["result"]!["points"]!.GetValue<int>());
+    }
+
+    /// <summary>A finished run whose final validation loss is L = 1.69 + 406.4/N^0.34 + 410.7/D^0.28 (Hoffmann et al.).</summary>
+    private static Orchestrator.Runs.RunRecord Point(Guid sweepId, string name, double n, double d)
+    {
+        var run = StoredSweeps.Run(Guid.NewGuid(), sweepId, name);
+        (run.NonEmbeddingParameters, run.TotalParameters, run.TokensSeen, run.PlannedTokens, run.PlannedFlops) = ((long)n, (long)n, (long)d, (long)d, 6 * n * d);
+        run.FinalValLoss = 1.69 + 406.4 / Math.Pow(n, 0.34) + 410.7 / Math.Pow(d, 0.28);
+        return run;
     }
 
     [Fact]

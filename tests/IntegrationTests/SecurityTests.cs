@@ -135,7 +135,7 @@ public partial class SecurityTests(ClusterFixture cluster)
     public async Task Cli_help_never_prints_the_api_key()
     {
         const string secret = "it-secret-key-that-must-not-print";
-        foreach (var args in new[] { new[] { "--help" }, ["submit", "--help"], ["schedules", "create", "--help"], ["cancel", "--help"] })
+        foreach (var args in new[] { new[] { "--help" }, ["submit", "--help"], ["schedules", "create", "--help"], ["cancel", "--help"], ["watch", "--help"], ["run", "--help"] })
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cluster.Root };
             info.ArgumentList.Add(Path.Combine(cluster.Root, "src/Cli/bin/Debug/net10.0/scalelab.dll"));
@@ -146,6 +146,23 @@ public partial class SecurityTests(ClusterFixture cluster)
             await process.WaitForExitAsync();
             Assert.Contains("--api-key", output);
             Assert.DoesNotContain(secret, output);
+        }
+    }
+
+    [Fact]
+    public async Task Cli_errors_never_print_the_api_key()
+    {
+        const string secret = "it-secret-key-that-must-not-print";
+        foreach (var args in new[]
+        {
+            new[] { "cancel", Guid.NewGuid().ToString(), "--api-key", secret },   // the API refuses the key
+            ["sweeps", "--api-key", "@" + secret],                               // '@' does not make it a response file's name
+            ["sweeps", "--api-key", secret, "--api-key", secret],                // given twice
+            ["annotate", "abc", "--tag", "x", "--api-key", secret],             // beside a bad id
+        })
+        {
+            var (_, stdout, stderr) = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), args);
+            Assert.DoesNotContain(secret, stdout + stderr);
         }
     }
 

@@ -65,6 +65,11 @@ public static class ApiOptions
             Console.Error.WriteLine($"Cannot reach the ScaleLab API at {address}: {ex.Message}");
             return 1;
         }
+        catch (UnresolvedIdException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
     }
 
     /// <summary>A read's value, or a refusal as the API would word a 404 (printed as every other refusal is).</summary>

@@ -9,17 +9,15 @@ namespace ScaleLab.Cli.Commands;
 
 /// <summary>
 /// `scalelab fit FILE.csv --law chinchilla|isoflop|compute`: a scaling-law fit with no service needed; or
-/// `scalelab fit --sweep ID`: the same fit of a sweep's finished runs, made and stored by the service.
+/// `scalelab fit --sweeps ID...` (or `--sweep ID`, repeated): the same fit of sweeps' finished runs, made and stored by the service.
 /// </summary>
 public static class FitCommand
 {
     public static Command Create()
     {
         var file = new Argument<FileInfo?>("file") { Description = "CSV with columns n, d, loss (optional: flops, group)", Arity = ArgumentArity.ZeroOrOne };
-        var sweeps = new Option<Guid[]>("--sweep")
-        {
-            Description = "instead of a file: fit the finished runs of this sweep (repeatable) through the API, which stores the fit; the sweeps count N and C as their specs say",
-        };
+        var sweeps = IdArguments.SweepsOption("instead of a file: fit the finished runs of these sweeps (--sweep A --sweep B, or --sweeps A B) " +
+            $"through the API, which stores the fit; the sweeps count N and C as their specs say. Each: {ScaleLab.Client.IdPrefix.Rule}");
         var law = new Option<FitLaw>("--law") { Description = "chinchilla (approach 3), isoflop (approach 2) or compute (L(C) on the frontier)", DefaultValueFactory = _ => FitLaw.Chinchilla };
         var bootstrap = new Option<int>("--bootstrap") { Description = "bootstrap resamples for confidence intervals", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "bootstrap seed", DefaultValueFactory = _ => 1 };
@@ -39,18 +37,23 @@ public static class FitCommand
             { file, sweeps, law, bootstrap, seed, target, confidence, delta, noIrreducible, allPoints, compute, threads };
         command.Validators.Add(result =>
         {
-            var fromSweeps = result.GetValue(sweeps) is { Length: > 0 };
+            var fromSweeps = result.GetResult(sweeps) is { Tokens.Count: > 0 };   // their values are not read here: a bad id is its own error
             if ((result.GetValue(file) is null) != fromSweeps) result.AddError("give a CSV file or --sweep, not both or neither");
             if (fromSweeps && result.GetResult(compute) is { Implicit: false }) result.AddError("--compute applies to files; sweeps count compute as their specs say");
         });
 
         command.SetAction((parse, ct) =>
         {
-            if (parse.GetValue(sweeps) is { Length: > 0 } ids)
-                return ApiOptions.WithApiAsync(parse, api => SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse),
-                    new SweepFitRequest(ids, SweepFitRequest.LawName(parse.GetValue(law)), parse.GetValue(bootstrap), parse.GetValue(seed),
-                        parse.GetValue(target), parse.GetValue(confidence), parse.GetValue(delta), !parse.GetValue(noIrreducible), !parse.GetValue(allPoints)),
-                    parse.GetValue(ApiOptions.Json), AnsiConsole.Console, ct));
+            if (parse.GetValue(sweeps) is { Length: > 0 } given)
+                return ApiOptions.WithApiAsync(parse, async api =>
+                {
+                    var ids = new List<Guid>();
+                    foreach (var sweep in given) ids.Add(await IdArguments.SweepIdAsync(api, sweep, sweeps.Name, ct));
+                    return await SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse),
+                        new SweepFitRequest(ids, SweepFitRequest.LawName(parse.GetValue(law)), parse.GetValue(bootstrap), parse.GetValue(seed),
+                            parse.GetValue(target), parse.GetValue(confidence), parse.GetValue(delta), !parse.GetValue(noIrreducible), !parse.GetValue(allPoints)),
+                        parse.GetValue(ApiOptions.Json), AnsiConsole.Console, ct);
+                });
 
             var path = parse.GetValue(file)!;
             if (!path.Exists)

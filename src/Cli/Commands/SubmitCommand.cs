@@ -13,7 +13,7 @@ public static class SubmitCommand
     public static Command Create()
     {
         var spec = new Argument<FileInfo>("spec") { Description = "the sweep spec (JSON)" };
-        var watch = new Option<bool>("--watch") { Description = "show live progress until the sweep finishes, then its results" };
+        var watch = new Option<bool>("--watch") { Description = "follow the sweep until it finishes, then print its results, as `scalelab watch` does" };
         var fit = new Option<FitLaw?>("--fit")
         {
             Description = $"with --watch: then fit this law (chinchilla, isoflop or compute) to the finished runs through the API, with {FitBootstrap} bootstrap refits, and print it",
@@ -34,9 +34,8 @@ public static class SubmitCommand
             var accepted = (await api.SubmitAsync(await File.ReadAllTextAsync(file.FullName, ct), ApiOptions.KeyOf(parse), ct: ct)).OrThrow();
             AnsiConsole.MarkupLine($"Sweep [bold]{accepted.SweepId}[/] accepted with {accepted.RunCount} runs");
             if (!parse.GetValue(watch)) return 0;
-            var detail = await SweepWatch.WatchAsync(api, accepted.SweepId, AnsiConsole.Console, ct);
-            AnsiConsole.Write(SweepWatch.ResultsTable(detail));
-            var exit = detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Succeeded ? 0 : 1;
+            if (await SweepWatch.FollowAsync(api, accepted.SweepId, AnsiConsole.Console, TimeProvider.System, ct) is not { } detail) return SweepWatch.Interrupted;
+            var exit = SweepWatch.ExitCode(detail);
             if (parse.GetValue(fit) is not { } law || detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Cancelled) return exit;
             AnsiConsole.WriteLine();
             return Math.Max(exit, await SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse), new SweepFitRequest([accepted.SweepId], SweepFitRequest.LawName(law), FitBootstrap),

@@ -1,3 +1,4 @@
+using ScaleLab.Client;
 using System.CommandLine;
 using Spectre.Console;
 using ScaleLab.Scaling;
@@ -21,8 +22,9 @@ public static class SweepsCommand
             if (ApiOptions.PrintedJson(parse, result)) return 0;
             var table = new Table().Title($"Sweeps (page {result.PageNumber}, {result.Total} in all)")
                 .AddColumns("Id", "Name", "Kind", "Status", "Runs done", "Failed", "Planned FLOPs", "Created (UTC)", "Tags");
+            var digits = IdPrefix.DistinctDigits(result.Items.Select(s => s.Id));
             foreach (var s in result.Items)
-                table.AddRow(s.Id.ToString(), Markup.Escape(s.Name), s.Kind, s.StatusText, $"{s.RunsFinished}/{s.RunCount}",
+                table.AddRow(IdPrefix.Short(s.Id, digits), Markup.Escape(s.Name), s.Kind, s.StatusText, $"{s.RunsFinished}/{s.RunCount}",
                     s.RunsFailed.ToString(), NumberFormat.Short(s.PlannedFlops), s.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm"),
                     Markup.Escape(string.Join(", ", [.. s.Tags ?? [], .. s.Archived ? ["(archived)"] : Array.Empty<string>()])));
             AnsiConsole.Write(table);
