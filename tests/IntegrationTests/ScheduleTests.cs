@@ -44,7 +44,10 @@ public class ScheduleTests(ClusterFixture cluster)
             $"SELECT count(*) FROM sweeps WHERE id IN (SELECT sweep_id FROM schedule_firings WHERE schedule_id = '{id}')"));
         Assert.Equal(firings, await cluster.ScalarAsync($"SELECT count(*) FROM sweeps WHERE name LIKE 'it-every-15s %'"));
 
-        await Task.Delay(TimeSpan.FromSeconds(20)); // a paused schedule does not fire
+        // Nothing is left that could fire it: its recurring job is gone (above), and once no job of it is waiting to run
+        // (a cron firing queued just before the pause finds the schedule paused), the count is final.
+        await ClusterFixture.WaitUntilAsync(async () => await HangfireJobsAsync(id, pendingOnly: true) == 0,
+            TimeSpan.FromSeconds(60), "Hangfire to finish the paused schedule's jobs");
         Assert.Equal(firings, await cluster.ScalarAsync($"SELECT count(*) FROM schedule_firings WHERE schedule_id = '{id}'"));
 
         using var deleted = await DeleteAsync($"api/schedules/{id}");
