@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using ScaleLab.Hosting;
 
 namespace ScaleLab.Orchestrator.Infrastructure;
@@ -7,5 +9,9 @@ public static class OrleansSetup
 {
     public static void AddScaleLabSilo(this WebApplicationBuilder builder, string connectionString) =>
         builder.UseScaleLabSilo(connectionString, defaultSiloPort: 11111, defaultGatewayPort: 30000,
-            silo => silo.AddAdoNetGrainStorage(StorageNames.Grains, o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; }));
+            silo =>
+            {
+                silo.AddAdoNetGrainStorage(StorageNames.Grains, o => { o.Invariant = "Npgsql"; o.ConnectionString = connectionString; });
+                silo.Services.AddSingleton<IPostConfigureOptions<OrleansJsonSerializerOptions>, Orleans.LegacyTypeNames.Install>();
+            });
 }
