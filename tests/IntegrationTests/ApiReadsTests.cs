@@ -100,11 +100,12 @@ public class ApiReadsTests(ClusterFixture cluster)
     public async Task The_latest_failures_come_newest_first_with_their_error()
     {
         var now = DateTimeOffset.UtcNow.AddYears(1);   // newer than any failure other tests leave behind
-        var (_, runIds) = await SeedAsync("failures", 3, (run, i) =>
+        // The fourth has no finish time (PostgreSQL sorts NULL first when descending): it must not come first.
+        var (_, runIds) = await SeedAsync("failures", 4, (run, i) =>
         {
             run.Status = RunStatus.Failed;
             run.Error = $"out of memory #{i}";
-            run.FinishedAt = now.AddMinutes(i);
+            run.FinishedAt = i < 3 ? now.AddMinutes(i) : null;
         });
 
         var failures = await Client.ListFailedRunsAsync(2);

@@ -14,7 +14,7 @@ public static class StoredSweeps
     {
         Id = id, SweepId = sweepId, Name = name, Status = status, Error = error, ConfigJson = "{}", TotalSteps = 10, StepsDone = 10,
         NonEmbeddingParameters = 123_456, PlannedTokens = 1_280_000, PlannedFlops = 9.5e11, FinalLoss = 3.4567, FinalValLoss = 3.5678,
-        CreatedAt = DateTimeOffset.UtcNow,
+        CreatedAt = DateTimeOffset.UtcNow, FinishedAt = status.IsTerminal() ? DateTimeOffset.UtcNow : null,
     };
 
     public static async Task InsertAsync(ClusterFixture cluster, Guid id, string name, SweepStatus status, bool archived, params RunRecord[] runs)

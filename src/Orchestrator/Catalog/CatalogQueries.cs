@@ -75,7 +75,7 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Failed)
-            .OrderByDescending(r => r.FinishedAt).Take(count).ToListAsync(ct);
+            .OrderBy(r => r.FinishedAt == null).ThenByDescending(r => r.FinishedAt).Take(count).ToListAsync(ct); // PostgreSQL sorts NULL first when descending
         return rows.Select(ToSummary).ToList();
     }
 
