@@ -34,28 +34,8 @@ public static class WorkerResilience
 
     public static IServiceCollection AddWorkerResilience(this IServiceCollection services)
     {
-        services.AddResiliencePipeline(IdempotentCall, (pipeline, context) =>
-        {
-            var (clock, logger) = Dependencies(context.ServiceProvider);
-            pipeline.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not null && WithinBudget(args.Context, clock)),
-                MaxRetryAttempts = int.MaxValue, BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromMilliseconds(250), MaxDelay = TimeSpan.FromSeconds(5),
-                OnRetry = args => LogRetry(logger, args),
-            });
-        });
-        services.AddResiliencePipeline(MetricFlush, (pipeline, context) =>
-        {
-            var (clock, logger) = Dependencies(context.ServiceProvider);
-            pipeline.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && MetricSink.IsTransient(ex) && WithinBudget(args.Context, clock)),
-                MaxRetryAttempts = int.MaxValue, BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromMilliseconds(200), MaxDelay = TimeSpan.FromSeconds(5),
-                OnRetry = args => LogRetry(logger, args),
-            });
-        });
+        services.AddBudgetedBackoff(IdempotentCall, TimeSpan.FromMilliseconds(250), _ => true);
+        services.AddBudgetedBackoff(MetricFlush, TimeSpan.FromMilliseconds(200), MetricSink.IsTransient);
         services.AddResiliencePipeline(ClusterSchema, (pipeline, context) =>
         {
             var (clock, logger) = Dependencies(context.ServiceProvider);
@@ -82,6 +62,20 @@ public static class WorkerResilience
         });
         return services;
     }
+
+    /// <summary>Retries the failures <paramref name="transient"/> accepts, backing off from <paramref name="first"/> doubling up to 5 s, within the call's budget.</summary>
+    private static void AddBudgetedBackoff(this IServiceCollection services, string name, TimeSpan first, Func<Exception, bool> transient) =>
+        services.AddResiliencePipeline(name, (pipeline, context) =>
+        {
+            var (clock, logger) = Dependencies(context.ServiceProvider);
+            pipeline.AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is { } ex && transient(ex) && WithinBudget(args.Context, clock)),
+                MaxRetryAttempts = int.MaxValue, BackoffType = DelayBackoffType.Exponential,
+                Delay = first, MaxDelay = TimeSpan.FromSeconds(5),
+                OnRetry = args => LogRetry(logger, args),
+            });
+        });
 
     /// <summary>Runs <paramref name="call"/> through <paramref name="pipeline"/>, which retries it until <paramref name="budget"/> from now has run out.</summary>
     /// <param name="operation">What the call does, for the log (the pipeline's operation key).</param>

@@ -15,8 +15,9 @@ public sealed partial class LegacyTypeNames(ISerializationBinder inner) : ISeria
 {
     private const string Legacy = "ScaleLab.Shared";
 
+    // Public types only: grain state holds no others, and compiler-embedded internal types may share a name across both.
     private static readonly Dictionary<string, string> Home = new[] { typeof(RunConfig).Assembly, typeof(RunAssignment).Assembly }
-        .SelectMany(a => a.GetTypes()).Where(t => t.FullName is not null)
+        .SelectMany(a => a.GetExportedTypes())
         .ToDictionary(t => t.FullName!, t => t.Assembly.GetName().Name!);
 
     [GeneratedRegex(@"(?<type>[\w.+`]+), ScaleLab\.Shared(?=\])")]
