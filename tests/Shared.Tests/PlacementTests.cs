@@ -11,9 +11,6 @@ public class PlacementTests
         Tokenizer = "bpe", BpeVocab = 50304, DModel = 768, NLayers = 12, NHeads = 12, SeqLen = 1024, BatchSize = 16, Tokens = 1 << 24,
     };
 
-    private static RunTicket Ticket(RunConfig config, int priority = 0, Guid? sweep = null) =>
-        new(Guid.NewGuid(), sweep ?? Guid.NewGuid(), "r", priority, config);
-
     private static WorkerSlot Gpu(long gib) => new($"gpu-{gib}", "cuda", 0, "NVIDIA H100", gib << 30, null);
 
     [Fact]
@@ -28,27 +25,46 @@ public class PlacementTests
     }
 
     [Fact]
-    public void A_run_goes_only_to_a_slot_with_room_for_it()
+    public void A_slot_takes_runs_up_to_its_memory_and_a_slot_that_reports_none_takes_any()
     {
-        var big = Ticket(Gpt2Small, priority: 5);
-        var small = Ticket(new RunConfig());
-        var queue = new List<RunTicket> { big, small };
+        var (cuda, cpu) = DispatchPolicy.EstimatesOf(Gpt2Small);
 
-        Assert.Equal(1, DispatchPolicy.PickNext(queue, [], Gpu(16)));   // the priority run does not fit 16 GiB: the small one goes
-        Assert.Equal(0, DispatchPolicy.PickNext(queue, [], Gpu(80)));   // on 80 GiB the priority run goes first
-        Assert.Equal(-1, DispatchPolicy.PickNext([big], [], Gpu(16)));  // nothing fits: the slot stays free
-        Assert.Equal(0, DispatchPolicy.PickNext([big], [], Gpu(0)));    // a slot that reports no memory takes anything
+        Assert.Equal(MemoryEstimate.TrainingBytes(Gpt2Small, cuda: true), cuda);
+        Assert.Equal(MemoryEstimate.TrainingBytes(Gpt2Small, cuda: false), cpu);
+        Assert.Equal(16L << 30, DispatchPolicy.RoomOf(Gpu(16)));
+        Assert.Null(DispatchPolicy.RoomOf(Gpu(0)));
+    }
+
+    private static QueuedSweep Sweep(string owner, long position, int priority = 0) => new(Guid.NewGuid(), owner, priority, position, Queued: 10);
+
+    [Fact]
+    public void Priority_then_the_owner_with_fewest_runs_on_slots_then_the_sweep_with_fewest_then_arrival()
+    {
+        var bigOfAlice = Sweep("alice", position: 1);
+        var smallOfBob = Sweep("bob", position: 10_001);
+        var secondOfAlice = Sweep("alice", position: 20_000);
+        var running = Enumerable.Repeat((bigOfAlice.SweepId, "alice"), 3).ToList();
+
+        // Bob has nothing on slots: his sweep, queued after 10,000 of Alice's runs, goes first; then Alice's idle sweep.
+        Assert.Equal([smallOfBob, secondOfAlice, bigOfAlice], DispatchPolicy.Order([bigOfAlice, smallOfBob, secondOfAlice], running));
+        // With equal shares, the sweep queued first.
+        Assert.Equal([bigOfAlice, smallOfBob], DispatchPolicy.Order([smallOfBob, bigOfAlice], []));
+        // Priority beats fair share; a sweep with nothing waiting is not offered a slot.
+        var urgent = Sweep("alice", position: 30_000, priority: 1);
+        Assert.Equal([urgent, smallOfBob], DispatchPolicy.Order([smallOfBob with { }, urgent, secondOfAlice with { Queued = 0 }], running));
     }
 
     [Fact]
-    public void Among_runs_that_fit_priority_then_fair_share_then_arrival_decide()
+    public void Shares_even_out_as_slots_fill()
     {
-        var (busy, idle) = (Guid.NewGuid(), Guid.NewGuid());
-        var queue = new List<RunTicket> { Ticket(new RunConfig(), sweep: busy), Ticket(new RunConfig(), sweep: idle), Ticket(new RunConfig(), sweep: idle) };
-        var running = new[] { Ticket(new RunConfig(), sweep: busy) };
-
-        Assert.Equal(1, DispatchPolicy.PickNext(queue, running, Gpu(80)));          // the sweep with nothing running, its first run
-        queue.Add(Ticket(new RunConfig(), priority: 1, sweep: busy));
-        Assert.Equal(3, DispatchPolicy.PickNext(queue, running, Gpu(80)));          // priority beats fair share
+        // Two owners with one sweep each and 6 slots to fill one at a time: the owners alternate.
+        var (alice, bob) = (Sweep("alice", 1), Sweep("bob", 2));
+        var running = new List<(Guid, string)>();
+        for (var slot = 0; slot < 6; slot++)
+        {
+            var next = DispatchPolicy.Order([alice, bob], running)[0];
+            running.Add((next.SweepId, next.Owner));
+        }
+        Assert.Equal(["alice", "bob", "alice", "bob", "alice", "bob"], running.Select(r => r.Item2));
     }
 }

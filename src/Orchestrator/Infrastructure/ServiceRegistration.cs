@@ -38,6 +38,8 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddOrchestratorResilience();
         services.AddDbContextFactory<ScaleLabDb>(o => o.UseNpgsql(WithoutJit(connectionString), npgsql => npgsql.EnableRetryOnFailure(5)));
+        services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(WithoutJit(connectionString)));
+        services.AddSingleton<RunQueue>();
         services.AddSingleton<SweepStore>();
         services.AddSingleton<Datasets.DatasetStore>();
         services.AddSingleton<Datasets.DatasetReferences>();

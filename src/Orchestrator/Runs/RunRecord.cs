@@ -16,6 +16,8 @@ public sealed class RunRecord
     public long PlannedTokens { get; set; }
     public double PlannedFlops { get; set; }
     public int Attempt { get; set; }
+    /// <summary>Attempts handed out by the scheduler; each dispatch takes the next, so a newer attempt always has a larger number.</summary>
+    public int Dispatches { get; set; }
     public string? SlotId { get; set; }
     public int StepsDone { get; set; }
     public int TotalSteps { get; set; }

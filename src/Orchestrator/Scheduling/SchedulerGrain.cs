@@ -5,122 +5,109 @@ using ScaleLab.Workers;
 namespace ScaleLab.Orchestrator.Scheduling;
 
 /// <summary>
-/// Matches queued runs to free worker slots. A run is never on two slots: it is either queued or assigned to
-/// exactly one slot. A slot that misses heartbeats, or reports idle while it should be training, gives its run
-/// back to the queue with a new attempt number (the old attempt can no longer complete, see RunGrain).
+/// Matches queued runs to free worker slots. A run is never on two slots: in <see cref="RunQueue"/> it is either
+/// waiting or on exactly one slot. A slot that misses heartbeats, or reports idle while it should be training, gives
+/// its run back to the queue; the next dispatch hands it a new attempt number (the old attempt can no longer
+/// complete, see RunGrain). The grain keeps no state of its own: the live slots are in memory, rebuilt from the table
+/// and the heartbeats, and the queue is read one sweep at a time, so its cost is set by the slots and the sweeps
+/// waiting, not by how many runs wait or have ever run.
 /// </summary>
 public sealed class SchedulerGrain(
-    [PersistentState("scheduler", StorageNames.Grains)] IPersistentState<SchedulerState> state,
+    RunQueue queue,
     SchedulerOptions options,
     TimeProvider clock,
     Runs.RunLog runLog,
     IClusterMembershipService membership,
     ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
 {
-    private SchedulerState S => state.State;
+    private readonly Dictionary<string, LiveSlot> _slots = new(StringComparer.Ordinal);
+    private readonly Dictionary<Guid, QueuedSweep> _waiting = [];
 
-    public override Task OnActivateAsync(CancellationToken ct)
+    public override async Task OnActivateAsync(CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
+        foreach (var run in await queue.AssignedAsync(ct))
+            _slots[run.SlotId] = new LiveSlot(new WorkerSlot(run.SlotId, "", 0, "", 0, null), now) { Run = run };
+        foreach (var sweep in await queue.WaitingAsync(ct: ct)) _waiting[sweep.SweepId] = sweep;
         this.RegisterGrainTimer(CheckLivenessAsync, options.LivenessCheckInterval, options.LivenessCheckInterval);
-        return Task.CompletedTask;
     }
 
-    public async Task EnqueueAsync(IReadOnlyList<RunTicket> tickets)
+    public async Task EnqueueSweepAsync(Guid sweepId)
     {
-        var known = S.Queue.Select(t => t.RunId).Concat(S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!.RunId)).ToHashSet();
-        var added = tickets.Where(t => !S.CancelledSweeps.Contains(t.SweepId) && known.Add(t.RunId)).ToList();
-        if (added.Count == 0) return;
-        S.Queue.AddRange(added);
-        await state.WriteStateAsync();
+        if (await queue.EnqueueSweepAsync(sweepId, clock.GetUtcNow()) > 0) await RecountAsync(sweepId);
         await DispatchAsync();
     }
 
     public async Task HeartbeatAsync(WorkerSlot slot)
     {
         var now = clock.GetUtcNow();
-        if (!S.Slots.TryGetValue(slot.SlotId, out var assignment))
+        if (!_slots.TryGetValue(slot.SlotId, out var live))
         {
-            S.Slots[slot.SlotId] = assignment = new SlotAssignment { Slot = slot, LastSeen = now };
+            _slots[slot.SlotId] = live = new LiveSlot(slot, now);
             logger.LogInformation("Worker slot {SlotId} joined ({Device})", slot.SlotId, slot.DeviceName);
         }
-        assignment.Slot = slot;
-        assignment.LastSeen = now;
-
-        var expected = assignment.Ticket?.RunId;
-        if (expected is not null && slot.CurrentRunId != expected && now - assignment.AssignedAt > options.StartGracePeriod)
+        (live.Slot, live.LastSeen, live.Heard) = (slot, now, true);
+        if (live.Run is { } run && slot.CurrentRunId != run.RunId && now - run.AssignedAt > options.StartGracePeriod)
         {
-            logger.LogWarning("Slot {SlotId} is not training run {RunId} it was given; re-queueing it", slot.SlotId, expected);
-            var requeued = Requeue(assignment);
-            await state.WriteStateAsync();
-            await LogRequeueAsync(requeued, $"re-queued: slot {slot.SlotId} reports it is not training this run");
+            logger.LogWarning("Slot {SlotId} is not training run {RunId} it was given; re-queueing it", slot.SlotId, run.RunId);
+            await RequeueAsync(live, $"re-queued: slot {slot.SlotId} reports it is not training this run");
         }
-        await state.WriteStateAsync();
         await DispatchAsync();
     }
 
     public async Task ReleaseAsync(string slotId, Guid runId)
     {
-        if (S.Slots.TryGetValue(slotId, out var assignment) && assignment.Ticket?.RunId == runId)
-        {
-            assignment.Ticket = null;
-            await state.WriteStateAsync();
-        }
+        if (_slots.TryGetValue(slotId, out var live) && live.Run?.RunId == runId) live.Run = null;
+        await queue.ReleaseAsync(runId, slotId);
         await DispatchAsync();
     }
 
     public async Task<bool> StopRunAsync(Guid runId)
     {
-        if (S.Queue.RemoveAll(t => t.RunId == runId) > 0)
+        if (await queue.RemoveWaitingAsync(runId) is { } sweepId)
         {
-            await state.WriteStateAsync();
+            await RecountAsync(sweepId);
             return false; // queued only: nothing runs, no worker will report; the caller completes the run itself
         }
-        if (S.Slots.Values.FirstOrDefault(s => s.Ticket?.RunId == runId) is not { } slot) return false;
-        try
-        {
-            await GrainFactory.GetGrain<IWorkerGrain>(slot.Slot.SlotId).CancelAsync(runId).WaitAsync(options.StartCallTimeout);
-            return true;
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning("Could not stop run {RunId} on {SlotId}: {Message}", runId, slot.Slot.SlotId, ex.Message);
-            return false;
-        }
+        if (_slots.Values.FirstOrDefault(s => s.Run?.RunId == runId) is not { } live) return false;
+        return await TryCancelOnSlotAsync(live, runId);
     }
 
     public async Task CancelSweepAsync(Guid sweepId)
     {
-        S.CancelledSweeps.Add(sweepId);
-        var dropped = S.Queue.RemoveAll(t => t.SweepId == sweepId);
-        await state.WriteStateAsync();
-        foreach (var slot in S.Slots.Values.Where(s => s.Ticket?.SweepId == sweepId).ToList())
-        {
-            try
-            {
-                await GrainFactory.GetGrain<IWorkerGrain>(slot.Slot.SlotId).CancelAsync(slot.Ticket!.RunId).WaitAsync(options.StartCallTimeout);
-            }
-            catch (Exception ex)
-            {
-                // An unreachable worker cannot train either; its slot is dropped by the liveness check, and the run grain
-                // refuses any later attempt because the run is no longer unfinished.
-                logger.LogWarning("Could not stop run {RunId} on {SlotId}: {Message}", slot.Ticket?.RunId, slot.Slot.SlotId, ex.Message);
-            }
-        }
+        // The sweep's status is Cancelled before this is called, so none of its runs can be queued or re-queued again.
+        var dropped = await queue.RemoveWaitingOfSweepAsync(sweepId);
+        _waiting.Remove(sweepId);
+        // An unreachable worker cannot train either; its slot is dropped by the liveness check, and the run grain
+        // refuses any later attempt because the run is no longer unfinished.
+        foreach (var live in _slots.Values.Where(s => s.Run?.SweepId == sweepId).ToList()) await TryCancelOnSlotAsync(live, live.Run!.RunId);
         logger.LogInformation("Sweep {SweepId} cancelled: {Dropped} queued runs dropped", sweepId, dropped);
     }
 
     public Task<SchedulerSnapshot> GetSnapshotAsync() => Task.FromResult(new SchedulerSnapshot(
-        S.Queue.Count,
-        S.Slots.Values.OrderBy(s => s.Slot.SlotId, StringComparer.Ordinal)
-            .Select(s => new SlotView(s.Slot, s.Ticket?.RunId, s.LastSeen)).ToList()));
+        _waiting.Values.Sum(s => s.Queued),
+        _slots.Values.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => new SlotView(s.Slot, s.Run?.RunId, s.LastSeen)).ToList()));
+
+    private async Task<bool> TryCancelOnSlotAsync(LiveSlot live, Guid runId)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(live.Id).CancelAsync(runId).WaitAsync(options.StartCallTimeout);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Could not stop run {RunId} on {SlotId}: {Message}", runId, live.Id, ex.Message);
+            return false;
+        }
+    }
 
     private async Task CheckLivenessAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var silent = S.Slots.Values.Where(s => now - s.LastSeen > options.SlotTimeout).ToList();
-        if (silent.Count == 0) return;
-        await RemoveSlotsAsync(silent, "missed its heartbeats",
-            slot => $"re-queued: slot {slot} missed its heartbeats for {options.SlotTimeout.TotalSeconds:0} s (worker gone?)");
+        foreach (var live in _slots.Values.Where(s => now - s.LastSeen > options.SlotTimeout).ToList())
+            await RemoveSlotAsync(live, "missed its heartbeats",
+                $"re-queued: slot {live.Id} missed its heartbeats for {options.SlotTimeout.TotalSeconds:0} s (worker gone?)");
         await DispatchAsync();
     }
 
@@ -130,78 +117,92 @@ public sealed class SchedulerGrain(
     /// dispatch try them first, and each refusal counts as an attempt (seen: a run that started as attempt 9 after a
     /// worker restart, having been offered to its predecessor's 8 slots).
     /// </summary>
-    private Task DropSlotsOfDeadSilosAsync()
+    private async Task DropSlotsOfDeadSilosAsync()
     {
         var snapshot = membership.CurrentSnapshot;
-        var dead = S.Slots.Values.Where(s => WorkerSlotId.TryGetSilo(s.Slot.SlotId, out var silo) && silo is not null
-            && snapshot.GetSiloStatus(silo) == SiloStatus.Dead).ToList();
-        return dead.Count == 0 ? Task.CompletedTask
-            : RemoveSlotsAsync(dead, "belongs to a dead silo", slot => $"re-queued: the silo of slot {slot} is dead");
+        foreach (var live in _slots.Values.Where(s => WorkerSlotId.TryGetSilo(s.Id, out var silo) && silo is not null
+                     && snapshot.GetSiloStatus(silo) == SiloStatus.Dead).ToList())
+            await RemoveSlotAsync(live, "belongs to a dead silo", $"re-queued: the silo of slot {live.Id} is dead");
     }
 
-    private async Task RemoveSlotsAsync(IReadOnlyList<SlotAssignment> slots, string why, Func<string, string> requeueReason)
+    private async Task RemoveSlotAsync(LiveSlot live, string why, string requeueReason)
     {
-        var requeued = new List<(RunTicket?, string)>();
-        foreach (var slot in slots)
-        {
-            logger.LogWarning("Worker slot {SlotId} {Why}; removing it", slot.Slot.SlotId, why);
-            requeued.Add((Requeue(slot), requeueReason(slot.Slot.SlotId)));
-            S.Slots.Remove(slot.Slot.SlotId);
-        }
-        await state.WriteStateAsync();
-        foreach (var (ticket, reason) in requeued) await LogRequeueAsync(ticket, reason);
+        logger.LogWarning("Worker slot {SlotId} {Why}; removing it", live.Id, why);
+        await RequeueAsync(live, requeueReason);
+        _slots.Remove(live.Id);
     }
 
-    /// <returns>The run put back at the head of the queue, or null (no run, or its sweep was cancelled).</returns>
-    private RunTicket? Requeue(SlotAssignment assignment)
+    private async Task RequeueAsync(LiveSlot live, string reason)
     {
-        var ticket = assignment.Ticket;
-        assignment.Ticket = null;
-        if (ticket is null || S.CancelledSweeps.Contains(ticket.SweepId)) return null;
-        S.Queue.Insert(0, ticket);
-        return ticket;
+        if (live.Run is not { } run) return;
+        live.Run = null;
+        // Null: the run finished meanwhile or its sweep was cancelled, so it left the queue instead.
+        if (await queue.RequeueAsync(run.RunId, live.Id) is not { } sweepId) return;
+        await RecountAsync(sweepId);
+        await runLog.AppendAsync(run.RunId, run.Attempt, RunEventKind.Requeued, reason);
     }
 
-    private Task LogRequeueAsync(RunTicket? ticket, string reason) =>
-        ticket is null ? Task.CompletedTask : runLog.AppendAsync(ticket.RunId, S.Attempts.GetValueOrDefault(ticket.RunId), RunEventKind.Requeued, reason);
+    /// <summary>Reads one sweep's share of the queue again, after runs joined or left it other than by dispatch.</summary>
+    private async Task RecountAsync(Guid sweepId)
+    {
+        if ((await queue.WaitingAsync(sweepId)).FirstOrDefault() is { } sweep) _waiting[sweepId] = sweep;
+        else _waiting.Remove(sweepId);
+    }
 
     private async Task DispatchAsync()
     {
         await DropSlotsOfDeadSilosAsync();
-        // Free slots, smallest first (best fit: big slots stay free for big runs), each taking the best queued run that
-        // fits it; a run too big for every free slot waits.
-        var skipped = new HashSet<string>();
-        while (S.Queue.Count > 0 && S.Slots.Values.Where(s => s.Ticket is null && !skipped.Contains(s.Slot.SlotId))
+        // Free slots, smallest first (best fit: big slots stay free for big runs); a slot no waiting run fits stays free.
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        while (_waiting.Count > 0 && _slots.Values.Where(s => s.Heard && s.Run is null && !skipped.Contains(s.Id))
                    .OrderBy(s => s.Slot.MemoryBytes).FirstOrDefault() is { } free)
         {
-            var index = DispatchPolicy.PickNext(S.Queue, S.Slots.Values.Where(s => s.Ticket is not null).Select(s => s.Ticket!), free.Slot);
-            if (index < 0)
+            if (await ClaimForAsync(free) is not { } claimed)
             {
-                skipped.Add(free.Slot.SlotId);
+                skipped.Add(free.Id);
                 continue;
             }
-            var ticket = S.Queue[index];
-            S.Queue.RemoveAt(index);
-            var attempt = S.Attempts[ticket.RunId] = S.Attempts.GetValueOrDefault(ticket.RunId) + 1;
-            free.Ticket = ticket;
-            free.AssignedAt = clock.GetUtcNow();
-            await state.WriteStateAsync();
-            try
+            await StartAsync(free, claimed);
+        }
+    }
+
+    private async Task<(ClaimedRun Run, QueuedSweep Sweep)?> ClaimForAsync(LiveSlot free)
+    {
+        var running = _slots.Values.Where(s => s.Run is not null).Select(s => (s.Run!.SweepId, s.Run.Owner));
+        foreach (var sweep in DispatchPolicy.Order(_waiting.Values, running))
+        {
+            while (await queue.ClaimAsync(sweep.SweepId, free.Slot, clock.GetUtcNow()) is { } run)
             {
-                var assignment = new RunAssignment(ticket.RunId, ticket.SweepId, ticket.Name, ticket.Config, attempt);
-                await GrainFactory.GetGrain<IWorkerGrain>(free.Slot.SlotId).StartAsync(assignment)
-                    .WaitAsync(options.StartCallTimeout);
-                logger.LogInformation("Run {RunId} ({Name}) attempt {Attempt} -> {SlotId}", ticket.RunId, ticket.Name, attempt, free.Slot.SlotId);
+                Take(sweep);
+                if (!run.Finished) return (run, sweep);
+                await queue.ReleaseAsync(run.RunId, free.Id); // finished while it waited (stopped, or a late completion)
             }
-            catch (Exception ex)
-            {
-                // The slot could not take it (its silo is gone, or it is busy): drop the slot, keep the run.
-                logger.LogWarning(ex, "Slot {SlotId} refused run {RunId}; dropping the slot", free.Slot.SlotId, ticket.RunId);
-                var requeued = Requeue(free);
-                S.Slots.Remove(free.Slot.SlotId);
-                await state.WriteStateAsync();
-                await LogRequeueAsync(requeued, $"re-queued: slot {free.Slot.SlotId} could not take it ({ex.GetBaseException().Message})");
-            }
+        }
+        return null;
+    }
+
+    private void Take(QueuedSweep sweep)
+    {
+        var left = _waiting.GetValueOrDefault(sweep.SweepId, sweep).Queued - 1;
+        if (left > 0) _waiting[sweep.SweepId] = sweep with { Queued = left };
+        else _waiting.Remove(sweep.SweepId);
+    }
+
+    private async Task StartAsync(LiveSlot free, (ClaimedRun Run, QueuedSweep Sweep) claimed)
+    {
+        var (run, sweep) = claimed;
+        free.Run = new AssignedRun(run.RunId, sweep.SweepId, sweep.Owner, free.Id, run.Attempt, clock.GetUtcNow());
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(free.Id).StartAsync(new RunAssignment(run.RunId, sweep.SweepId, run.Name, run.Config, run.Attempt))
+                .WaitAsync(options.StartCallTimeout);
+            logger.LogInformation("Run {RunId} ({Name}) attempt {Attempt} -> {SlotId}", run.RunId, run.Name, run.Attempt, free.Id);
+        }
+        catch (Exception ex)
+        {
+            // The slot could not take it (its silo is gone, or it is busy): drop the slot, keep the run.
+            logger.LogWarning(ex, "Slot {SlotId} refused run {RunId}; dropping the slot", free.Id, run.RunId);
+            await RemoveSlotAsync(free, "refused a run", $"re-queued: slot {free.Id} could not take it ({ex.GetBaseException().Message})");
         }
     }
 }

@@ -103,11 +103,8 @@ public sealed class SweepGrain(
         else await QueueUnfinishedAsync();
     }
 
-    private async Task QueueUnfinishedAsync()
-    {
-        var tickets = await store.LoadTicketsAsync(SweepId, state.State.Unfinished, state.State.Priority);
-        await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).EnqueueAsync(tickets);
-    }
+    private Task QueueUnfinishedAsync() =>
+        GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).EnqueueSweepAsync(SweepId);
 
     private async Task UnregisterEnsureQueuedAsync()
     {

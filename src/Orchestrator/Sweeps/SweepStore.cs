@@ -53,18 +53,6 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
         });
     }
 
-    public async Task<IReadOnlyList<RunTicket>> LoadTicketsAsync(Guid sweepId, IReadOnlyCollection<Guid> runIds, int priority, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Runs.AsNoTracking()
-            .Where(r => r.SweepId == sweepId && runIds.Contains(r.Id))
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Name)
-            .Select(r => new { r.Id, r.Name, r.ConfigJson })
-            .ToListAsync(ct);
-        return rows.Select(r => new RunTicket(r.Id, sweepId, r.Name, priority,
-            JsonSerializer.Deserialize<RunConfig>(r.ConfigJson, SpecJson.Options)!)).ToList();
-    }
-
     /// <summary>The sweep and its not-yet-started runs become Cancelled; running runs follow when their attempt stops.</summary>
     public async Task CancelAsync(Guid sweepId, CancellationToken ct = default)
     {

@@ -15,6 +15,7 @@ public sealed class ScaleLabDb(DbContextOptions<ScaleLabDb> options) : DbContext
     public DbSet<ArtifactRecord> Artifacts => Set<ArtifactRecord>();
     public DbSet<FitRecord> Fits => Set<FitRecord>();
     public DbSet<RunEvent> RunEvents => Set<RunEvent>();
+    public DbSet<Scheduling.QueuedRun> RunQueue => Set<Scheduling.QueuedRun>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
     public DbSet<ScheduleFiring> ScheduleFirings => Set<ScheduleFiring>();
     public DbSet<DatasetRecord> Datasets => Set<DatasetRecord>();

@@ -5,8 +5,8 @@ public interface ISchedulerGrain : IGrainWithStringKey
 {
     public const string Default = "default";
 
-    /// <summary>Idempotent: a run already queued or assigned is not queued again.</summary>
-    Task EnqueueAsync(IReadOnlyList<RunTicket> tickets);
+    /// <summary>Queues the sweep's unfinished runs. Idempotent: a run already queued or on a slot is not queued again.</summary>
+    Task EnqueueSweepAsync(Guid sweepId);
 
     /// <summary>A slot announces itself (first time or periodically); a slot not heard from for a while is presumed dead.</summary>
     Task HeartbeatAsync(WorkerSlot slot);

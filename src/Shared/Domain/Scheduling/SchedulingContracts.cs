@@ -2,13 +2,13 @@ using ScaleLab.Runs;
 
 namespace ScaleLab.Scheduling;
 
-/// <summary>A run waiting for a slot.</summary>
-public sealed record RunTicket(
-    Guid RunId,
+/// <summary>A sweep's share of the queue: its runs waiting for a slot, and where its earliest one stands in the queue.</summary>
+public sealed record QueuedSweep(
     Guid SweepId,
-    string Name,
+    string Owner,
     int Priority,
-    RunConfig Config);
+    long FirstPosition,
+    int Queued);
 
 /// <summary>A device slot of a worker silo, as it announces itself on every heartbeat.</summary>
 public sealed record WorkerSlot(

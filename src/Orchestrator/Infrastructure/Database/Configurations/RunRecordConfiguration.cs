@@ -22,6 +22,7 @@ internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecor
         b.Property(r => r.PlannedTokens).HasColumnName("planned_tokens");
         b.Property(r => r.PlannedFlops).HasColumnName("planned_flops");
         b.Property(r => r.Attempt).HasColumnName("attempt");
+        b.Property(r => r.Dispatches).HasColumnName("dispatches");
         b.Property(r => r.SlotId).HasColumnName("slot_id").HasMaxLength(200);
         b.Property(r => r.StepsDone).HasColumnName("steps_done");
         b.Property(r => r.TotalSteps).HasColumnName("total_steps");

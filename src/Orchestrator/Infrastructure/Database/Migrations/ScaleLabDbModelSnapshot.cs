@@ -388,6 +388,10 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("Dispatches")
+                        .HasColumnType("integer")
+                        .HasColumnName("dispatches");
+
                     b.Property<string>("Error")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)")
@@ -571,6 +575,67 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     b.ToTable("schedules", (string)null);
                 });
 
+            modelBuilder.Entity("ScaleLab.Orchestrator.Scheduling.QueuedRun", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTimeOffset?>("AssignedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("assigned_at");
+
+                    b.Property<long>("CpuBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cpu_bytes");
+
+                    b.Property<long>("CudaBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cuda_bytes");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("owner");
+
+                    b.Property<long>("Position")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("position");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Position"));
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("integer")
+                        .HasColumnName("priority");
+
+                    b.Property<DateTimeOffset>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.Property<string>("SlotId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("slot_id");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("sweep_id");
+
+                    b.HasKey("RunId");
+
+                    b.HasIndex("SlotId")
+                        .HasDatabaseName("ix_run_queue_assigned")
+                        .HasFilter("slot_id IS NOT NULL");
+
+                    b.HasIndex("SweepId", "Position")
+                        .HasDatabaseName("ix_run_queue_waiting")
+                        .HasFilter("slot_id IS NULL");
+
+                    b.ToTable("run_queue", (string)null);
+                });
+
             modelBuilder.Entity("ScaleLab.Orchestrator.Sweeps.SweepRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -705,6 +770,15 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     b.HasOne("ScaleLab.Orchestrator.Schedules.ScheduleRecord", null)
                         .WithMany()
                         .HasForeignKey("ScheduleId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("ScaleLab.Orchestrator.Scheduling.QueuedRun", b =>
+                {
+                    b.HasOne("ScaleLab.Orchestrator.Runs.RunRecord", null)
+                        .WithOne()
+                        .HasForeignKey("ScaleLab.Orchestrator.Scheduling.QueuedRun", "RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
