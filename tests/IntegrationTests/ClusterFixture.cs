@@ -15,6 +15,8 @@ namespace ScaleLab.IntegrationTests;
 public class ClusterFixture : IAsyncLifetime
 {
     public const string ApiKey = "integration-test-key";
+    /// <summary>A second key, so a second owner: sweeps are owned by the key that submitted them.</summary>
+    public const string OtherOwnersApiKey = "integration-test-key-of-another-owner";
     // Free ports chosen per run, so two checkouts (or a crashed earlier run) never collide.
     private readonly int PgPort = FreePort(), AzuritePort = FreePort(), ApiPort = FreePort(), DashboardPort = FreePort();
     private readonly List<Process> _processes = [];
@@ -65,6 +67,7 @@ public class ClusterFixture : IAsyncLifetime
             ["ConnectionStrings__Blobs"] = BlobConnectionString,
             ["Orleans__ClusterId"] = database,
             ["ScaleLab__ApiKeyHashes__0"] = ScaleLab.Orchestrator.Infrastructure.ApiKeys.Hash(ApiKey),
+            ["ScaleLab__ApiKeyHashes__1"] = ScaleLab.Orchestrator.Infrastructure.ApiKeys.Hash(OtherOwnersApiKey),
             ["Training__CacheDirectory"] = Path.Combine(Root, ".data", "test-corpus"),
             ["Training__CorpusBytes"] = (1 << 20).ToString(),
             ["Logging__LogLevel__Default"] = "Information",

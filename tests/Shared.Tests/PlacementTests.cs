@@ -67,4 +67,25 @@ public class PlacementTests
         }
         Assert.Equal(["alice", "bob", "alice", "bob", "alice", "bob"], running.Select(r => r.Item2));
     }
+
+    [Fact]
+    public void With_one_slot_owners_then_their_sweeps_take_turns()
+    {
+        // One slot, freed after every run: nobody has a run on a slot when it is offered, so the turn decides.
+        var (aliceBig, aliceSmall, bob) = (Sweep("alice", 1), Sweep("alice", 2), Sweep("bob", 3));
+        var served = new LastServed();
+        var order = new List<QueuedSweep>();
+        for (var run = 0; run < 6; run++)
+        {
+            var next = DispatchPolicy.Order([aliceBig, aliceSmall, bob], [], served)[0];
+            served.Served(next);
+            order.Add(next);
+        }
+        Assert.Equal([aliceBig, bob, aliceSmall, bob, aliceBig, bob], order);
+
+        // A sweep that leaves the queue is forgotten, and so is an owner with nothing left waiting.
+        served.Forget([aliceBig]);
+        Assert.Equal([aliceBig.SweepId], served.Sweeps.Keys);
+        Assert.Equal(["alice"], served.Owners.Keys);
+    }
 }

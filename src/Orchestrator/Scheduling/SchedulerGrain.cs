@@ -22,6 +22,7 @@ public sealed class SchedulerGrain(
 {
     private readonly Dictionary<string, LiveSlot> _slots = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, QueuedSweep> _waiting = [];
+    private readonly LastServed _served = new();
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -77,7 +78,7 @@ public sealed class SchedulerGrain(
     {
         // The sweep's status is Cancelled before this is called, so none of its runs can be queued or re-queued again.
         var dropped = await queue.RemoveWaitingOfSweepAsync(sweepId);
-        _waiting.Remove(sweepId);
+        if (_waiting.Remove(sweepId)) _served.Forget(_waiting.Values);
         // An unreachable worker cannot train either; its slot is dropped by the liveness check, and the run grain
         // refuses any later attempt because the run is no longer unfinished.
         foreach (var live in _slots.Values.Where(s => s.Run?.SweepId == sweepId).ToList()) await TryCancelOnSlotAsync(live, live.Run!.RunId);
@@ -146,7 +147,7 @@ public sealed class SchedulerGrain(
     private async Task RecountAsync(Guid sweepId)
     {
         if ((await queue.WaitingAsync(sweepId)).FirstOrDefault() is { } sweep) _waiting[sweepId] = sweep;
-        else _waiting.Remove(sweepId);
+        else if (_waiting.Remove(sweepId)) _served.Forget(_waiting.Values);
     }
 
     private async Task DispatchAsync()
@@ -169,12 +170,16 @@ public sealed class SchedulerGrain(
     private async Task<(ClaimedRun Run, QueuedSweep Sweep)?> ClaimForAsync(LiveSlot free)
     {
         var running = _slots.Values.Where(s => s.Run is not null).Select(s => (s.Run!.SweepId, s.Run.Owner));
-        foreach (var sweep in DispatchPolicy.Order(_waiting.Values, running))
+        foreach (var sweep in DispatchPolicy.Order(_waiting.Values, running, _served))
         {
             while (await queue.ClaimAsync(sweep.SweepId, free.Slot, clock.GetUtcNow()) is { } run)
             {
                 Take(sweep);
-                if (!run.Finished) return (run, sweep);
+                if (!run.Finished)
+                {
+                    _served.Served(sweep);
+                    return (run, sweep);
+                }
                 await queue.ReleaseAsync(run.RunId, free.Id); // finished while it waited (stopped, or a late completion)
             }
         }
@@ -185,7 +190,11 @@ public sealed class SchedulerGrain(
     {
         var left = _waiting.GetValueOrDefault(sweep.SweepId, sweep).Queued - 1;
         if (left > 0) _waiting[sweep.SweepId] = sweep with { Queued = left };
-        else _waiting.Remove(sweep.SweepId);
+        else
+        {
+            _waiting.Remove(sweep.SweepId);
+            _served.Forget(_waiting.Values);
+        }
     }
 
     private async Task StartAsync(LiveSlot free, (ClaimedRun Run, QueuedSweep Sweep) claimed)

@@ -5,23 +5,29 @@ namespace ScaleLab.Scheduling;
 
 /// <summary>
 /// Which queued run goes next onto a free slot. Only runs whose memory estimate fits the slot's memory are candidates
-/// (<see cref="MemoryEstimate"/>). Among sweeps with a candidate: the highest priority first; within a priority, the
-/// owner with the fewest runs on slots, then that owner's sweep with the fewest runs on slots (so a 5-run sweep
-/// submitted after another owner's 10,000-run sweep starts at the next free slot); among equals, the sweep queued
-/// first. Within a sweep, runs go in the order they were queued, a re-queued run keeping its place.
+/// (<see cref="MemoryEstimate"/>). Among sweeps with a candidate: the highest priority first. Within a priority, slots
+/// are shared round robin, first between owners, then between an owner's sweeps: the owner with the fewest runs on
+/// slots, and among equals the one served least recently; then, of that owner's sweeps, the one with the fewest runs
+/// on slots, and among equals the one served least recently; then the sweep queued first. So a 5-run sweep submitted
+/// after another owner's 10,000-run sweep gets every other free slot, even when there is only one. Within a sweep,
+/// runs go in the order they were queued, a re-queued run keeping its place.
 /// </summary>
 public static class DispatchPolicy
 {
     /// <summary>The order in which queued sweeps are offered a free slot; the first with a run that fits takes it.</summary>
-    public static IReadOnlyList<QueuedSweep> Order(IEnumerable<QueuedSweep> queued, IEnumerable<(Guid SweepId, string Owner)> running)
+    /// <param name="served">When each owner and each sweep was last given a slot (any increasing count); absent: not yet.</param>
+    public static IReadOnlyList<QueuedSweep> Order(IEnumerable<QueuedSweep> queued, IEnumerable<(Guid SweepId, string Owner)> running, LastServed? served = null)
     {
+        served ??= new LastServed();
         var onSlots = running.ToList();
         var perOwner = onSlots.GroupBy(r => r.Owner, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var perSweep = onSlots.GroupBy(r => r.SweepId).ToDictionary(g => g.Key, g => g.Count());
         return queued.Where(s => s.Queued > 0)
             .OrderByDescending(s => s.Priority)
             .ThenBy(s => perOwner.GetValueOrDefault(s.Owner))
+            .ThenBy(s => served.Owners.GetValueOrDefault(s.Owner, -1))
             .ThenBy(s => perSweep.GetValueOrDefault(s.SweepId))
+            .ThenBy(s => served.Sweeps.GetValueOrDefault(s.SweepId, -1))
             .ThenBy(s => s.FirstPosition)
             .ToList();
     }
@@ -32,4 +38,29 @@ public static class DispatchPolicy
     /// <summary>What a run needs on a slot of each device kind, computed once when it is queued.</summary>
     public static (long Cuda, long Cpu) EstimatesOf(RunConfig config) =>
         (MemoryEstimate.TrainingBytes(config, cuda: true), MemoryEstimate.TrainingBytes(config, cuda: false));
+}
+
+/// <summary>
+/// When each owner and sweep was last given a slot, as a dispatch count. Kept only for owners and sweeps with runs
+/// waiting (<see cref="Forget"/>), so it is bounded by the queue, not by history.
+/// </summary>
+public sealed class LastServed
+{
+    private long _dispatches;
+    public Dictionary<string, long> Owners { get; } = new(StringComparer.Ordinal);
+    public Dictionary<Guid, long> Sweeps { get; } = [];
+
+    public void Served(QueuedSweep sweep)
+    {
+        _dispatches++;
+        Owners[sweep.Owner] = _dispatches;
+        Sweeps[sweep.SweepId] = _dispatches;
+    }
+
+    /// <summary>Drops what is no longer waiting: a sweep that left the queue, an owner with no sweep left in it.</summary>
+    public void Forget(IReadOnlyCollection<QueuedSweep> waiting)
+    {
+        foreach (var sweep in Sweeps.Keys.Where(id => waiting.All(w => w.SweepId != id)).ToList()) Sweeps.Remove(sweep);
+        foreach (var owner in Owners.Keys.Where(o => waiting.All(w => w.Owner != o)).ToList()) Owners.Remove(owner);
+    }
 }
