@@ -57,7 +57,7 @@ public sealed class RunGrain(
         {
             // Rows and sweep first, our own state last: if we die in between, the worker's retry redoes it all,
             // and each of these steps is idempotent.
-            await store.CompleteAsync(result);
+            await store.CompleteAsync(sweepId, result);
             await GrainFactory.GetGrain<ISweepGrain>(sweepId).RunFinishedAsync(RunId, result.Status);
             state.State.Status = result.Status;
             await state.WriteStateAsync();

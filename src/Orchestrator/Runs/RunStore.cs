@@ -35,11 +35,13 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
     }
 
     /// <summary>
-    /// Final numbers and the checkpoint artifact, in one transaction: checkpoint-final for a run that succeeded, else
-    /// checkpoint-latest, its last periodic one. A run that ended early reports no wall-clock time of its own; its
-    /// training time is then that of its last logged step.
+    /// Final numbers, the checkpoint artifact and the sweep's count, in one transaction: checkpoint-final for a run that
+    /// succeeded, else checkpoint-latest, its last periodic one. A run that ended early reports no wall-clock time of
+    /// its own; its training time is then that of its last logged step. The sweep counts the run when, and only when,
+    /// the run's row turns terminal here, so a repeated completion is counted once, and the sweep's last run finishes
+    /// it; a cancelled sweep counts nothing more.
     /// </summary>
-    public async Task CompleteAsync(RunResult result)
+    public async Task CompleteAsync(Guid sweepId, RunResult result)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
         var now = clock.GetUtcNow();
@@ -48,7 +50,8 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
         {
             db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync();
-            await db.Runs.Where(r => r.Id == result.RunId).ExecuteUpdateAsync(u => u
+            var turnedTerminal = await db.Runs.Where(r => r.Id == result.RunId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running))
+                .ExecuteUpdateAsync(u => u
                 .SetProperty(r => r.Status, result.Status)
                 // A cancelled or failed attempt reports no steps of its own; the progress it had made stays on record.
                 .SetProperty(r => r.StepsDone, r => r.StepsDone > result.Steps ? r.StepsDone : result.Steps)
@@ -60,6 +63,7 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
                 .SetProperty(r => r.WallClockSeconds, r => result.WallClockSeconds > 0 ? result.WallClockSeconds
                     : db.Metrics.Where(m => m.RunId == r.Id).Max(m => (double?)m.WallClockSeconds))
                 .SetProperty(r => r.FinishedAt, now));
+            if (turnedTerminal == 1) await CountInSweepAsync(db, sweepId, result.Status, now);
             if (result.CheckpointUri is not null)
             {
                 var name = result.Status == RunStatus.Succeeded ? "checkpoint-final" : "checkpoint-latest";
@@ -79,5 +83,16 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
             }
             await tx.CommitAsync();
         });
+    }
+
+    private static Task CountInSweepAsync(ScaleLabDb db, Guid sweepId, RunStatus status, DateTimeOffset now)
+    {
+        var failed = status is RunStatus.Succeeded or RunStatus.Stopped ? 0 : 1; // an early-stopped run finished as planned
+        return db.Sweeps.Where(s => s.Id == sweepId && s.Status != SweepStatus.Cancelled).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.RunsFinished, s => s.RunsFinished + 1)
+            .SetProperty(s => s.RunsFailed, s => s.RunsFailed + failed)
+            .SetProperty(s => s.Status, s => s.RunsFinished + 1 < s.RunCount ? SweepStatus.Running
+                : s.RunsFailed + failed == 0 ? SweepStatus.Succeeded : SweepStatus.CompletedWithFailures)
+            .SetProperty(s => s.FinishedAt, s => s.RunsFinished + 1 < s.RunCount ? s.FinishedAt : s.FinishedAt ?? now));
     }
 }

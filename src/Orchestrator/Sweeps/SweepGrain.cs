@@ -6,9 +6,10 @@ using ScaleLab.Validation;
 namespace ScaleLab.Orchestrator.Sweeps;
 
 /// <summary>
-/// Owns one sweep: expands the spec, stores sweep and runs, queues the runs and counts them home.
-/// A reminder re-queues unfinished runs every few minutes, so a crash between any two steps loses nothing
-/// (the scheduler and the run grain ignore a run that is already queued, running or finished).
+/// Owns one sweep: expands the spec, stores sweep and runs, queues the runs and judges their progress for early
+/// stopping. Its runs are counted home in the database, in the transaction that finishes each (RunStore), so its own
+/// state does not grow with its runs. A reminder re-queues unfinished runs every few minutes, so a crash between any
+/// two steps loses nothing (the scheduler and the run grain ignore a run that is already queued, running or finished).
 /// </summary>
 public sealed class SweepGrain(
     [PersistentState("sweep", StorageNames.Grains)] IPersistentState<SweepState> state,
@@ -39,7 +40,7 @@ public sealed class SweepGrain(
         await this.RegisterOrUpdateReminder(EnsureQueuedReminder, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2));
         state.State = new SweepState
         {
-            Accepted = true, Priority = spec.Priority, RunCount = runs.Count, Unfinished = runs.Select(r => r.RunId).ToHashSet(),
+            Accepted = true, Priority = spec.Priority, RunCount = runs.Count,
             EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256,
             // Early stopping ranks a run only among its own arm's runs, so it can never decide an ablation by itself.
             ArmOf = spec.Kind == StudyKinds.Ablation && spec.EarlyStopping is not null
@@ -55,27 +56,15 @@ public sealed class SweepGrain(
 
     public async Task RunFinishedAsync(Guid runId, RunStatus status)
     {
-        if (!state.State.Unfinished.Remove(runId)) return;
-        if (status is RunStatus.Succeeded or RunStatus.Stopped) state.State.Succeeded++; // an early-stopped run finished as planned
-        else state.State.Failed++;
-        if (status == RunStatus.Stopped) state.State.Stopped++;
-        await state.WriteStateAsync();
-
-        var finished = state.State.Succeeded + state.State.Failed;
-        var sweepStatus = state.State.Unfinished.Count > 0 ? SweepStatus.Running
-            : state.State.Failed == 0 ? SweepStatus.Succeeded : SweepStatus.CompletedWithFailures;
-        await store.UpdateProgressAsync(SweepId, sweepStatus, finished, state.State.Failed);
-        if (state.State.Unfinished.Count == 0)
-        {
-            await UnregisterEnsureQueuedAsync();
-            logger.LogInformation("Sweep {SweepId} finished: {Succeeded} succeeded, {Failed} failed", SweepId, state.State.Succeeded, state.State.Failed);
-        }
+        if (!await store.IsFinishedAsync(SweepId)) return;
+        await UnregisterEnsureQueuedAsync();
+        logger.LogInformation("Sweep {SweepId} finished", SweepId);
     }
 
     public async Task<string?> JudgeProgressAsync(Guid runId, int step, int totalSteps, IReadOnlyDictionary<string, double> metrics)
     {
         var rule = state.State.EarlyStopping;
-        if (rule is null || state.State.Cancelled || !state.State.Unfinished.Contains(runId) || !metrics.TryGetValue(rule.Metric, out var value))
+        if (rule is null || state.State.Cancelled || !metrics.TryGetValue(rule.Metric, out var value))
             return null;
         var judgedBefore = state.State.JudgedThrough.GetValueOrDefault(runId);
         var verdict = new SuccessiveHalving(rule, state.State.RungsByArm, state.State.JudgedThrough, state.State.ArmOf).Judge(runId, step, totalSteps, value);
@@ -85,9 +74,8 @@ public sealed class SweepGrain(
 
     public async Task CancelAsync()
     {
-        if (!state.State.Accepted || state.State.Cancelled || state.State.Unfinished.Count == 0) return;
-        state.State.Cancelled = true;
-        state.State.Unfinished.Clear(); // nothing is re-queued from here on, and late completions are ignored
+        if (!state.State.Accepted || state.State.Cancelled || await store.IsFinishedAsync(SweepId)) return;
+        state.State.Cancelled = true; // nothing is judged from here on; the database's Cancelled stops queueing and counting
         await state.WriteStateAsync();
         await UnregisterEnsureQueuedAsync();
         await store.CancelAsync(SweepId);
@@ -99,7 +87,7 @@ public sealed class SweepGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != EnsureQueuedReminder) return;
-        if (state.State.Unfinished.Count == 0) await UnregisterEnsureQueuedAsync();
+        if (state.State.Cancelled || await store.IsFinishedAsync(SweepId)) await UnregisterEnsureQueuedAsync();
         else await QueueUnfinishedAsync();
     }
 

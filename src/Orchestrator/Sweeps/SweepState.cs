@@ -3,15 +3,12 @@ using ScaleLab.Sweeps;
 namespace ScaleLab.Orchestrator.Sweeps;
 
 [GenerateSerializer, Alias("ScaleLab.Orchestrator.Sweeps.SweepState")]
+/// <remarks>Ids 3, 4, 5 and 10 held the unfinished runs and the counts, which now live in the sweeps row; old state still reads.</remarks>
 public sealed class SweepState
 {
     [Id(0)] public bool Accepted { get; set; }
     [Id(1)] public int Priority { get; set; }
     [Id(2)] public int RunCount { get; set; }
-    /// <summary>Runs that have not reached a terminal status.</summary>
-    [Id(3)] public HashSet<Guid> Unfinished { get; set; } = [];
-    [Id(4)] public int Succeeded { get; set; }
-    [Id(5)] public int Failed { get; set; }
     [Id(6)] public bool Cancelled { get; set; }
     /// <summary>The spec's early-stopping rule, if any.</summary>
     [Id(7)] public EarlyStopping? EarlyStopping { get; set; }
@@ -19,7 +16,6 @@ public sealed class SweepState
     [Id(8)] public Dictionary<int, List<double>> Rungs { get; set; } = [];
     /// <summary>The highest rung each run has been judged at.</summary>
     [Id(9)] public Dictionary<Guid, int> JudgedThrough { get; set; } = [];
-    [Id(10)] public int Stopped { get; set; }
     /// <summary>SHA-256 of the accepted spec, so a repeated submission can tell a replay from a different spec (null for sweeps accepted before it was kept).</summary>
     [Id(11)] public string? SpecSha256 { get; set; }
     /// <summary>ASHA's record: the metric values reported at each rung, by "arm@rung" (<see cref="ScaleLab.Sweeps.SuccessiveHalving"/>).</summary>

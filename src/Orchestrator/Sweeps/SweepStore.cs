@@ -79,15 +79,11 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
         return true;
     }
 
-    public async Task UpdateProgressAsync(Guid sweepId, SweepStatus status, int finished, int failed, CancellationToken ct = default)
+    /// <summary>Whether the sweep has reached a terminal status (all its runs finished, or cancelled).</summary>
+    public async Task<bool> IsFinishedAsync(Guid sweepId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        DateTimeOffset? finishedAt = status is SweepStatus.Succeeded or SweepStatus.CompletedWithFailures or SweepStatus.Cancelled
-            ? clock.GetUtcNow() : null;
-        await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.Status, status)
-            .SetProperty(s => s.RunsFinished, finished)
-            .SetProperty(s => s.RunsFailed, failed)
-            .SetProperty(s => s.FinishedAt, s => s.FinishedAt ?? finishedAt), ct);
+        return await db.Sweeps.AnyAsync(s => s.Id == sweepId
+            && (s.Status == SweepStatus.Succeeded || s.Status == SweepStatus.CompletedWithFailures || s.Status == SweepStatus.Cancelled), ct);
     }
 }
