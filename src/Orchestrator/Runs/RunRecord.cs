@@ -26,6 +26,8 @@ public sealed class RunRecord
     public double? FinalLoss { get; set; }
     public double? FinalValLoss { get; set; }
     public string? Error { get; set; }
+    /// <summary>Set when the sweep's early-stopping rule stops the run: its cancelled attempt then ends as Stopped, for this reason.</summary>
+    public string? StopReason { get; set; }
     public double? WallClockSeconds { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? StartedAt { get; set; }

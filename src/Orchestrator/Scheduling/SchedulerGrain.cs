@@ -205,7 +205,7 @@ public sealed class SchedulerGrain(
         {
             await GrainFactory.GetGrain<IWorkerGrain>(free.Id).StartAsync(new RunAssignment(run.RunId, sweep.SweepId, run.Name, run.Config, run.Attempt))
                 .WaitAsync(options.StartCallTimeout);
-            logger.LogInformation("Run {RunId} ({Name}) attempt {Attempt} -> {SlotId}", run.RunId, run.Name, run.Attempt, free.Id);
+            logger.LogDebug("Run {RunId} ({Name}) attempt {Attempt} -> {SlotId}", run.RunId, run.Name, run.Attempt, free.Id);
         }
         catch (Exception ex)
         {

@@ -127,7 +127,7 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_old_schedulers_attempts_and_runs_on_slots_carry_over_into_the_queue()
+    public async Task The_old_schedulers_attempts_and_runs_on_slots_carry_over_into_the_queue_and_old_grain_rows_go()
     {
         var (sweep, runs) = await SeedAsync(Small, Small);
         await using var db = await _host.Get<IDbContextFactory<ScaleLabDb>>().CreateDbContextAsync();
@@ -149,16 +149,18 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
             """.Replace("RUN0", runs[0].ToString()).Replace("RUN1", runs[1].ToString()).Replace("SWEEP", sweep.ToString());
         await db.Database.ExecuteSqlRawAsync("""
             INSERT INTO orleans.grain_state (service_id, grain_type_hash, grain_type, grain_id_hash, grain_id_n0, grain_id_n1, grain_id_extension, payload, version)
-            VALUES ('legacy-test', 1, 'scheduler', 2, 3, 4, 'default', convert_to({0}, 'UTF8'), 1265)
+            VALUES ('legacy-test', 1, 'scheduler', 2, 3, 4, 'default', convert_to({0}, 'UTF8'), 1265),
+                   ('legacy-test', 5, 'run', 6, 7, 8, '', convert_to('{{"Status":"Running","Attempt":2}}', 'UTF8'), 3)
             """, legacy);
 
         // Through Npgsql, as the migration sends it (EF's raw SQL would read the regex's braces as format items).
-        await _host.Get<NpgsqlDataSource>().CreateCommand(LegacySchedulerState.ImportSql).ExecuteNonQueryAsync();
+        await _host.Get<NpgsqlDataSource>().CreateCommand(Orchestrator.Infrastructure.Database.LegacyGrainRows.ImportSql).ExecuteNonQueryAsync();
 
         var onSlot = Assert.Single(await Queue.AssignedAsync(), a => a.RunId == runs[0]);
         Assert.Equal(("127.0.0.1:11112@155152858/cpu0", 3, sweep, "key test"), (onSlot.SlotId, onSlot.Attempt, onSlot.SweepId, onSlot.Owner));
         Assert.Equal(1, await ScalarAsync($"SELECT dispatches::bigint AS \"Value\" FROM runs WHERE id = '{runs[1]}'"));
-        Assert.Equal(0, await ScalarAsync("SELECT count(*) AS \"Value\" FROM orleans.grain_state WHERE grain_type = 'scheduler'"));
+        // The run grains' copies of their rows go too: the row is their state now.
+        Assert.Equal(0, await ScalarAsync("SELECT count(*) AS \"Value\" FROM orleans.grain_state WHERE grain_type IN ('scheduler', 'run')"));
         // The next dispatch of the run on the slot, if it comes back, hands out attempt 4.
         Assert.Equal(sweep, await Queue.RequeueAsync(runs[0], onSlot.SlotId));
         Assert.Equal(4, (await Queue.ClaimAsync(sweep, Cpu("slot-e", 0), DateTimeOffset.UtcNow))!.Attempt);

@@ -31,6 +31,7 @@ internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecor
         b.Property(r => r.FinalLoss).HasColumnName("final_loss");
         b.Property(r => r.FinalValLoss).HasColumnName("final_val_loss");
         b.Property(r => r.Error).HasColumnName("error").HasMaxLength(4000);
+        b.Property(r => r.StopReason).HasColumnName("stop_reason").HasMaxLength(4000);
         b.Property(r => r.WallClockSeconds).HasColumnName("wall_clock_s");
         b.Property(r => r.CreatedAt).HasColumnName("created_at");
         b.Property(r => r.StartedAt).HasColumnName("started_at");

@@ -450,6 +450,11 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("steps_done");
 
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("stop_reason");
+
                     b.Property<Guid>("SweepId")
                         .HasColumnType("uuid")
                         .HasColumnName("sweep_id");

@@ -19,6 +19,13 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                 nullable: false,
                 defaultValue: 0);
 
+            migrationBuilder.AddColumn<string>(
+                name: "stop_reason",
+                table: "runs",
+                type: "character varying(4000)",
+                maxLength: 4000,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "run_queue",
                 columns: table => new
@@ -58,7 +65,7 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                 columns: new[] { "sweep_id", "position" },
                 filter: "slot_id IS NULL");
 
-            migrationBuilder.Sql(ScaleLab.Orchestrator.Scheduling.LegacySchedulerState.ImportSql);
+            migrationBuilder.Sql(LegacyGrainRows.ImportSql);
         }
 
         /// <inheritdoc />
@@ -69,6 +76,10 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
 
             migrationBuilder.DropColumn(
                 name: "dispatches",
+                table: "runs");
+
+            migrationBuilder.DropColumn(
+                name: "stop_reason",
                 table: "runs");
         }
     }

@@ -12,7 +12,7 @@ using ScaleLab.Orchestrator.Infrastructure.Database;
 namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(ScaleLabDb))]
-    [Migration("20261202070201_RunQueue")]
+    [Migration("20261202075451_RunQueue")]
     partial class RunQueue
     {
         /// <inheritdoc />
@@ -452,6 +452,11 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     b.Property<int>("StepsDone")
                         .HasColumnType("integer")
                         .HasColumnName("steps_done");
+
+                    b.Property<string>("StopReason")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("stop_reason");
 
                     b.Property<Guid>("SweepId")
                         .HasColumnType("uuid")

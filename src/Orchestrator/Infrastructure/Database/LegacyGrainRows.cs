@@ -1,13 +1,16 @@
-namespace ScaleLab.Orchestrator.Scheduling;
+namespace ScaleLab.Orchestrator.Infrastructure.Database;
 
 /// <summary>
-/// The scheduler used to keep its queue, its slots and every run's attempt count in one grain-state row. The
-/// migration to <see cref="RunQueue"/> carries over what cannot be rebuilt: the attempt numbers already handed out
-/// (a new dispatch must hand out a larger one) and the runs on slots (so a training run is not started twice). Runs
-/// that were waiting are queued again by their sweeps' reminders, which also compute their memory estimates; the
-/// imported slot assignments get none (0 fits any slot), which matters only if they are re-queued.
+/// Grain-state rows that the tables replaced. The scheduler kept its queue, its slots and every run's attempt count in
+/// one row; the migration to <see cref="Scheduling.RunQueue"/> carries over what cannot be rebuilt: the attempt numbers
+/// already handed out (a new dispatch must hand out a larger one) and the runs on slots (so a training run is not
+/// started twice). Runs that were waiting are queued again by their sweeps' reminders, which also compute their memory
+/// estimates; the imported slot assignments get none (0 fits any slot), which matters only if they are re-queued. The
+/// run grains kept a copy of their row (one grain-state row per run ever trained); the row is their state now. An
+/// early-stopping verdict given to a run that is still training during the upgrade is not carried over: that run ends
+/// as Cancelled rather than Stopped.
 /// </summary>
-public static class LegacySchedulerState
+public static class LegacyGrainRows
 {
     public const string ImportSql = """
         UPDATE runs SET dispatches = attempt;
@@ -28,7 +31,7 @@ public static class LegacySchedulerState
             WHERE g.grain_type = 'scheduler' AND g.payload IS NOT NULL AND jsonb_typeof(e.value) = 'object'
               AND jsonb_typeof(e.value -> 'Ticket') = 'object' AND r.status IN ('Queued', 'Running')
             ON CONFLICT (run_id) DO NOTHING;
-            DELETE FROM orleans.grain_state WHERE grain_type = 'scheduler';
+            DELETE FROM orleans.grain_state WHERE grain_type IN ('scheduler', 'run');
         END $$;
         """;
 }
