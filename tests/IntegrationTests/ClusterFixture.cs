@@ -299,3 +299,15 @@ public sealed class TwoWorkerClusterCollection : ICollectionFixture<TwoWorkerClu
 {
     public const string Name = "two-worker cluster";
 }
+
+/// <summary>A cluster with three Worker silos, for the chaos test: with one killed, two still train while its replacement starts.</summary>
+public sealed class ThreeWorkerClusterFixture : ClusterFixture
+{
+    protected override int WorkerCount => 3;
+}
+
+[CollectionDefinition(Name)]
+public sealed class ThreeWorkerClusterCollection : ICollectionFixture<ThreeWorkerClusterFixture>
+{
+    public const string Name = "three-worker cluster";
+}
