@@ -63,13 +63,16 @@ public sealed class RunQueue(NpgsqlDataSource db)
     /// <summary>
     /// Gives the sweep's first waiting run that fits the slot to the slot, and the run its next attempt number, in one
     /// statement. Null when none of the sweep's waiting runs fits. A run that finished meanwhile comes back marked, for
-    /// the caller to release.
+    /// the caller to release. A release the caller holds goes in the same statement (one commit, not two, on the path
+    /// where a slot hands back a run and takes the next), whether or not a run is claimed.
     /// </summary>
-    public async Task<ClaimedRun?> ClaimAsync(Guid sweepId, WorkerSlot slot, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<ClaimedRun?> ClaimAsync(Guid sweepId, WorkerSlot slot, DateTimeOffset now, (Guid RunId, string SlotId)? release = null,
+        CancellationToken ct = default)
     {
         var estimate = slot.DeviceKind == DeviceKinds.Cuda ? "cuda_bytes" : "cpu_bytes";
+        var released = release is null ? "" : "released AS (DELETE FROM run_queue WHERE run_id = $5 AND slot_id = $6),";
         await using var command = db.CreateCommand($"""
-            WITH next AS (
+            WITH {released} next AS (
                 SELECT q.run_id FROM run_queue q
                 WHERE q.sweep_id = $1 AND q.slot_id IS NULL AND ($3::bigint IS NULL OR q.{estimate} <= $3)
                 ORDER BY q.position LIMIT 1 FOR UPDATE SKIP LOCKED),
@@ -82,6 +85,11 @@ public sealed class RunQueue(NpgsqlDataSource db)
         command.Parameters.Add(new NpgsqlParameter { Value = slot.SlotId });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)DispatchPolicy.RoomOf(slot) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter { Value = now });
+        if (release is { } r)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = r.RunId });
+            command.Parameters.Add(new NpgsqlParameter { Value = r.SlotId });
+        }
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new ClaimedRun(reader.GetGuid(0), reader.GetString(1), JsonSerializer.Deserialize<RunConfig>(reader.GetString(2), SpecJson.Options)!,

@@ -97,6 +97,24 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_slot_that_hands_back_a_run_and_takes_the_next_does_both_in_one_claim()
+    {
+        var (sweep, runs) = await SeedAsync(Small, Small, Small);
+        var now = DateTimeOffset.UtcNow;
+        await Queue.EnqueueSweepAsync(sweep, now);
+        var first = await Queue.ClaimAsync(sweep, Cpu("slot-f", 0), now);
+
+        var second = await Queue.ClaimAsync(sweep, Cpu("slot-f", 0), now, release: (first!.RunId, "slot-f"));
+
+        Assert.Equal(runs[1], second!.RunId);
+        Assert.Equal([runs[1]], (await Queue.AssignedAsync()).Where(a => runs.Contains(a.RunId)).Select(a => a.RunId));
+        // The release holds even when nothing fits: the claim finds no run, the handed-back one still leaves.
+        Assert.Null(await Queue.ClaimAsync(sweep, Cpu("slot-g", 1), now, release: (second.RunId, "slot-f")));
+        Assert.DoesNotContain(await Queue.AssignedAsync(), a => runs.Contains(a.RunId));
+        Assert.Equal(1, Assert.Single(await Queue.WaitingAsync(sweep)).Queued);
+    }
+
+    [Fact]
     public async Task A_cancelled_sweeps_runs_leave_the_queue_and_are_never_queued_again()
     {
         var (sweep, runs) = await SeedAsync(Small, Small, Small);

@@ -16,6 +16,12 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     Task<SchedulerSnapshot> GetSnapshotAsync();
 
+    /// <summary>
+    /// A slot could not take the run it was given (its silo is gone, or it is busy): the slot is dropped and the run
+    /// re-queued. The scheduler sends this to itself when a start call fails, so its turns never wait on a worker.
+    /// </summary>
+    Task SlotRefusedAsync(string slotId, Guid runId, string reason);
+
     /// <summary>Drops the sweep's queued runs and tells the slots training its runs to stop.</summary>
     Task CancelSweepAsync(Guid sweepId);
 
