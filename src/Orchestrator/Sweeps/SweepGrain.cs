@@ -40,7 +40,7 @@ public sealed class SweepGrain(
         await this.RegisterOrUpdateReminder(EnsureQueuedReminder, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2));
         state.State = new SweepState
         {
-            Accepted = true, Priority = spec.Priority, RunCount = runs.Count,
+            Accepted = true, RunCount = runs.Count,
             EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256,
             // Early stopping ranks a run only among its own arm's runs, so it can never decide an ablation by itself.
             ArmOf = spec.Kind == StudyKinds.Ablation && spec.EarlyStopping is not null

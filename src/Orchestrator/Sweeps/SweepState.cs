@@ -2,12 +2,14 @@ using ScaleLab.Sweeps;
 
 namespace ScaleLab.Orchestrator.Sweeps;
 
+/// <remarks>
+/// Ids 1, 3, 4, 5 and 10 held the priority, the unfinished runs and the counts, which the sweeps row holds (the queue
+/// reads the priority there); old state still reads.
+/// </remarks>
 [GenerateSerializer, Alias("ScaleLab.Orchestrator.Sweeps.SweepState")]
-/// <remarks>Ids 3, 4, 5 and 10 held the unfinished runs and the counts, which now live in the sweeps row; old state still reads.</remarks>
 public sealed class SweepState
 {
     [Id(0)] public bool Accepted { get; set; }
-    [Id(1)] public int Priority { get; set; }
     [Id(2)] public int RunCount { get; set; }
     [Id(6)] public bool Cancelled { get; set; }
     /// <summary>The spec's early-stopping rule, if any.</summary>
