@@ -54,7 +54,7 @@ public class RunTableTests : BunitContext
     }
 
     [Fact]
-    public void On_the_sweep_page_a_header_click_sorts_and_the_filter_narrows()
+    public async Task On_the_sweep_page_a_header_click_sorts_and_the_filter_narrows()
     {
         var detail = new SweepDetail(new SweepSummary(SweepId, "iso", "isoflop", SweepStatus.Running, 4, 2, 1, 1e15, DateTimeOffset.UtcNow, null), "{}", Runs);
         Services.AddSingleton(new FakeApi(_ => FakeApi.Json(detail)).Client());
@@ -66,14 +66,15 @@ public class RunTableTests : BunitContext
         string[] Names() => page.FindAll("table.runs tbody td:first-child a").Select(a => a.TextContent).ToArray();
         page.WaitForAssertion(() => Assert.Equal(["iso-d64", "iso-d128", "iso-d256", "iso-d32"], Names()));
 
-        // Waited for, not read at once: the page's own refresh may be rendering when the click lands (seen on a loaded CI machine).
-        page.Find("button.sort[data-column='Loss']").Click();
+        // Found and clicked on the renderer's own thread, and the result waited for: the page's own refresh may render
+        // between a Find and a Click, leaving the click on a handler that is gone (seen on a loaded CI machine).
+        await page.InvokeAsync(() => page.Find("button.sort[data-column='Loss']").Click());
         page.WaitForAssertion(() => Assert.Equal(["iso-d64", "iso-d128", "iso-d32", "iso-d256"], Names()));
-        page.Find("button.sort[data-column='Loss']").Click();
+        await page.InvokeAsync(() => page.Find("button.sort[data-column='Loss']").Click());
         page.WaitForAssertion(() => Assert.Equal(["iso-d32", "iso-d128", "iso-d64", "iso-d256"], Names()));
         Assert.Equal("Loss", page.Find("th[aria-sort='descending'] button").GetAttribute("data-column"));
 
-        page.Find("#runs-filter").Input("succeeded");
+        await page.InvokeAsync(() => page.Find("#runs-filter").Input("succeeded"));
         page.WaitForAssertion(() => Assert.Equal(["iso-d32", "iso-d64"], Names()));
         Assert.Contains("2 of 4 runs", page.Find(".runs-tools").TextContent);
     }
