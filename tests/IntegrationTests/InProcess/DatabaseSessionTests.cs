@@ -11,7 +11,7 @@ namespace ScaleLab.IntegrationTests.InProcess;
 public class DatabaseSessionTests(ClusterFixture cluster)
 {
     [Fact]
-    public async Task The_application_context_runs_without_jit_and_keeps_options_it_was_given()
+    public async Task The_application_context_runs_without_jit_prepares_its_frequent_statements_and_keeps_options_it_was_given()
     {
         var host = await cluster.InProcessAsync();
         await using var db = await host.Get<IDbContextFactory<ScaleLabDb>>().CreateDbContextAsync();
@@ -21,5 +21,8 @@ public class DatabaseSessionTests(ClusterFixture cluster)
         Assert.Equal("off", jit);
         var withOptions = Orchestrator.Infrastructure.ServiceRegistration.WithoutJit("Host=h;Options=-c statement_timeout=5s");
         Assert.Contains("-c statement_timeout=5s -c jit=off", withOptions);
+        var application = new Npgsql.NpgsqlConnectionStringBuilder(Orchestrator.Infrastructure.ServiceRegistration.ForApplication("Host=h;Max Auto Prepare=8"));
+        Assert.Equal((8, "-c jit=off"), (application.MaxAutoPrepare, application.Options)); // a setting given is kept
+        Assert.Equal(64, new Npgsql.NpgsqlConnectionStringBuilder(Orchestrator.Infrastructure.ServiceRegistration.ForApplication("Host=h")).MaxAutoPrepare);
     }
 }
