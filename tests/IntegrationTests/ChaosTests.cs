@@ -28,12 +28,12 @@ public class ChaosTests(ThreeWorkerClusterFixture cluster, ITestOutputHelper out
     /// <summary>50 runs per 3 minutes of chaos: enough that the study outlasts the kills on the 2-core CI machine.</summary>
     private static int RunCount => 5 * (int)Math.Ceiling(10 * Minutes / 3);
 
-    // Tiny CPU runs: 360 to 1,800 steps of about 3 ms alone (3 to 12 s with three workers on two cores), a loss
+    // Tiny CPU runs: 480 to 2,400 steps of about 3 ms alone (4 to 16 s with three workers on two cores), a loss
     // point every 10 steps, a checkpoint every 100. The last axis varies fastest, so short and long runs alternate.
     private static string Spec(int runs) => $$$"""
         {"name":"it-chaos","base":{"dModel":32,"nLayers":1,"nHeads":2,"seqLen":32,"batchSize":8,"warmupSteps":10,
          "evalInterval":500,"evalBatches":1,"finalEvalTokens":0,"logInterval":10,"checkpointInterval":100},
-         "axes":{"seed":[{{{string.Join(",", Enumerable.Range(1, runs / 5))}}}],"tokens":[92160,184320,276480,368640,460800]}}
+         "axes":{"seed":[{{{string.Join(",", Enumerable.Range(1, runs / 5))}}}],"tokens":[122880,245760,368640,491520,614400]}}
         """;
 
     [Fact]
@@ -183,8 +183,8 @@ public class ChaosTests(ThreeWorkerClusterFixture cluster, ITestOutputHelper out
     {
         var ofStudy = $"JOIN runs r ON r.id = x.run_id WHERE r.sweep_id = '{sweepId}'";
         return new StudyRecord(
-            await ReadAsync($"SELECT id, status, total_steps, (config->>'logInterval')::int FROM runs WHERE sweep_id = '{sweepId}'",
-                r => new StudyRun(r.GetGuid(0), Enum.Parse<RunStatus>(r.GetString(1)), r.GetInt32(2), r.GetInt32(3))),
+            await ReadAsync($"SELECT id, status, total_steps, (config->>'logInterval')::int, coalesce((config->>'checkpointInterval')::int, 0) FROM runs WHERE sweep_id = '{sweepId}'",
+                r => new StudyRun(r.GetGuid(0), Enum.Parse<RunStatus>(r.GetString(1)), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4))),
             await ReadAsync($"SELECT x.id, x.run_id, x.attempt, x.at, x.kind, x.slot, x.step FROM run_events x {ofStudy} ORDER BY x.id",
                 r => new RunLine(r.GetInt64(0), r.GetGuid(1), r.GetInt32(2), r.GetFieldValue<DateTimeOffset>(3), Enum.Parse<RunEventKind>(r.GetString(4)),
                     r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetInt32(6))),
