@@ -88,4 +88,23 @@ public class PlacementTests
         Assert.Equal([aliceBig.SweepId], served.Sweeps.Keys);
         Assert.Equal(["alice"], served.Owners.Keys);
     }
+
+    [Fact]
+    public void A_batch_plan_shares_slots_as_offering_them_one_at_a_time_would_and_skips_misfits()
+    {
+        var (alice, bob) = (Sweep("alice", 1) with { Queued = 2 }, Sweep("bob", 2) with { Queued = 5 });
+        var served = new LastServed();
+
+        var plan = DispatchPolicy.Plan(["s1", "s2", "s3", "s4", "s5"], [alice, bob], [], served);
+
+        // Alternating owners until Alice's 2 runs are planned, then Bob's; a slot left over when the queue runs dry gets none.
+        Assert.Equal([("s1", "alice"), ("s2", "bob"), ("s3", "alice"), ("s4", "bob"), ("s5", "bob")], plan.Select(p => (p.SlotId, p.Sweep.Owner)));
+        Assert.Equal(3, DispatchPolicy.Plan(["a", "b", "c", "d"], [alice with { Queued = 1 }, bob with { Queued = 2 }], [], served).Count);
+        // Planning does not count as serving: the turns move only when the claims land.
+        Assert.Empty(served.Sweeps);
+
+        // A slot that none of Alice's runs fits is offered Bob's sweep instead; a slot that fits nothing gets no offer.
+        var misfits = new HashSet<(string, Guid)> { ("s1", alice.SweepId), ("s2", alice.SweepId), ("s2", bob.SweepId) };
+        Assert.Equal([("s1", "bob"), ("s3", "alice")], DispatchPolicy.Plan(["s1", "s2", "s3"], [alice, bob], [], served, misfits).Select(p => (p.SlotId, p.Sweep.Owner)));
+    }
 }

@@ -46,6 +46,9 @@ public static class ServiceRegistration
         // The request log's Information lines carry the full URL, query string included: a key pasted into a query
         // would land in the log. Warnings and errors still come through.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // EF logs every statement it executes at Information: at a few hundred dispatches a second that is most of
+        // what the orchestrator writes, and a good part of its CPU. Slow or failed statements still come through.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOrchestratorResilience();

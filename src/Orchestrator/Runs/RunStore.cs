@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 using ScaleLab.Orchestrator.Infrastructure.Database;
 using ScaleLab.Runs;
 using ScaleLab.Sweeps;
@@ -10,32 +12,34 @@ namespace ScaleLab.Orchestrator.Runs;
 /// the status it expects, so a stale attempt changes nothing, a repeated call is harmless, and the row and its log line
 /// commit together.
 /// </summary>
-public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock)
+public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlDataSource db, TimeProvider clock)
 {
     /// <summary>
     /// Marks the attempt as the run's current one, unless the run has finished or a newer attempt began: false then.
     /// The sweep is Running from its first start, not from its first finish (a sweep of long runs read "Queued" for hours).
+    /// One statement (the row, the sweep and the log line together), as every run of a study passes here.
     /// </summary>
     public async Task<bool> BeginAttemptAsync(Guid runId, int attempt, string slotId)
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var now = clock.GetUtcNow();
-        return await InTransactionAsync(db, async () =>
-        {
-            var begun = await db.Runs.Where(r => r.Id == runId && (r.Status == RunStatus.Queued || r.Status == RunStatus.Running) && r.Attempt <= attempt)
-                .ExecuteUpdateAsync(u => u
-                    .SetProperty(r => r.Status, RunStatus.Running)
-                    .SetProperty(r => r.Attempt, attempt)
-                    .SetProperty(r => r.SlotId, slotId)
-                    .SetProperty(r => r.Error, (string?)null)
-                    .SetProperty(r => r.StartedAt, r => r.StartedAt ?? now)) == 1;
-            if (!begun) return false;
-            await db.Sweeps.Where(s => s.Status == SweepStatus.Queued && db.Runs.Any(r => r.Id == runId && r.SweepId == s.Id))
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SweepStatus.Running));
-            db.RunEvents.Add(Event(runId, attempt, RunEventKind.Assigned, $"attempt {attempt} assigned to slot {slotId}", now, slotId));
-            await db.SaveChangesAsync();
-            return true;
-        });
+        await using var command = db.CreateCommand($"""
+            WITH begun AS (
+                UPDATE runs SET status = '{nameof(RunStatus.Running)}', attempt = $2, slot_id = $3, error = NULL, started_at = coalesce(started_at, $4)
+                WHERE id = $1 AND status IN ('{nameof(RunStatus.Queued)}', '{nameof(RunStatus.Running)}') AND attempt <= $2
+                RETURNING id, sweep_id),
+            swept AS (
+                UPDATE sweeps s SET status = '{nameof(SweepStatus.Running)}' FROM begun
+                WHERE s.id = begun.sweep_id AND s.status = '{nameof(SweepStatus.Queued)}'),
+            logged AS (
+                INSERT INTO run_events (run_id, attempt, at, source, kind, slot, message)
+                SELECT id, $2, $4, '{RunLog.Source}', '{nameof(RunEventKind.Assigned)}', $3, $5 FROM begun)
+            SELECT count(*) FROM begun
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        command.Parameters.Add(new NpgsqlParameter { Value = attempt });
+        command.Parameters.Add(new NpgsqlParameter { Value = slotId });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = RunLog.Trim($"attempt {attempt} assigned to slot {slotId}") });
+        return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
     /// <summary>What the early-stopping rule needs of a run that reported progress; null when the attempt is not current.</summary>
@@ -72,77 +76,78 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvid
     public sealed record Completion(RunResult Result, bool SweepFinished);
 
     /// <summary>
-    /// Final numbers, the checkpoint artifact and the sweep's count, in one transaction: checkpoint-final for a run that
-    /// succeeded, else checkpoint-latest, its last periodic one. A run that ended early reports no wall-clock time of
-    /// its own; its training time is then that of its last logged step. The sweep counts the run when, and only when,
-    /// the run's row turns terminal here, so a repeated completion is counted once, and the sweep's last run finishes
-    /// it; a cancelled sweep counts nothing more.
+    /// Final numbers, the checkpoint artifact, the log line and the sweep's count, in one statement (so they commit
+    /// together, and a completion costs one round trip): checkpoint-final for a run that succeeded, else
+    /// checkpoint-latest, its last periodic one. A cancelled attempt of a run the early-stopping rule stopped ends as
+    /// Stopped, for that reason. A run that ended early reports no wall-clock time of its own; its training time is
+    /// then that of its last logged step. The sweep counts the run when, and only when, the run's row turns terminal
+    /// here, so a repeated completion is counted once, and the sweep's last run finishes it (the count is taken under
+    /// the sweep row's lock, so of two runs finishing at once exactly one is the last); a cancelled sweep counts
+    /// nothing more.
     /// </summary>
     /// <returns>Null for a completion that is not the current attempt's, or that came again: nothing changed.</returns>
     public async Task<Completion?> CompleteAsync(Guid sweepId, RunResult result)
     {
-        await using var db = await dbFactory.CreateDbContextAsync();
-        var now = clock.GetUtcNow();
-        return await InTransactionAsync(db, async () =>
-        {
-            var run = await db.Runs.FromSqlInterpolated($"SELECT * FROM runs WHERE id = {result.RunId} FOR UPDATE").AsNoTracking()
-                .Select(r => new { r.Status, r.Attempt, r.StopReason }).FirstOrDefaultAsync();
-            if (run is null || run.Status.IsTerminal() || run.Attempt != result.Attempt) return null;
-            // The attempt was cancelled because the early-stopping rule stopped it: that is how this run ends.
-            if (result.Status == RunStatus.Cancelled && run.StopReason is { } reason) result = result with { Status = RunStatus.Stopped, Error = reason };
-            await db.Runs.Where(r => r.Id == result.RunId)
-                .ExecuteUpdateAsync(u => u
-                .SetProperty(r => r.Status, result.Status)
-                // A cancelled or failed attempt reports no steps of its own; the progress it had made stays on record.
-                .SetProperty(r => r.StepsDone, r => r.StepsDone > result.Steps ? r.StepsDone : result.Steps)
-                .SetProperty(r => r.TokensSeen, r => r.TokensSeen > result.Tokens ? r.TokensSeen : result.Tokens)
-                .SetProperty(r => r.FinalLoss, result.FinalLoss)
-                .SetProperty(r => r.LastLoss, r => result.FinalLoss ?? r.LastLoss)
-                .SetProperty(r => r.FinalValLoss, result.FinalValLoss)
-                .SetProperty(r => r.Error, result.Error)
-                .SetProperty(r => r.WallClockSeconds, r => result.WallClockSeconds > 0 ? result.WallClockSeconds
-                    : db.Metrics.Where(m => m.RunId == r.Id).Max(m => (double?)m.WallClockSeconds))
-                .SetProperty(r => r.FinishedAt, now));
-            var sweepFinished = await CountInSweepAsync(db, sweepId, result.Status, now);
-            db.RunEvents.Add(Event(result.RunId, result.Attempt, Outcome(result.Status), Describe(result), now));
-            if (result.CheckpointUri is not null)
-            {
-                var name = result.Status == RunStatus.Succeeded ? "checkpoint-final" : "checkpoint-latest";
-                var exists = await db.Artifacts.AnyAsync(a => a.RunId == result.RunId && a.Name == name);
-                if (!exists)
-                    db.Artifacts.Add(new ArtifactRecord
-                    {
-                        Id = Guid.CreateVersion7(),
-                        RunId = result.RunId,
-                        Kind = "checkpoint",
-                        Name = name,
-                        Uri = result.CheckpointUri,
-                        Bytes = result.CheckpointBytes,
-                        CreatedAt = now,
-                    });
-            }
-            await db.SaveChangesAsync();
-            return new Completion(result, sweepFinished);
-        });
+        var (stopped, succeeded) = (nameof(RunStatus.Stopped), nameof(RunStatus.Succeeded));
+        await using var command = db.CreateCommand($"""
+            WITH done AS (
+                UPDATE runs r SET
+                    status = CASE WHEN $2 = '{nameof(RunStatus.Cancelled)}' AND r.stop_reason IS NOT NULL THEN '{stopped}' ELSE $2 END,
+                    error = CASE WHEN $2 = '{nameof(RunStatus.Cancelled)}' AND r.stop_reason IS NOT NULL THEN r.stop_reason ELSE left($4, 4000) END,
+                    -- A cancelled or failed attempt reports no steps of its own; the progress it had made stays on record.
+                    steps_done = greatest(r.steps_done, $5), tokens_seen = greatest(r.tokens_seen, $6),
+                    final_loss = $7, last_loss = coalesce($7, r.last_loss), final_val_loss = $8,
+                    wall_clock_s = CASE WHEN $9 > 0 THEN $9 ELSE (SELECT max(m.wall_clock_s) FROM metrics m WHERE m.run_id = r.id) END,
+                    finished_at = $10
+                WHERE r.id = $1 AND r.attempt = $3 AND r.status IN ('{nameof(RunStatus.Queued)}', '{nameof(RunStatus.Running)}')
+                RETURNING r.id, r.status, r.error),
+            counted AS (
+                UPDATE sweeps s SET
+                    runs_finished = s.runs_finished + 1,
+                    runs_failed = s.runs_failed + failed.n,
+                    status = CASE WHEN s.runs_finished + 1 < s.run_count THEN '{nameof(SweepStatus.Running)}'
+                        WHEN s.runs_failed + failed.n = 0 THEN '{nameof(SweepStatus.Succeeded)}' ELSE '{nameof(SweepStatus.CompletedWithFailures)}' END,
+                    finished_at = CASE WHEN s.runs_finished + 1 < s.run_count THEN s.finished_at ELSE coalesce(s.finished_at, $10) END
+                FROM done, LATERAL (SELECT CASE WHEN done.status IN ('{succeeded}', '{stopped}') THEN 0 ELSE 1 END AS n) failed
+                WHERE s.id = $11 AND s.status <> '{nameof(SweepStatus.Cancelled)}'
+                RETURNING s.runs_finished >= s.run_count AS last),
+            logged AS (
+                INSERT INTO run_events (run_id, attempt, at, source, kind, message)
+                SELECT done.id, $3, $10, '{RunLog.Source}',
+                    CASE WHEN done.status = '{stopped}' AND $2 <> '{stopped}' THEN '{nameof(RunEventKind.Stopped)}' ELSE $12 END,
+                    CASE WHEN done.status = '{stopped}' AND $2 <> '{stopped}' THEN left('stopped: ' || done.error, 2000) ELSE $13 END
+                FROM done),
+            stored AS (
+                INSERT INTO artifacts (id, run_id, kind, name, uri, bytes, created_at)
+                SELECT $14, done.id, 'checkpoint', CASE WHEN done.status = '{succeeded}' THEN 'checkpoint-final' ELSE 'checkpoint-latest' END, $15, $16, $10
+                FROM done WHERE $15::text IS NOT NULL
+                ON CONFLICT (run_id, name) DO NOTHING)
+            SELECT done.status, done.error, coalesce((SELECT last FROM counted), false) FROM done
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = result.RunId });
+        command.Parameters.Add(new NpgsqlParameter { Value = result.Status.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = result.Attempt });
+        command.Parameters.Add(Nullable(result.Error, NpgsqlDbType.Text));
+        command.Parameters.Add(new NpgsqlParameter { Value = result.Steps });
+        command.Parameters.Add(new NpgsqlParameter { Value = result.Tokens });
+        command.Parameters.Add(Nullable(result.FinalLoss, NpgsqlDbType.Double));
+        command.Parameters.Add(Nullable(result.FinalValLoss, NpgsqlDbType.Double));
+        command.Parameters.Add(new NpgsqlParameter { Value = result.WallClockSeconds });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
+        command.Parameters.Add(new NpgsqlParameter { Value = sweepId });
+        command.Parameters.Add(new NpgsqlParameter { Value = Outcome(result.Status).ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = RunLog.Trim(Describe(result)) });
+        command.Parameters.Add(new NpgsqlParameter { Value = Guid.CreateVersion7() });
+        command.Parameters.Add(Nullable(result.CheckpointUri, NpgsqlDbType.Text));
+        command.Parameters.Add(new NpgsqlParameter { Value = result.CheckpointBytes });
+        await using var reader = await command.ExecuteReaderAsync();
+        if (!await reader.ReadAsync()) return null;
+        var status = Enum.Parse<RunStatus>(reader.GetString(0));
+        var recorded = status == result.Status ? result : result with { Status = status, Error = reader.IsDBNull(1) ? null : reader.GetString(1) };
+        return new Completion(recorded, reader.GetBoolean(2));
     }
 
-    /// <returns>Whether this was the sweep's last run.</returns>
-    private static async Task<bool> CountInSweepAsync(ScaleLabDb db, Guid sweepId, RunStatus status, DateTimeOffset now)
-    {
-        var failed = status is RunStatus.Succeeded or RunStatus.Stopped ? 0 : 1; // an early-stopped run finished as planned
-        // Locked first, so two runs finishing at once are counted one after the other and exactly one of them is the last.
-        var counts = await db.Sweeps.FromSqlInterpolated($"SELECT * FROM sweeps WHERE id = {sweepId} FOR UPDATE").AsNoTracking()
-            .Select(s => new { s.Status, s.RunsFinished, s.RunCount }).FirstOrDefaultAsync();
-        if (counts is null || counts.Status == SweepStatus.Cancelled) return false;
-        var last = counts.RunsFinished + 1 >= counts.RunCount;
-        await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u
-            .SetProperty(s => s.RunsFinished, s => s.RunsFinished + 1)
-            .SetProperty(s => s.RunsFailed, s => s.RunsFailed + failed)
-            .SetProperty(s => s.Status, s => s.RunsFinished + 1 < s.RunCount ? SweepStatus.Running
-                : s.RunsFailed + failed == 0 ? SweepStatus.Succeeded : SweepStatus.CompletedWithFailures)
-            .SetProperty(s => s.FinishedAt, s => s.RunsFinished + 1 < s.RunCount ? s.FinishedAt : s.FinishedAt ?? now));
-        return last;
-    }
+    private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 
     /// <summary>Retried as a unit by the execution strategy when PostgreSQL drops the connection.</summary>
     private static Task<T> InTransactionAsync<T>(ScaleLabDb db, Func<Task<T>> work) =>

@@ -61,39 +61,49 @@ public sealed class RunQueue(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Gives the sweep's first waiting run that fits the slot to the slot, and the run its next attempt number, in one
-    /// statement. Null when none of the sweep's waiting runs fits. A run that finished meanwhile comes back marked, for
-    /// the caller to release. A release the caller holds goes in the same statement (one commit, not two, on the path
-    /// where a slot hands back a run and takes the next), whether or not a run is claimed.
+    /// Claims runs for several slots in one round trip and one transaction: for each (sweep, slot) pair, in order, the
+    /// sweep's first waiting run that fits the slot goes to the slot, and the run's own row counts the attempt. Pairs
+    /// of one sweep get successive runs, since each statement sees the ones before it. A pair none of whose sweep's
+    /// waiting runs fits gets null. A run that finished meanwhile comes back marked, for the caller to release. The
+    /// releases the caller holds are deleted in the same transaction, so a slot that hands back a run and takes the
+    /// next costs one commit, and a batch of them costs one commit in all.
     /// </summary>
-    public async Task<ClaimedRun?> ClaimAsync(Guid sweepId, WorkerSlot slot, DateTimeOffset now, (Guid RunId, string SlotId)? release = null,
-        CancellationToken ct = default)
+    public async Task<IReadOnlyList<ClaimedRun?>> ClaimAsync(IReadOnlyList<(Guid SweepId, WorkerSlot Slot)> claims, DateTimeOffset now,
+        IReadOnlyCollection<(Guid RunId, string SlotId)> releases, CancellationToken ct = default)
     {
-        var estimate = slot.DeviceKind == DeviceKinds.Cuda ? "cuda_bytes" : "cpu_bytes";
-        var released = release is null ? "" : "released AS (DELETE FROM run_queue WHERE run_id = $5 AND slot_id = $6),";
-        await using var command = db.CreateCommand($"""
-            WITH {released} next AS (
-                SELECT q.run_id FROM run_queue q
-                WHERE q.sweep_id = $1 AND q.slot_id IS NULL AND ($3::bigint IS NULL OR q.{estimate} <= $3)
-                ORDER BY q.position LIMIT 1 FOR UPDATE SKIP LOCKED),
-            taken AS (
-                UPDATE run_queue q SET slot_id = $2, assigned_at = $4 FROM next WHERE q.run_id = next.run_id RETURNING q.run_id)
-            UPDATE runs r SET dispatches = r.dispatches + 1 FROM taken WHERE r.id = taken.run_id
-            RETURNING r.id, r.name, r.config::text, r.dispatches, r.status
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = sweepId });
-        command.Parameters.Add(new NpgsqlParameter { Value = slot.SlotId });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)DispatchPolicy.RoomOf(slot) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = now });
-        if (release is { } r)
+        await using var batch = db.CreateBatch();
+        foreach (var (sweepId, slot) in claims)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = r.RunId });
-            command.Parameters.Add(new NpgsqlParameter { Value = r.SlotId });
+            var estimate = slot.DeviceKind == DeviceKinds.Cuda ? "cuda_bytes" : "cpu_bytes";
+            var claim = new NpgsqlBatchCommand($"""
+                WITH next AS (
+                    SELECT q.run_id FROM run_queue q
+                    WHERE q.sweep_id = $1 AND q.slot_id IS NULL AND ($3::bigint IS NULL OR q.{estimate} <= $3)
+                    ORDER BY q.position LIMIT 1 FOR UPDATE SKIP LOCKED),
+                taken AS (
+                    UPDATE run_queue q SET slot_id = $2, assigned_at = $4 FROM next WHERE q.run_id = next.run_id RETURNING q.run_id)
+                UPDATE runs r SET dispatches = r.dispatches + 1 FROM taken WHERE r.id = taken.run_id
+                RETURNING r.id, r.name, r.config::text, r.dispatches, r.status
+                """);
+            claim.Parameters.Add(new NpgsqlParameter { Value = sweepId });
+            claim.Parameters.Add(new NpgsqlParameter { Value = slot.SlotId });
+            claim.Parameters.Add(new NpgsqlParameter { Value = (object?)DispatchPolicy.RoomOf(slot) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+            claim.Parameters.Add(new NpgsqlParameter { Value = now });
+            batch.BatchCommands.Add(claim);
         }
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new ClaimedRun(reader.GetGuid(0), reader.GetString(1), JsonSerializer.Deserialize<RunConfig>(reader.GetString(2), SpecJson.Options)!,
-            reader.GetInt32(3), Enum.Parse<RunStatus>(reader.GetString(4)).IsTerminal());
+        // Last, so the claims' results come first; it matches only the released runs, which no claim can take.
+        if (releases.Count > 0) batch.BatchCommands.Add(ReleaseCommand(releases));
+        var claimed = new List<ClaimedRun?>(claims.Count);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        for (var i = 0; i < claims.Count; i++)
+        {
+            claimed.Add(await reader.ReadAsync(ct)
+                ? new ClaimedRun(reader.GetGuid(0), reader.GetString(1), JsonSerializer.Deserialize<RunConfig>(reader.GetString(2), SpecJson.Options)!,
+                    reader.GetInt32(3), Enum.Parse<RunStatus>(reader.GetString(4)).IsTerminal())
+                : null);
+            await reader.NextResultAsync(ct);
+        }
+        return claimed;
     }
 
     /// <summary>
@@ -118,13 +128,23 @@ public sealed class RunQueue(NpgsqlDataSource db)
         return await command.ExecuteScalarAsync(ct) is Guid sweepId ? sweepId : null;
     }
 
-    /// <summary>The slot is done with the run: it leaves the queue. A slot the run is no longer on changes nothing.</summary>
-    public async Task ReleaseAsync(Guid runId, string slotId, CancellationToken ct = default)
+    /// <summary>The slots are done with these runs: they leave the queue. A slot a run is no longer on changes nothing.</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<(Guid RunId, string SlotId)> releases, CancellationToken ct = default)
     {
-        await using var command = db.CreateCommand("DELETE FROM run_queue WHERE run_id = $1 AND slot_id = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = runId });
-        command.Parameters.Add(new NpgsqlParameter { Value = slotId });
-        await command.ExecuteNonQueryAsync(ct);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(ReleaseCommand(releases));
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlBatchCommand ReleaseCommand(IReadOnlyCollection<(Guid RunId, string SlotId)> releases)
+    {
+        var command = new NpgsqlBatchCommand("""
+            DELETE FROM run_queue q USING unnest($1::uuid[], $2::text[]) AS done(run_id, slot_id)
+            WHERE q.run_id = done.run_id AND q.slot_id = done.slot_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = releases.Select(r => r.RunId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = releases.Select(r => r.SlotId).ToArray() });
+        return command;
     }
 
     /// <summary>Takes a waiting run out of the queue; the sweep it waited in, or null when it was not waiting.</summary>

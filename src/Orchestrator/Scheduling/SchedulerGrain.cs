@@ -23,8 +23,10 @@ public sealed class SchedulerGrain(
     private readonly Dictionary<string, LiveSlot> _slots = new(StringComparer.Ordinal);
     private readonly Dictionary<Guid, QueuedSweep> _waiting = [];
     private readonly LastServed _served = new();
-    /// <summary>A run a slot handed back, not yet deleted from the queue: the next claim deletes it in its own statement.</summary>
-    private (Guid RunId, string SlotId)? _release;
+    /// <summary>Runs slots handed back, not yet deleted from the queue: the next dispatch deletes them in its transaction.</summary>
+    private readonly List<(Guid RunId, string SlotId)> _releases = [];
+    /// <summary>A dispatch message is on its way to this grain; further releases ride on it.</summary>
+    private bool _dispatchRequested;
 
     public override async Task OnActivateAsync(CancellationToken ct)
     {
@@ -58,23 +60,23 @@ public sealed class SchedulerGrain(
         await DispatchAsync();
     }
 
-    public async Task ReleaseAsync(string slotId, Guid runId)
+    /// <summary>
+    /// Frees the slot in memory only, and leaves the claim to a dispatch message the grain sends itself, queued behind
+    /// the releases already waiting. So the releases that arrive while a claim is in flight are handled together, in
+    /// one batch of statements and one commit, instead of each waiting for the one before it to commit. The deferred
+    /// delete is safe: if the orchestrator stops first, the row still names the slot, and the slot's next heartbeat
+    /// (not training it) makes it leave the queue, since the run is finished.
+    /// </summary>
+    public Task ReleaseAsync(string slotId, Guid runId)
     {
         if (_slots.TryGetValue(slotId, out var live) && live.Run?.RunId == runId) live.Run = null;
-        _release = (runId, slotId);
-        try
+        _releases.Add((runId, slotId));
+        if (!_dispatchRequested)
         {
-            await DispatchAsync();
+            _dispatchRequested = true;
+            this.AsReference<ISchedulerGrain>().DispatchAsync().Ignore();
         }
-        finally
-        {
-            // Nothing was claimed (or the claim failed): the release goes on its own.
-            if (_release is { } release)
-            {
-                _release = null;
-                await queue.ReleaseAsync(release.RunId, release.SlotId);
-            }
-        }
+        return Task.CompletedTask;
     }
 
     public async Task<bool> StopRunAsync(Guid runId)
@@ -164,47 +166,52 @@ public sealed class SchedulerGrain(
         else if (_waiting.Remove(sweepId)) _served.Forget(_waiting.Values);
     }
 
-    private async Task DispatchAsync()
+    /// <summary>
+    /// Claims a run for every free slot that one fits, in batches: each batch plans which sweep each free slot is
+    /// offered (smallest slot first, so big slots stay free for big runs), then claims them all and deletes the
+    /// pending releases in one round trip. A slot whose planned sweep has nothing that fits is offered the next sweep
+    /// in the following batch; a slot no waiting run fits stays free.
+    /// </summary>
+    public async Task DispatchAsync()
     {
+        _dispatchRequested = false;
         await DropSlotsOfDeadSilosAsync();
-        // Free slots, smallest first (best fit: big slots stay free for big runs); a slot no waiting run fits stays free.
-        var skipped = new HashSet<string>(StringComparer.Ordinal);
-        while (_waiting.Count > 0 && _slots.Values.Where(s => s.Heard && s.Run is null && !skipped.Contains(s.Id))
-                   .OrderBy(s => s.Slot.MemoryBytes).FirstOrDefault() is { } free)
+        var misfits = new HashSet<(string SlotId, Guid SweepId)>();
+        while (true)
         {
-            if (await ClaimForAsync(free) is not { } claimed)
+            var free = _slots.Values.Where(s => s.Heard && s.Run is null).OrderBy(s => s.Slot.MemoryBytes).ToList();
+            var running = _slots.Values.Where(s => s.Run is not null).Select(s => (s.Run!.SweepId, s.Run.Owner));
+            var plan = _waiting.Count == 0 || free.Count == 0 ? [] : DispatchPolicy.Plan(free.Select(s => s.Id), _waiting.Values, running, _served, misfits);
+            if (plan.Count == 0) break;
+            var releases = _releases.ToList();
+            var claimed = await queue.ClaimAsync(plan.Select(p => (p.Sweep.SweepId, _slots[p.SlotId].Slot)).ToList(), clock.GetUtcNow(), releases);
+            _releases.RemoveRange(0, releases.Count);
+            for (var i = 0; i < plan.Count; i++)
             {
-                skipped.Add(free.Id);
-                continue;
-            }
-            Start(free, claimed);
-        }
-    }
-
-    private async Task<(ClaimedRun Run, QueuedSweep Sweep)?> ClaimForAsync(LiveSlot free)
-    {
-        var running = _slots.Values.Where(s => s.Run is not null).Select(s => (s.Run!.SweepId, s.Run.Owner));
-        foreach (var sweep in DispatchPolicy.Order(_waiting.Values, running, _served))
-        {
-            while (await ClaimAsync(sweep, free) is { } run)
-            {
-                Take(sweep);
-                if (!run.Finished)
+                var (slot, sweep) = (_slots[plan[i].SlotId], plan[i].Sweep);
+                switch (claimed[i])
                 {
-                    _served.Served(sweep);
-                    return (run, sweep);
+                    case null:
+                        misfits.Add((slot.Id, sweep.SweepId));
+                        break;
+                    case { Finished: true } done: // finished while it waited (stopped, or a late completion): the slot stays free
+                        Take(sweep);
+                        _releases.Add((done.RunId, slot.Id));
+                        break;
+                    case { } run:
+                        Take(sweep);
+                        _served.Served(sweep);
+                        Start(slot, run, sweep);
+                        break;
                 }
-                await queue.ReleaseAsync(run.RunId, free.Id); // finished while it waited (stopped, or a late completion)
             }
         }
-        return null;
-    }
-
-    private async Task<ClaimedRun?> ClaimAsync(QueuedSweep sweep, LiveSlot free)
-    {
-        var run = await queue.ClaimAsync(sweep.SweepId, free.Slot, clock.GetUtcNow(), _release);
-        _release = null;
-        return run;
+        if (_releases.Count > 0)
+        {
+            var releases = _releases.ToList();
+            await queue.ReleaseAsync(releases);
+            _releases.RemoveRange(0, releases.Count);
+        }
     }
 
     private void Take(QueuedSweep sweep)
@@ -223,9 +230,8 @@ public sealed class SchedulerGrain(
     /// grain's time, not that plus a round trip to a worker. A failed start comes back as a message to this grain
     /// (<see cref="SlotRefusedAsync"/>), handled in its turn like any other.
     /// </summary>
-    private void Start(LiveSlot free, (ClaimedRun Run, QueuedSweep Sweep) claimed)
+    private void Start(LiveSlot free, ClaimedRun run, QueuedSweep sweep)
     {
-        var (run, sweep) = claimed;
         free.Run = new AssignedRun(run.RunId, sweep.SweepId, sweep.Owner, free.Id, run.Attempt, clock.GetUtcNow());
         logger.LogDebug("Run {RunId} ({Name}) attempt {Attempt} -> {SlotId}", run.RunId, run.Name, run.Attempt, free.Id);
         var (slotId, self) = (free.Id, this.AsReference<ISchedulerGrain>());

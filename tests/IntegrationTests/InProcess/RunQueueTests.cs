@@ -46,6 +46,9 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         return (sweepId, runs.Select(r => r.Id).ToArray());
     }
 
+    private async Task<ClaimedRun?> ClaimOneAsync(Guid sweep, WorkerSlot slot, DateTimeOffset now, (Guid RunId, string SlotId)? release = null) =>
+        (await Queue.ClaimAsync([(sweep, slot)], now, release is { } r ? [r] : [])).Single();
+
     private async Task<long> ScalarAsync(string sql)
     {
         await using var db = await _host.Get<IDbContextFactory<ScaleLabDb>>().CreateDbContextAsync();
@@ -63,12 +66,12 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(3, Assert.Single(await Queue.WaitingAsync(sweep)).Queued);
 
         var room = DispatchPolicy.EstimatesOf(Small).Cpu;
-        var first = await Queue.ClaimAsync(sweep, Cpu("small-slot", room), now);
+        var first = await ClaimOneAsync(sweep, Cpu("small-slot", room), now);
         Assert.Equal((runs[1], 1, false), (first!.RunId, first.Attempt, first.Finished)); // the big run does not fit
         Assert.Equal(Small.DModel, first.Config.DModel);
-        Assert.Equal(runs[0], (await Queue.ClaimAsync(sweep, Cpu("any-slot", 0), now))!.RunId); // no memory reported: takes any
-        Assert.Equal(runs[2], (await Queue.ClaimAsync(sweep, Cpu("small-slot-2", room), now))!.RunId);
-        Assert.Null(await Queue.ClaimAsync(sweep, Cpu("small-slot-3", room), now));
+        Assert.Equal(runs[0], (await ClaimOneAsync(sweep, Cpu("any-slot", 0), now))!.RunId); // no memory reported: takes any
+        Assert.Equal(runs[2], (await ClaimOneAsync(sweep, Cpu("small-slot-2", room), now))!.RunId);
+        Assert.Null(await ClaimOneAsync(sweep, Cpu("small-slot-3", room), now));
         Assert.Empty(await Queue.WaitingAsync(sweep));
         // On slots, not waiting: queueing the sweep again adds nothing.
         Assert.Equal(0, await Queue.EnqueueSweepAsync(sweep, now));
@@ -81,17 +84,17 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         var (sweep, runs) = await SeedAsync(Small, Small);
         var now = DateTimeOffset.UtcNow;
         await Queue.EnqueueSweepAsync(sweep, now);
-        var first = await Queue.ClaimAsync(sweep, Cpu("slot-a", 0), now);
+        var first = await ClaimOneAsync(sweep, Cpu("slot-a", 0), now);
 
         Assert.Equal(sweep, await Queue.RequeueAsync(first!.RunId, "slot-a"));
         Assert.Null(await Queue.RequeueAsync(first.RunId, "slot-a")); // not on that slot any more
 
-        var again = await Queue.ClaimAsync(sweep, Cpu("slot-b", 0), now);
+        var again = await ClaimOneAsync(sweep, Cpu("slot-b", 0), now);
         Assert.Equal((runs[0], 2), (again!.RunId, again.Attempt));
         // A slot the run is no longer on cannot release it; the slot it is on can.
-        await Queue.ReleaseAsync(runs[0], "slot-a");
+        await Queue.ReleaseAsync([(runs[0], "slot-a")]);
         Assert.Equal("slot-b", Assert.Single(await Queue.AssignedAsync(), a => a.RunId == runs[0]).SlotId);
-        await Queue.ReleaseAsync(runs[0], "slot-b");
+        await Queue.ReleaseAsync([(runs[0], "slot-b")]);
         Assert.DoesNotContain(await Queue.AssignedAsync(), a => a.RunId == runs[0]);
         Assert.Equal(2, await ScalarAsync($"SELECT dispatches::bigint AS \"Value\" FROM runs WHERE id = '{runs[0]}'"));
     }
@@ -102,16 +105,37 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         var (sweep, runs) = await SeedAsync(Small, Small, Small);
         var now = DateTimeOffset.UtcNow;
         await Queue.EnqueueSweepAsync(sweep, now);
-        var first = await Queue.ClaimAsync(sweep, Cpu("slot-f", 0), now);
+        var first = await ClaimOneAsync(sweep, Cpu("slot-f", 0), now);
 
-        var second = await Queue.ClaimAsync(sweep, Cpu("slot-f", 0), now, release: (first!.RunId, "slot-f"));
+        var second = await ClaimOneAsync(sweep, Cpu("slot-f", 0), now, release: (first!.RunId, "slot-f"));
 
         Assert.Equal(runs[1], second!.RunId);
         Assert.Equal([runs[1]], (await Queue.AssignedAsync()).Where(a => runs.Contains(a.RunId)).Select(a => a.RunId));
         // The release holds even when nothing fits: the claim finds no run, the handed-back one still leaves.
-        Assert.Null(await Queue.ClaimAsync(sweep, Cpu("slot-g", 1), now, release: (second.RunId, "slot-f")));
+        Assert.Null(await ClaimOneAsync(sweep, Cpu("slot-g", 1), now, release: (second.RunId, "slot-f")));
         Assert.DoesNotContain(await Queue.AssignedAsync(), a => runs.Contains(a.RunId));
         Assert.Equal(1, Assert.Single(await Queue.WaitingAsync(sweep)).Queued);
+    }
+
+    [Fact]
+    public async Task One_batch_gives_slots_of_one_sweep_successive_runs_and_releases_in_the_same_commit()
+    {
+        var (sweep, runs) = await SeedAsync(Small, Small, Small, Small);
+        var (other, otherRuns) = await SeedAsync(Small);
+        var now = DateTimeOffset.UtcNow;
+        await Queue.EnqueueSweepAsync(sweep, now);
+        await Queue.EnqueueSweepAsync(other, now);
+        var first = await ClaimOneAsync(sweep, Cpu("slot-h", 0), now);
+
+        var claimed = await Queue.ClaimAsync(
+            [(sweep, Cpu("slot-h", 0)), (other, Cpu("slot-i", 0)), (sweep, Cpu("slot-j", 0)), (sweep, Cpu("slot-k", 1)), (sweep, Cpu("slot-l", 0))],
+            now, [(first!.RunId, "slot-h")]);
+
+        // In order: the sweep's next runs go to the slots that fit, a slot none fits gets null and takes nothing.
+        Assert.Equal([runs[1], otherRuns[0], runs[2], null, runs[3]], claimed.Select(c => c?.RunId));
+        var onSlots = (await Queue.AssignedAsync()).Where(a => a.SweepId == sweep || a.SweepId == other).ToDictionary(a => a.SlotId, a => a.RunId);
+        Assert.Equal(new Dictionary<string, Guid> { ["slot-h"] = runs[1], ["slot-i"] = otherRuns[0], ["slot-j"] = runs[2], ["slot-l"] = runs[3] }, onSlots);
+        Assert.Empty(await Queue.WaitingAsync(sweep));
     }
 
     [Fact]
@@ -120,7 +144,7 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         var (sweep, runs) = await SeedAsync(Small, Small, Small);
         var now = DateTimeOffset.UtcNow;
         await Queue.EnqueueSweepAsync(sweep, now);
-        var onSlot = await Queue.ClaimAsync(sweep, Cpu("slot-c", 0), now);
+        var onSlot = await ClaimOneAsync(sweep, Cpu("slot-c", 0), now);
 
         await _host.Get<SweepStore>().CancelAsync(sweep);
         Assert.Equal(2, await Queue.RemoveWaitingOfSweepAsync(sweep));
@@ -141,7 +165,7 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(2, await Queue.EnqueueSweepAsync(sweep, DateTimeOffset.UtcNow));
         Assert.Equal(sweep, await Queue.RemoveWaitingAsync(runs[1]));
         Assert.Null(await Queue.RemoveWaitingAsync(runs[1]));
-        Assert.Equal(runs[2], (await Queue.ClaimAsync(sweep, Cpu("slot-d", 0), DateTimeOffset.UtcNow))!.RunId);
+        Assert.Equal(runs[2], (await ClaimOneAsync(sweep, Cpu("slot-d", 0), DateTimeOffset.UtcNow))!.RunId);
     }
 
     [Fact]
@@ -181,6 +205,6 @@ public class RunQueueTests(ClusterFixture cluster) : IAsyncLifetime
         Assert.Equal(0, await ScalarAsync("SELECT count(*) AS \"Value\" FROM orleans.grain_state WHERE grain_type IN ('scheduler', 'run')"));
         // The next dispatch of the run on the slot, if it comes back, hands out attempt 4.
         Assert.Equal(sweep, await Queue.RequeueAsync(runs[0], onSlot.SlotId));
-        Assert.Equal(4, (await Queue.ClaimAsync(sweep, Cpu("slot-e", 0), DateTimeOffset.UtcNow))!.Attempt);
+        Assert.Equal(4, (await ClaimOneAsync(sweep, Cpu("slot-e", 0), DateTimeOffset.UtcNow))!.Attempt);
     }
 }

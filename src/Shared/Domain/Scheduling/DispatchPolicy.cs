@@ -32,6 +32,32 @@ public static class DispatchPolicy
             .ToList();
     }
 
+    /// <summary>
+    /// Which sweep each free slot is offered, for claiming them all at once: slots in the order given, each taking
+    /// the first sweep of <see cref="Order"/> as it stands after the slots before it took theirs (a sweep's waiting
+    /// count goes down, its owner's and its runs on slots go up, both count as just served). So a batch shares slots
+    /// exactly as the same slots offered one at a time would. A pair in <paramref name="misfits"/> (none of the
+    /// sweep's waiting runs fits the slot) is not offered again; a slot left with no sweep gets none.
+    /// </summary>
+    public static IReadOnlyList<(string SlotId, QueuedSweep Sweep)> Plan(IEnumerable<string> freeSlots, IEnumerable<QueuedSweep> queued,
+        IEnumerable<(Guid SweepId, string Owner)> running, LastServed served, IReadOnlySet<(string SlotId, Guid SweepId)>? misfits = null)
+    {
+        var waiting = queued.ToDictionary(s => s.SweepId);
+        var onSlots = running.ToList();
+        var turns = served.Copy();
+        var plan = new List<(string, QueuedSweep)>();
+        foreach (var slot in freeSlots)
+        {
+            var offer = Order(waiting.Values, onSlots, turns).FirstOrDefault(s => misfits?.Contains((slot, s.SweepId)) != true);
+            if (offer is null) continue;
+            plan.Add((slot, offer));
+            waiting[offer.SweepId] = offer with { Queued = offer.Queued - 1 };
+            onSlots.Add((offer.SweepId, offer.Owner));
+            turns.Served(offer);
+        }
+        return plan;
+    }
+
     /// <summary>The largest memory estimate a slot takes; null for a slot that reports none (the estimate is a guide, not a guarantee).</summary>
     public static long? RoomOf(WorkerSlot slot) => slot.MemoryBytes > 0 ? slot.MemoryBytes : null;
 
@@ -49,6 +75,14 @@ public sealed class LastServed
     private long _dispatches;
     public Dictionary<string, long> Owners { get; } = new(StringComparer.Ordinal);
     public Dictionary<Guid, long> Sweeps { get; } = [];
+
+    public LastServed Copy()
+    {
+        var copy = new LastServed { _dispatches = _dispatches };
+        foreach (var (owner, at) in Owners) copy.Owners[owner] = at;
+        foreach (var (sweep, at) in Sweeps) copy.Sweeps[sweep] = at;
+        return copy;
+    }
 
     public void Served(QueuedSweep sweep)
     {
