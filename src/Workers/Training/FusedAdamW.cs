@@ -29,6 +29,35 @@ public sealed class FusedAdamW(IEnumerable<AdamW.ParamGroup> groups) : AdamW(gro
         return null!;   // as TorchSharp's step without a closure
     }
 
+    /// <summary>
+    /// Model k's own AdamW, where this one steps K packed models whose parameters are model-major flat buffers
+    /// (<see cref="MixedPrecision"/>): the same groups and options, each state tensor's row k, the same step counts.
+    /// It is what model k's optimizer would be had it trained alone, so its checkpoint resumes alone.
+    /// </summary>
+    public FusedAdamW Row(int k, int models)
+    {
+        var rows = new FusedAdamW(_parameter_groups.Select(group =>
+        {
+            var o = (Options)group.Options;
+            var parameters = group.Parameters.Select(p => new Parameter(p.detach().view(models, -1)[k].clone())).ToList();
+            return new ParamGroup(parameters, o.InitialLearningRate, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value)
+            {
+                LearningRate = o.LearningRate!.Value,
+            };
+        }).ToList());
+        var mine = _parameter_groups.SelectMany(g => g.Parameters);
+        var theirs = rows._parameter_groups.SelectMany(g => g.Parameters);
+        using var _ = TorchSharp.torch.no_grad();
+        foreach (var (p, row) in mine.Zip(theirs))
+        {
+            var (state, rowState) = ((State)_state[p.Handle], (State)rows._state[row.Handle]);
+            rowState.step = state.step;
+            rowState.exp_avg.copy_(state.exp_avg.view(models, -1)[k]);
+            rowState.exp_avg_sq.copy_(state.exp_avg_sq.view(models, -1)[k]);
+        }
+        return rows;
+    }
+
     private static bool Fusable(TorchSharp.Modules.ParamGroup group) =>
         group.Options is Options { amsgrad: false, maximize: false } &&
         group.Parameters.All(p => p.device_type == TorchSharp.DeviceType.CUDA && p.dtype == ScalarType.Float32 && p.is_contiguous());

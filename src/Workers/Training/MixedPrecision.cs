@@ -14,7 +14,8 @@ namespace ScaleLab.Workers.Training;
 /// Parameters live in flat buffers, one per optimizer group (weight decay or not), each module parameter a view into
 /// its group's buffer, and each gradient a view into a flat gradient buffer that backward accumulates into. So
 /// AdamW, clipping, zeroing and the bf16↔fp32 copies are a handful of large kernels instead of a few per tensor
-/// (TorchSharp's AdamW has no fused or multi-tensor form), and nothing waits for the device.
+/// (TorchSharp's AdamW has no fused or multi-tensor form), and nothing waits for the device. The same holds for K
+/// models packed as one (Packing.PackedDecoderLM): each buffer is then K rows, one per model.
 /// </para>
 /// </summary>
 public sealed class MixedPrecision : IDisposable
@@ -23,50 +24,67 @@ public sealed class MixedPrecision : IDisposable
     private readonly IDisposable? _matmulPrecision;
 
     /// <param name="master">An fp32 model on <paramref name="device"/>, its weights already initialised or restored.</param>
-    public MixedPrecision(RunConfig config, DecoderLM master, Device device)
+    /// <param name="decays">Which of its parameters take weight decay (classified by their shape in one model).</param>
+    /// <param name="models">
+    /// K, where the master packs K models and each parameter's leading dimension picks the model (PackedDecoderLM);
+    /// 1 for an ordinary model.
+    /// </param>
+    /// <param name="blank">Builds a model of the master's architecture whose weights are overwritten: the bf16 compute copy.</param>
+    public MixedPrecision(nn.Module<Tensor, Tensor> master, Func<Parameter, bool> decays, int models,
+        Func<nn.Module<Tensor, Tensor>> blank, string precision, Device device)
     {
-        Mode = Resolve(config.Precision, device);
-        Master = master;
+        Mode = Resolve(precision, device);
+        (Master, Models) = (master, models);
         if (device.type == DeviceType.CUDA) backends.cuda.enable_flash_sdp(true);
-        var (decay, noDecay) = Groups(master);
-        Decay = new Parameter(Flatten(decay, float32, device), requires_grad: true);
-        NoDecay = new Parameter(Flatten(noDecay, float32, device), requires_grad: true);
+        var (decay, noDecay) = Groups(master, decays);
+        Decay = new Parameter(Flatten(decay, models, float32, device), requires_grad: true);
+        NoDecay = new Parameter(Flatten(noDecay, models, float32, device), requires_grad: true);
         if (Mode != Precisions.Bf16)
         {
             Compute = master;
-            Decay.grad = GradientViews(decay, float32, device);
-            NoDecay.grad = GradientViews(noDecay, float32, device);
+            Decay.grad = GradientViews(decay, models, float32, device);
+            NoDecay.grad = GradientViews(noDecay, models, float32, device);
             // Last, so nothing can fail while the switch is held and leave other runs waiting for it.
             if (device.type == DeviceType.CUDA) _matmulPrecision = MatmulPrecisionGate.Enter(Mode);
             return;
         }
-        Compute = ModelInitialisation.Build(config, seed: null);   // its weights are the masters', copied below
+        Compute = blank();   // its weights are the masters', copied below
         Compute.to(device).to(bfloat16);
-        var (computeDecay, computeNoDecay) = Groups(Compute);
+        var (computeDecay, computeNoDecay) = Groups(Compute, decays);
         _computeBuffers =
         [
-            (Flatten(computeDecay, bfloat16, device), GradientViews(computeDecay, bfloat16, device)),
-            (Flatten(computeNoDecay, bfloat16, device), GradientViews(computeNoDecay, bfloat16, device)),
+            (Flatten(computeDecay, models, bfloat16, device), GradientViews(computeDecay, models, bfloat16, device)),
+            (Flatten(computeNoDecay, models, bfloat16, device), GradientViews(computeNoDecay, models, bfloat16, device)),
         ];
         Decay.grad = zeros_like(Decay);
         NoDecay.grad = zeros_like(NoDecay);
         WeightsToCompute();
     }
 
+    /// <summary>The models the parameters hold (K of a packed model, else 1): row k of a buffer viewed (K, -1) is model k's.</summary>
+    public int Models { get; }
+
     /// <summary>"fp32", "tf32" or "bf16": "auto" is bf16 on CUDA and fp32 elsewhere.</summary>
     public string Mode { get; }
 
     /// <summary>The fp32 weights the optimizer updates and checkpoints hold.</summary>
-    public DecoderLM Master { get; }
+    public nn.Module<Tensor, Tensor> Master { get; }
 
     /// <summary>The model that runs forward and backward.</summary>
-    public DecoderLM Compute { get; }
+    public nn.Module<Tensor, Tensor> Compute { get; }
 
-    /// <summary>All 2-D and larger master weights, flat: AdamW applies weight decay to this group.</summary>
+    /// <summary>The master weights that decay (2-D and larger in a model), flat: AdamW applies weight decay to this group.</summary>
     public Parameter Decay { get; }
 
     /// <summary>Norm gains, biases and the other 1-D master parameters, flat: no weight decay.</summary>
     public Parameter NoDecay { get; }
+
+    /// <summary>The run's AdamW (β 0.9, 0.95, ε 1e-8) over the two groups, weight decay on <see cref="Decay"/> only.</summary>
+    public FusedAdamW NewOptimizer(RunConfig config) => new(
+    [
+        new AdamW.ParamGroup([Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
+        new AdamW.ParamGroup([NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
+    ]);
 
     public static string Resolve(string configured, Device device) =>
         Precisions.Resolve(configured, device.type == DeviceType.CUDA);
@@ -87,15 +105,17 @@ public sealed class MixedPrecision : IDisposable
     }
 
     /// <summary>
-    /// Scales the master gradients so their global L2 norm is at most <paramref name="maxNorm"/> (as torch's
-    /// clip_grad_norm_ does) and returns the norm before clipping, as a device tensor: reading it is left to the caller.
+    /// Scales each model's master gradients so their global L2 norm is at most <paramref name="maxNorm"/> (as torch's
+    /// clip_grad_norm_ does for one model) and returns the (K) norms before clipping, as a device tensor: reading them
+    /// is left to the caller. Packed models are clipped each by its own norm, as each would be alone.
     /// </summary>
     public Tensor ClipGradients(double maxNorm)
     {
-        var norm = (Decay.grad!.square().sum() + NoDecay.grad!.square().sum()).sqrt();
-        var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0);
-        Decay.grad!.mul_(scale);
-        NoDecay.grad!.mul_(scale);
+        var (decay, noDecay) = (Decay.grad!.view(Models, -1), NoDecay.grad!.view(Models, -1));   // (K, n): one row per model
+        var norm = (decay.square().sum(1) + noDecay.square().sum(1)).sqrt();                       // (K)
+        var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0).unsqueeze(1);                        // (K, 1)
+        decay.mul_(scale);
+        noDecay.mul_(scale);
         return norm;
     }
 
@@ -119,37 +139,56 @@ public sealed class MixedPrecision : IDisposable
         }
     }
 
-    private static (List<Parameter> Decay, List<Parameter> NoDecay) Groups(DecoderLM model) =>
-        (model.parameters().Where(p => p.dim() >= 2).ToList(), model.parameters().Where(p => p.dim() < 2).ToList());
+    private static (List<Parameter> Decay, List<Parameter> NoDecay) Groups(nn.Module model, Func<Parameter, bool> decays) =>
+        (model.parameters().Where(decays).ToList(), model.parameters().Where(p => !decays(p)).ToList());
 
     /// <summary>Copies the parameters into one buffer and makes each a view of its slice.</summary>
-    private static Tensor Flatten(IReadOnlyList<Parameter> parameters, ScalarType dtype, Device device)
+    private static Tensor Flatten(IReadOnlyList<Parameter> parameters, int models, ScalarType dtype, Device device)
     {
         var weights = zeros(parameters.Sum(p => p.numel()), dtype, device);
         using (no_grad())
         {
-            long offset = 0;
-            foreach (var p in parameters)
+            foreach (var (p, slice) in parameters.Zip(Views(parameters, weights, models)))
             {
-                var slice = weights.narrow(0, offset, p.numel()).view(p.shape);
                 slice.copy_(p);
                 p.set_(slice);
-                offset += p.numel();
             }
         }
         return weights;
     }
 
     /// <summary>One zeroed gradient buffer, each parameter's .grad a view of its slice (backward accumulates in place).</summary>
-    private static Tensor GradientViews(IReadOnlyList<Parameter> parameters, ScalarType dtype, Device device)
+    private static Tensor GradientViews(IReadOnlyList<Parameter> parameters, int models, ScalarType dtype, Device device)
     {
         var gradients = zeros(parameters.Sum(p => p.numel()), dtype, device);
+        foreach (var (p, slice) in parameters.Zip(Views(parameters, gradients, models))) p.grad = slice;
+        return gradients;
+    }
+
+    /// <summary>
+    /// Each parameter's view of a flat buffer, model-major: the buffer is K rows, row k holds model k's slice of every
+    /// parameter in turn, so a per-model reduction (clipping) is one kernel over the buffer viewed (K, -1). A packed
+    /// parameter (K, ...) is then strided along its leading dimension by a row; its slices stay contiguous.
+    /// With one model this is the plain concatenation. (libtorch warns once that such a gradient does not "obey the
+    /// gradient layout contract": the contract only decides the layout of a gradient it allocates, and backward here
+    /// adds into the existing views in place.)
+    /// </summary>
+    private static IEnumerable<Tensor> Views(IReadOnlyList<Parameter> parameters, Tensor buffer, int models)
+    {
+        var row = buffer.numel() / models;
         long offset = 0;
         foreach (var p in parameters)
         {
-            p.grad = gradients.narrow(0, offset, p.numel()).view(p.shape);
-            offset += p.numel();
+            var strides = new long[p.dim()];
+            long stride = 1;
+            for (var i = strides.Length - 1; i >= 0; i--)
+            {
+                strides[i] = stride;
+                stride *= p.shape[i];
+            }
+            if (models > 1) strides[0] = row;
+            yield return buffer.as_strided(p.shape, strides, offset);
+            offset += p.numel() / models;
         }
-        return gradients;
     }
 }

@@ -13,14 +13,18 @@ public sealed class CudaGraph : IDisposable
     private readonly IntPtr _graph;
     private readonly Tensor _input, _target;
 
-    /// <summary>The captured micro-batch loss (already divided by the micro-batch count), rewritten by each replay.</summary>
+    /// <summary>
+    /// The captured micro-batch loss (already divided by the micro-batch count), rewritten by each replay: a scalar, or
+    /// one per model of a packed model (K).
+    /// </summary>
     public Tensor Loss { get; }
 
     private CudaGraph(IntPtr graph, Tensor input, Tensor target, Tensor loss) => (_graph, _input, _target, Loss) = (graph, input, target, loss);
 
     /// <summary>
-    /// Captures <paramref name="lossOf"/> (forward, loss) and its backward on copies of the given batch. Nothing runs
-    /// during capture: replay it to compute this micro-batch.
+    /// Captures <paramref name="lossOf"/> (forward, loss) and the backward of its sum (the loss itself, or the sum of
+    /// independent packed models' losses) on copies of the given batch. Nothing runs during capture: replay it to
+    /// compute this micro-batch.
     /// </summary>
     public static CudaGraph Capture(Tensor input, Tensor target, Func<Tensor, Tensor, Tensor> lossOf)
     {
@@ -36,7 +40,7 @@ public sealed class CudaGraph : IDisposable
             {
                 using var scope = NewDisposeScope();   // intermediates stay in the graph's private memory pool
                 var captured = lossOf(staticInput, staticTarget);
-                captured.backward();
+                captured.sum().backward();
                 loss = captured.detach().MoveToOuterDisposeScope();
             }
             catch (Exception ex)
