@@ -12,9 +12,11 @@ namespace ScaleLab.Workers.Training.Packing;
 /// step), AdamW with decay on the weights that are 2-D in one model, the run's learning-rate schedule, gradient
 /// clipping at 1.0 by the run's own gradient norm, bf16 mixed precision on CUDA, a CUDA graph per micro-batch, and the
 /// same metrics, validation and checkpoints to the run's own observer. A small model cannot fill a large GPU alone;
-/// K of them as one model run K-times-larger kernels at about the launch cost of one.
+/// K of them as one model run K-times-larger kernels at about the launch cost of one. Packed runs start from step 0;
+/// each one's checkpoints are ordinary single-run ones, so a packed run resumes alone.
 /// </summary>
-public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyList<ITrainingTask> tasks, Device device)
+/// <param name="peakFlops">The device's peak FLOP/s at the runs' precision, for each run's MFU (its share of the device); null where unknown.</param>
+public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyList<ITrainingTask> tasks, Device device, double? peakFlops = null)
 {
     private ForwardBackward? _steps;
 
@@ -41,13 +43,13 @@ public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyLis
         // Weight decay as each model alone has it: on its 2-D and larger weights, which are 3-D once stacked.
         using var precision = new MixedPrecision(model, p => p.dim() - 1 >= 2, runs, () => new PackedDecoderLM(config, runs), config.Precision, device);
         var compute = (PackedDecoderLM)precision.Compute;
-        var optimizer = precision.NewOptimizer(config);
+        using var optimizer = precision.NewOptimizer(config);
         using var evaluated = ModelInitialisation.Build(config, seed: null);   // one run's model as it trains (its precision), for validation
         evaluated.to(device).to(compute.parameters().First().dtype);
         using var alone = ModelInitialisation.Build(config, seed: null);   // fp32 on the CPU, for checkpoints
 
         var clock = new TrainingClock();
-        var reports = Enumerable.Range(0, runs).Select(k => new RunReport(configs[k], tasks[k], device, observers[k], clock, null, null)).ToList();
+        var reports = Enumerable.Range(0, runs).Select(k => new RunReport(configs[k], tasks[k], device, observers[k], clock, peakFlops, resumed: null)).ToList();
         var lossSum = zeros(runs, device: device);
         var lossCount = 0;
         var gradNorm = zeros(runs, device: device);
@@ -83,7 +85,9 @@ public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyLis
             {
                 if (read is null)
                 {
-                    read = (lossSum.cpu().data<float>().ToArray(), gradNorm.cpu().data<float>().ToArray(), lossCount);
+                    using var losses = lossSum.cpu();
+                    using var norms = gradNorm.cpu();
+                    read = (losses.data<float>().ToArray(), norms.data<float>().ToArray(), lossCount);
                     lossSum.zero_();
                     lossCount = 0;
                 }
