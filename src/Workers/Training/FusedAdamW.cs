@@ -30,30 +30,31 @@ public sealed class FusedAdamW(IEnumerable<AdamW.ParamGroup> groups) : AdamW(gro
     }
 
     /// <summary>
-    /// Model k's own AdamW, where this one steps K packed models whose parameters are model-major flat buffers
-    /// (<see cref="MixedPrecision"/>): the same groups and options, each state tensor's row k, the same step counts.
+    /// Model k's own AdamW, where this one steps K packed models whose parameters share flat buffers
+    /// (<see cref="PackedLayout"/>): the same groups and options, each state tensor's part k, the same step counts.
     /// It is what model k's optimizer would be had it trained alone, so its checkpoint resumes alone.
     /// </summary>
-    public FusedAdamW Row(int k, int models)
+    public FusedAdamW Row(int k, IReadOnlyList<PackedLayout> layouts)
     {
-        var rows = new FusedAdamW(_parameter_groups.Select(group =>
+        var rows = new FusedAdamW(_parameter_groups.Zip(layouts).Select(pair =>
         {
+            var (group, layout) = pair;
             var o = (Options)group.Options;
-            var parameters = group.Parameters.Select(p => new Parameter(p.detach().view(models, -1)[k].clone())).ToList();
+            var parameters = group.Parameters.Select(p => new Parameter(layout.Row(p.detach(), k))).ToList();
             return new ParamGroup(parameters, o.InitialLearningRate, o.beta1!.Value, o.beta2!.Value, o.eps!.Value, o.weight_decay!.Value, o.amsgrad!.Value, o.maximize!.Value)
             {
                 LearningRate = o.LearningRate!.Value,
             };
         }).ToList());
-        var mine = _parameter_groups.SelectMany(g => g.Parameters);
+        var mine = _parameter_groups.Zip(layouts).SelectMany(g => g.First.Parameters.Select(p => (p, Layout: g.Second)));
         var theirs = rows._parameter_groups.SelectMany(g => g.Parameters);
         using var _ = TorchSharp.torch.no_grad();
-        foreach (var (p, row) in mine.Zip(theirs))
+        foreach (var ((p, layout), row) in mine.Zip(theirs))
         {
             var (state, rowState) = ((State)_state[p.Handle], (State)rows._state[row.Handle]);
             rowState.step = state.step;
-            rowState.exp_avg.copy_(state.exp_avg.view(models, -1)[k]);
-            rowState.exp_avg_sq.copy_(state.exp_avg_sq.view(models, -1)[k]);
+            using (var avg = layout.Row(state.exp_avg, k)) rowState.exp_avg.copy_(avg);
+            using (var avgSq = layout.Row(state.exp_avg_sq, k)) rowState.exp_avg_sq.copy_(avgSq);
         }
         return rows;
     }

@@ -37,13 +37,15 @@ public sealed class MixedPrecision : IDisposable
         (Master, Models) = (master, models);
         if (device.type == DeviceType.CUDA) backends.cuda.enable_flash_sdp(true);
         var (decay, noDecay) = Groups(master, decays);
-        Decay = new Parameter(Flatten(decay, models, float32, device), requires_grad: true);
-        NoDecay = new Parameter(Flatten(noDecay, models, float32, device), requires_grad: true);
+        DecayLayout = new PackedLayout(models, [.. decay.Select(p => p.numel() / models)]);
+        NoDecayLayout = new PackedLayout(models, [.. noDecay.Select(p => p.numel() / models)]);
+        Decay = new Parameter(Flatten(decay, float32, device), requires_grad: true);
+        NoDecay = new Parameter(Flatten(noDecay, float32, device), requires_grad: true);
         if (Mode != Precisions.Bf16)
         {
             Compute = master;
-            Decay.grad = GradientViews(decay, models, float32, device);
-            NoDecay.grad = GradientViews(noDecay, models, float32, device);
+            Decay.grad = GradientViews(decay, float32, device);
+            NoDecay.grad = GradientViews(noDecay, float32, device);
             // Last, so nothing can fail while the switch is held and leave other runs waiting for it.
             if (device.type == DeviceType.CUDA) _matmulPrecision = MatmulPrecisionGate.Enter(Mode);
             return;
@@ -53,8 +55,8 @@ public sealed class MixedPrecision : IDisposable
         var (computeDecay, computeNoDecay) = Groups(Compute, decays);
         _computeBuffers =
         [
-            (Flatten(computeDecay, models, bfloat16, device), GradientViews(computeDecay, models, bfloat16, device)),
-            (Flatten(computeNoDecay, models, bfloat16, device), GradientViews(computeNoDecay, models, bfloat16, device)),
+            (Flatten(computeDecay, bfloat16, device), GradientViews(computeDecay, bfloat16, device)),
+            (Flatten(computeNoDecay, bfloat16, device), GradientViews(computeNoDecay, bfloat16, device)),
         ];
         Decay.grad = zeros_like(Decay);
         NoDecay.grad = zeros_like(NoDecay);
@@ -63,6 +65,12 @@ public sealed class MixedPrecision : IDisposable
 
     /// <summary>The models the parameters hold (K of a packed model, else 1): row k of a buffer viewed (K, -1) is model k's.</summary>
     public int Models { get; }
+
+    /// <summary>Where each model's part of <see cref="Decay"/> (its weights, gradients and optimizer moments) lies.</summary>
+    public PackedLayout DecayLayout { get; }
+
+    /// <summary>Where each model's part of <see cref="NoDecay"/> lies.</summary>
+    public PackedLayout NoDecayLayout { get; }
 
     /// <summary>"fp32", "tf32" or "bf16": "auto" is bf16 on CUDA and fp32 elsewhere.</summary>
     public string Mode { get; }
@@ -111,11 +119,10 @@ public sealed class MixedPrecision : IDisposable
     /// </summary>
     public Tensor ClipGradients(double maxNorm)
     {
-        var (decay, noDecay) = (Decay.grad!.view(Models, -1), NoDecay.grad!.view(Models, -1));   // (K, n): one row per model
-        var norm = (decay.square().sum(1) + noDecay.square().sum(1)).sqrt();                       // (K)
-        var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0).unsqueeze(1);                        // (K, 1)
-        decay.mul_(scale);
-        noDecay.mul_(scale);
+        var norm = (DecayLayout.SquaresPerModel(Decay.grad!) + NoDecayLayout.SquaresPerModel(NoDecay.grad!)).sqrt();   // (K)
+        var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0);                                                          // (K)
+        DecayLayout.ScalePerModel(Decay.grad!, scale);
+        NoDecayLayout.ScalePerModel(NoDecay.grad!, scale);
         return norm;
     }
 
@@ -143,12 +150,12 @@ public sealed class MixedPrecision : IDisposable
         (model.parameters().Where(decays).ToList(), model.parameters().Where(p => !decays(p)).ToList());
 
     /// <summary>Copies the parameters into one buffer and makes each a view of its slice.</summary>
-    private static Tensor Flatten(IReadOnlyList<Parameter> parameters, int models, ScalarType dtype, Device device)
+    private static Tensor Flatten(IReadOnlyList<Parameter> parameters, ScalarType dtype, Device device)
     {
         var weights = zeros(parameters.Sum(p => p.numel()), dtype, device);
         using (no_grad())
         {
-            foreach (var (p, slice) in parameters.Zip(Views(parameters, weights, models)))
+            foreach (var (p, slice) in parameters.Zip(Views(parameters, weights)))
             {
                 slice.copy_(p);
                 p.set_(slice);
@@ -158,37 +165,21 @@ public sealed class MixedPrecision : IDisposable
     }
 
     /// <summary>One zeroed gradient buffer, each parameter's .grad a view of its slice (backward accumulates in place).</summary>
-    private static Tensor GradientViews(IReadOnlyList<Parameter> parameters, int models, ScalarType dtype, Device device)
+    private static Tensor GradientViews(IReadOnlyList<Parameter> parameters, ScalarType dtype, Device device)
     {
         var gradients = zeros(parameters.Sum(p => p.numel()), dtype, device);
-        foreach (var (p, slice) in parameters.Zip(Views(parameters, gradients, models))) p.grad = slice;
+        foreach (var (p, slice) in parameters.Zip(Views(parameters, gradients))) p.grad = slice;
         return gradients;
     }
 
-    /// <summary>
-    /// Each parameter's view of a flat buffer, model-major: the buffer is K rows, row k holds model k's slice of every
-    /// parameter in turn, so a per-model reduction (clipping) is one kernel over the buffer viewed (K, -1). A packed
-    /// parameter (K, ...) is then strided along its leading dimension by a row; its slices stay contiguous.
-    /// With one model this is the plain concatenation. (libtorch warns once that such a gradient does not "obey the
-    /// gradient layout contract": the contract only decides the layout of a gradient it allocates, and backward here
-    /// adds into the existing views in place.)
-    /// </summary>
-    private static IEnumerable<Tensor> Views(IReadOnlyList<Parameter> parameters, Tensor buffer, int models)
+    /// <summary>Each parameter's view of a flat buffer, one after the other (the layout <see cref="PackedLayout"/> describes).</summary>
+    private static IEnumerable<Tensor> Views(IReadOnlyList<Parameter> parameters, Tensor buffer)
     {
-        var row = buffer.numel() / models;
         long offset = 0;
         foreach (var p in parameters)
         {
-            var strides = new long[p.dim()];
-            long stride = 1;
-            for (var i = strides.Length - 1; i >= 0; i--)
-            {
-                strides[i] = stride;
-                stride *= p.shape[i];
-            }
-            if (models > 1) strides[0] = row;
-            yield return buffer.as_strided(p.shape, strides, offset);
-            offset += p.numel() / models;
+            yield return buffer.narrow(0, offset, p.numel()).view(p.shape);
+            offset += p.numel();
         }
     }
 }

@@ -109,7 +109,7 @@ public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyLis
         void WriteCheckpoint(int k, CheckpointArchive.Manifest manifest, Stream stream)
         {
             model.CopyInto(k, alone);
-            using var own = optimizer.Row(k, runs);
+            using var own = optimizer.Row(k, [precision.DecayLayout, precision.NoDecayLayout]);
             CheckpointArchive.Write(alone, own, manifest, stream);
         }
     }
