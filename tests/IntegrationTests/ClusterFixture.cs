@@ -79,7 +79,14 @@ public class ClusterFixture : IAsyncLifetime
         // test project training beside them otherwise spin OpenMP threads against each other, and a run can stall
         // for minutes (seen: the kill test's run made no step in 3 minutes of the full suite).
         _workerEnv = new(common) { ["Torch__Threads"] = "1", ["OMP_WAIT_POLICY"] = "PASSIVE" };
-        _orchestratorEnv = new(common) { ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString() };
+        _orchestratorEnv = new(common)
+        {
+            ["Orleans__SiloPort"] = FreePort().ToString(), ["Orleans__GatewayPort"] = FreePort().ToString(),
+            // The suite's fits (6 to 40 points, up to 200 resamples) take 1-3 s alone; on a loaded 2-core machine one
+            // passed the service's 10 s and the dashboard test failed (seen with ./run.sh training beside the suite).
+            // The limit itself is FitRunnerTests' subject, on its own runner.
+            ["ScaleLab__Fits__TimeLimitSeconds"] = "60",
+        };
         await StartOrchestratorAsync();
         for (var w = 0; w < WorkerCount; w++) StartWorker(FreePort());
         await WaitUntilAsync(async () => (await Api.GetStringAsync("api/workers")).Split("slotId").Length - 1 >= WorkerCount,
