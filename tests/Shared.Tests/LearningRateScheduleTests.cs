@@ -1,7 +1,6 @@
 using ScaleLab.Runs;
-using ScaleLab.Workers.Training;
 
-namespace ScaleLab.Workers.Tests;
+namespace ScaleLab.Shared.Tests;
 
 public class LearningRateScheduleTests
 {

@@ -1,6 +1,4 @@
-using ScaleLab.Runs;
-
-namespace ScaleLab.Workers.Training;
+namespace ScaleLab.Runs;
 
 /// <summary>
 /// Linear warmup to the peak rate, then either cosine decay to <see cref="FloorFraction"/> of it at the last step, or
@@ -27,4 +25,7 @@ public static class LearningRateSchedule
         var floor = peak * FloorFraction;
         return floor + 0.5 * (peak - floor) * (1 + Math.Cos(Math.PI * progress));
     }
+
+    /// <summary>The rate of every step of the run, in order: the schedule a loss-curve law reads (<see cref="LossCurves.ScheduleAreas"/>).</summary>
+    public static double[] Rates(RunConfig c) => Enumerable.Range(0, c.Steps).Select(step => At(step, c)).ToArray();
 }

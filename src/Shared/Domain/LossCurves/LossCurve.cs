@@ -1,0 +1,17 @@
+namespace ScaleLab.LossCurves;
+
+/// <summary>A loss logged after <paramref name="Step"/> optimizer steps.</summary>
+public readonly record struct CurvePoint(int Step, double Loss);
+
+/// <summary>
+/// One run's logged losses and the schedule it follows to its last step (known before it gets there), so the law can
+/// be evaluated at any step of the run, logged or not.
+/// </summary>
+public sealed record LossCurve(ScheduleAreas Areas, int WarmupSteps, IReadOnlyList<CurvePoint> Points)
+{
+    /// <summary>The points a fit may use: after warmup (the law describes training at the schedule, not the ramp to it), within the schedule, finite.</summary>
+    public IEnumerable<CurvePoint> Fittable => Points.Where(p => p.Step > WarmupSteps && p.Step <= Areas.Steps && double.IsFinite(p.Loss));
+
+    /// <summary>This run's curve with only the points logged up to <paramref name="step"/>: what was known then.</summary>
+    public LossCurve Through(int step) => this with { Points = Points.Where(p => p.Step <= step).ToList() };
+}
