@@ -70,6 +70,10 @@ public sealed class ScaleLabApi(HttpClient http)
 
     public Task<RunDetail?> GetRunAsync(Guid id, CancellationToken ct = default) => GetOrNullAsync<RunDetail>($"api/runs/{id}", ct);
 
+    /// <summary>The run's final loss as the annealing law predicts it (null for an unknown run; a view with a reason where none can be made yet).</summary>
+    public Task<LossPredictionView?> GetLossPredictionAsync(Guid runId, CancellationToken ct = default) =>
+        GetOrNullAsync<LossPredictionView>($"api/runs/{runId}/prediction", ct);
+
     public Task<MetricSeries> GetMetricAsync(Guid runId, string name, int maxPoints, CancellationToken ct = default) =>
         GetAsync<MetricSeries>($"api/runs/{runId}/metrics/{Uri.EscapeDataString(name)}?maxPoints={maxPoints}", ct);
 

@@ -17,11 +17,10 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
     /// <summary>The law's loss every log interval of <paramref name="config"/>, plus Gaussian noise of <paramref name="noise"/>.</summary>
     internal static LossCurve Curve(RunConfig config, AnnealingLaw law, double noise, int seed)
     {
-        var areas = new ScheduleAreas(LearningRateSchedule.Rates(config), config.WarmupSteps);
+        var steps = Enumerable.Range(1, config.Steps / config.LogInterval).Select(i => i * config.LogInterval).ToList();
+        var areas = ScheduleAreas.Of(config, steps);
         var random = new Random(seed);
-        var points = Enumerable.Range(1, config.Steps / config.LogInterval).Select(i => i * config.LogInterval)
-            .Select(step => new CurvePoint(step, law.Loss(areas, step) + noise * Gaussian(random))).ToList();
-        return new LossCurve(areas, config.WarmupSteps, points);
+        return LossCurve.Of(config, steps.Select(step => new CurvePoint(step, law.Loss(areas, step) + noise * Gaussian(random))).ToList());
     }
 
     private static double Gaussian(Random random) =>
@@ -39,6 +38,21 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(100 * eta + 60 * (eta - drop), areas.Forward(160), 12);
         // After the drop at step 100, m_i = drop·λ^(i−100): S2 after 160 steps is drop·(1 − λ^60)/(1 − λ).
         Assert.Equal(drop * (1 - Math.Pow(lambda, 60)) / (1 - lambda), areas.Annealing(160), 9);
+    }
+
+    [Fact]
+    public void Areas_kept_at_chosen_steps_are_those_of_the_whole_schedule()
+    {
+        var config = Run("cosine", 5000);
+        var dense = new ScheduleAreas(LearningRateSchedule.Rates(config), config.WarmupSteps);
+        var sparse = ScheduleAreas.Of(config, [4999, 7, 1200, 5000, 7]);
+        foreach (var step in new[] { 7, 1200, 4999, 5000 })
+        {
+            Assert.Equal(dense.Forward(step), sparse.Forward(step), 12);
+            Assert.Equal(dense.Annealing(step), sparse.Annealing(step), 12);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => sparse.Forward(8));      // not asked for: never a silent guess
+        Assert.Throws<ArgumentOutOfRangeException>(() => ScheduleAreas.Of(config, [5001]));
     }
 
     [Fact]
@@ -68,11 +82,10 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
     public void A_fit_on_cosine_curves_predicts_the_final_loss_of_a_wsd_run_it_never_saw()
     {
         var seen = new[] { Curve(Run("cosine", 600), Truth, 0.005, 3), Curve(Run("cosine", 1500), Truth, 0.005, 4) };
-        var unseen = Run("wsd", 2400);
-        var areas = new ScheduleAreas(LearningRateSchedule.Rates(unseen), unseen.WarmupSteps);
-        var truth = Truth.Loss(areas, unseen.Steps);
+        var unseen = LossCurve.Of(Run("wsd", 2400), []);
+        var truth = Truth.Loss(unseen.Areas, 2400);
 
-        var prediction = LossCurvePredictor.Predict(new LossCurve(areas, unseen.WarmupSteps, []), seen, new(Bootstrap: 100));
+        var prediction = LossCurvePredictor.Predict(unseen, seen, new(Bootstrap: 100));
 
         Assert.NotNull(prediction);
         Assert.Equal(truth, prediction.Loss, 0.01);

@@ -82,6 +82,7 @@ public static class ServiceRegistration
         services.AddHealthChecks();
         services.AddScaleLabRateLimits(builder.Configuration);
         services.AddSingleton<Scaling.FitRunner>();
+        services.AddSingleton<LossPredictions>();
         services.AddScaleLabHangfire(connectionString);
         services.AddSingleton<Schedules.ScheduleStore>();
         services.AddTransient<Schedules.ScheduledStudyJob>();

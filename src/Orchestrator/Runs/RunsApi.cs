@@ -37,6 +37,8 @@ public static partial class RunsApi
         api.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: status, accounting, config, artifacts and the metrics it has");
         api.MapGet("/{id:guid}/metrics/{name}", GetMetric).WithName("GetRunMetric")
             .WithSummary("One metric's curve, downsampled to at most maxPoints points");
+        api.MapGet("/{id:guid}/prediction", GetPrediction).WithName("GetRunLossPrediction")
+            .WithSummary("The run's final training loss predicted by the annealing law from its curve so far and its finished siblings, with a 90% interval");
         api.MapGet("/{id:guid}/logs", GetLogs).WithName("GetRunLogs")
             .WithSummary("The run's log: assignments, starts and resumes, checkpoints, re-queues and why, the outcome");
         api.MapGet("/{id:guid}/artifacts/{name}", DownloadArtifact).WithName("DownloadRunArtifact")
@@ -46,6 +48,9 @@ public static partial class RunsApi
 
     public static async Task<Results<Ok<RunDetail>, NotFound>> GetRun(Guid id, CatalogQueries queries, CancellationToken ct) =>
         await queries.GetRunAsync(id, ct) is { } run ? TypedResults.Ok(run) : TypedResults.NotFound();
+
+    public static async Task<Results<Ok<LossPredictionView>, NotFound>> GetPrediction(Guid id, LossPredictions predictions, CancellationToken ct) =>
+        await predictions.PredictAsync(id, ct) is { } prediction ? TypedResults.Ok(prediction) : TypedResults.NotFound();
 
     public static async Task<Results<Ok<MetricSeries>, ValidationProblem>> GetMetric(
         Guid id, string name, string? maxPoints, CatalogQueries queries, CancellationToken ct)

@@ -22,6 +22,33 @@ public sealed class FitRunner(IConfiguration configuration, ILogger<FitRunner> l
 
     public sealed record Outcome(FitResult? Result, bool Busy);
 
+    /// <summary>
+    /// Other fitting work (a loss-curve prediction) in the same slots and under the same limits; not run when no slot
+    /// freed up in time or the work ran past <see cref="TimeLimit"/> (Ran false). The work must use one thread and
+    /// honour the token.
+    /// </summary>
+    public async Task<(bool Ran, T? Value)> RunInSlotAsync<T>(Func<CancellationToken, T?> work, CancellationToken ct)
+    {
+        if (!await Slots.WaitAsync(QueueWait, ct)) return (false, default);
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(TimeLimit);
+            try
+            {
+                return (true, await Task.Run(() => work(deadline.Token), CancellationToken.None));
+            }
+            catch (Exception ex) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested && IsCancellation(ex))
+            {
+                return (false, default);
+            }
+        }
+        finally
+        {
+            Slots.Release();
+        }
+    }
+
     /// <summary>The fit, or null with the reasons in <paramref name="errors"/>; Busy when no slot freed up in time.</summary>
     public async Task<Outcome> RunAsync(IReadOnlyList<ScalingPoint> points, FitOptions options, ValidationErrors errors, CancellationToken ct)
     {

@@ -37,7 +37,7 @@ public static class AnnealingLawFitter
     /// A law close to the answer (a bootstrap replicate's, from the fit of the data it resamples): the fit then starts
     /// there alone, rather than from the whole grid.
     /// </param>
-    public static AnnealingLaw? Fit(IReadOnlyList<Observation> data, AnnealingLaw? near = null)
+    public static AnnealingLaw? Fit(IReadOnlyList<Observation> data, AnnealingLaw? near = null, CancellationToken cancellation = default)
     {
         if (data.Count < MinPoints || data.Any(o => o.Forward <= 0)) return null;
         var lowest = data.Min(o => o.Loss);
@@ -47,7 +47,7 @@ public static class AnnealingLawFitter
             foreach (var floor in new[] { 0.0, 0.5, 0.85 })
                 foreach (var alpha in new[] { 0.1, 0.3, 0.6, 1.0 })
                     starts.Add([floor * lowest, Math.Log(Math.Max(1e-8, ScaleGivenFloor(data, floor * lowest, alpha))), alpha, 0.0]);
-        var (theta, value) = LbfgsFromStarts.Minimize((t, g) => Objective(data, t, g), starts);
+        var (theta, value) = LbfgsFromStarts.Minimize((t, g) => Objective(data, t, g), starts, cancellation: cancellation);
         return double.IsFinite(value) && value < double.MaxValue ? new AnnealingLaw(theta[0], Math.Exp(theta[1]), theta[2], theta[3]) : null;
     }
 

@@ -1,3 +1,5 @@
+using ScaleLab.Runs;
+
 namespace ScaleLab.LossCurves;
 
 /// <summary>A loss logged after <paramref name="Step"/> optimizer steps.</summary>
@@ -5,10 +7,15 @@ public readonly record struct CurvePoint(int Step, double Loss);
 
 /// <summary>
 /// One run's logged losses and the schedule it follows to its last step (known before it gets there), so the law can
-/// be evaluated at any step of the run, logged or not.
+/// be evaluated at the run's logged steps and its last.
 /// </summary>
 public sealed record LossCurve(ScheduleAreas Areas, int WarmupSteps, IReadOnlyList<CurvePoint> Points)
 {
+    /// <summary>A run's curve, with its schedule's areas at its points, its last step and <paramref name="alsoAt"/>.</summary>
+    public static LossCurve Of(RunConfig config, IReadOnlyList<CurvePoint> points, IEnumerable<int>? alsoAt = null) =>
+        new(ScheduleAreas.Of(config, points.Select(p => p.Step).Where(s => s >= 0 && s <= config.Steps).Append(config.Steps).Concat(alsoAt ?? [])),
+            config.WarmupSteps, points);
+
     /// <summary>The points a fit may use: after warmup (the law describes training at the schedule, not the ramp to it), within the schedule, finite.</summary>
     public IEnumerable<CurvePoint> Fittable => Points.Where(p => p.Step > WarmupSteps && p.Step <= Areas.Steps && double.IsFinite(p.Loss));
 

@@ -12,7 +12,8 @@ namespace ScaleLab.LossCurves;
 /// </remarks>
 public static class LossCurvePredictor
 {
-    public sealed record Options(int Bootstrap = 200, double Level = 0.9, int Seed = 17)
+    /// <param name="MaxThreads">Threads the bootstrap may use (0: as many as there are cores); the answer does not depend on it.</param>
+    public sealed record Options(int Bootstrap = 200, double Level = 0.9, int Seed = 17, int MaxThreads = 0, CancellationToken Cancellation = default)
     {
         /// <summary>Refits a prediction may cost, so a request's work is bounded.</summary>
         public const int MaxBootstrap = 1000;
@@ -27,7 +28,7 @@ public static class LossCurvePredictor
         var curves = siblings.Prepend(run).ToList();
         var blocks = curves.Select(c => AnnealingLawFitter.Observations([c])).Where(o => o.Count > 0).ToList();
         var data = blocks.SelectMany(b => b).ToList();
-        if (AnnealingLawFitter.Fit(data) is not { } law) return null;
+        if (AnnealingLawFitter.Fit(data, cancellation: options.Cancellation) is not { } law) return null;
 
         var predictions = Replicates(law, blocks, run.Areas, target, options);
         var point = law.Loss(run.Areas, target);
@@ -43,7 +44,8 @@ public static class LossCurvePredictor
         var master = new Random(options.Seed);
         var seeds = Enumerable.Range(0, Math.Clamp(options.Bootstrap, 0, Options.MaxBootstrap)).Select(_ => master.Next()).ToArray();
         var results = new double[seeds.Length];
-        Parallel.For(0, seeds.Length, k =>
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxThreads > 0 ? options.MaxThreads : -1, CancellationToken = options.Cancellation };
+        Parallel.For(0, seeds.Length, parallel, k =>
         {
             var random = new Random(seeds[k]);
             var resample = new List<AnnealingLawFitter.Observation>();
@@ -52,7 +54,7 @@ public static class LossCurvePredictor
                 var noise = BlockResample(residuals[c], random);
                 resample.AddRange(curves[c].Select((o, i) => o with { Loss = law.Loss(o.Forward, o.Annealing) + noise[i] }));
             }
-            results[k] = AnnealingLawFitter.Fit(resample, near: law) is { } refit
+            results[k] = AnnealingLawFitter.Fit(resample, near: law, options.Cancellation) is { } refit
                 ? refit.Loss(areas, target) + all[random.Next(all.Length)]
                 : double.NaN;
         });

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using ScaleLab.Runs;
+using ScaleLab.Sweeps;
+
+namespace ScaleLab.LossCurves;
+
+/// <summary>
+/// Which runs share one annealing law: the same model, data, task, precision, batch and peak learning rate. Their
+/// length, schedule, warmup, seed and logging may differ: the law takes the schedule as its input, and a seed moves a
+/// curve by noise, not by law.
+/// </summary>
+public static class LossCurveArm
+{
+    public static string Key(RunConfig c) => JsonSerializer.Serialize(c with
+    {
+        Tokens = 0, Seed = 0, Schedule = "", DecayFraction = 0, WarmupSteps = 0,
+        EvalInterval = 0, EvalBatches = 0, FinalEvalTokens = 0, LogInterval = 0, CheckpointInterval = 0,
+    }, SpecJson.Options);
+}
