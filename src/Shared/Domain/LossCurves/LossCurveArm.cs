@@ -13,7 +13,15 @@ public static class LossCurveArm
 {
     public static string Key(RunConfig c) => JsonSerializer.Serialize(c with
     {
-        Tokens = 0, Seed = 0, Schedule = "", DecayFraction = 0, WarmupSteps = 0,
-        EvalInterval = 0, EvalBatches = 0, FinalEvalTokens = 0, LogInterval = 0, CheckpointInterval = 0,
+        Tokens = 0,
+        Seed = 0,
+        Schedule = "",
+        DecayFraction = 0,
+        WarmupSteps = 0,
+        EvalInterval = 0,
+        EvalBatches = 0,
+        FinalEvalTokens = 0,
+        LogInterval = 0,
+        CheckpointInterval = 0,
     }, SpecJson.Options);
 }
