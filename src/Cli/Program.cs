@@ -8,7 +8,7 @@ if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
 var root = new RootCommand("ScaleLab: scaling-law and ablation studies")
 {
     ApiOptions.Api, ApiOptions.ApiKey, ApiOptions.Json,
-    SubmitCommand.Create(), PreviewCommand.Create(), SweepsCommand.Create(), SweepCommand.Create(), WatchCommand.Create(), RunsCommand.Create(), RunCommand.Create(),
+    SubmitCommand.Create(), PreviewCommand.Create(), SweepsCommand.Create(), SweepCommand.Create(), WatchCommand.Create(), RunsCommand.Create(), RunCommand.Create(), PredictCommand.Create(),
     CancelCommand.Create(), AnnotateCommand.Create(),
     SchedulesCommand.Create(), FitCommand.Create(), DatasetsCommand.Create(),
 };

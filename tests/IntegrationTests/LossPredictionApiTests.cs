@@ -83,6 +83,15 @@ public class LossPredictionApiTests(ClusterFixture cluster)
         var again = (await Client.GetLossPredictionAsync(running))!;
         Assert.Equal(prediction.Loss, again.Loss);
         Assert.Equal(prediction.Low, again.Low);
+
+        // The CLI tells it in the dashboard's words, by a short id, and --json gives the API's answer.
+        var shortId = running.ToString("N")[..12];
+        var told = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), "predict", shortId, "--sweep", study.ToString());
+        Assert.True(told.Exit == 0, told.Err);
+        Assert.Contains(LossPredictionText.Sentence(prediction), told.Out.ReplaceLineEndings(" ").Replace("  ", " "));
+        var json = await ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), "predict", running.ToString(), "--json");
+        Assert.True(json.Exit == 0, json.Err);
+        Assert.Equal(prediction.Loss, JsonDocument.Parse(json.Out).RootElement.GetProperty("loss").GetDouble());
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
-/// <summary>`run RUN [--sweep SWEEP]`: one run's status, accounting, losses, metrics and artifacts, and its log.</summary>
+/// <summary>`run RUN [--sweep SWEEP]`: one run's status, accounting, losses, predicted final loss, metrics and artifacts, and its log.</summary>
 public static class RunCommand
 {
     public static Command Create()
@@ -19,14 +19,15 @@ public static class RunCommand
             var runId = await IdArguments.RunIdAsync(api, parse.GetValue(id)!, id.Name, parse.GetValue(sweep), sweep.Name, ct);
             var detail = ApiOptions.Found(await api.GetRunAsync(runId, ct), $"run {runId}");
             if (ApiOptions.PrintedJson(parse, detail)) return 0;
-            AnsiConsole.Write(Facts(detail));
+            var prediction = detail.MetricNames.Contains(ScaleLab.Runs.MetricNames.Loss) ? await api.GetLossPredictionAsync(runId, ct) : null;
+            AnsiConsole.Write(Facts(detail, prediction));
             AnsiConsole.Write(Log(await api.GetRunLogAsync(runId, ct)));
             return 0;
         }));
         return command;
     }
 
-    private static Table Facts(RunDetail detail)
+    private static Table Facts(RunDetail detail, LossPredictionView? prediction)
     {
         var r = detail.Run;
         var table = new Table().Title(Markup.Escape($"Run {r.Name} ({IdPrefix.Short(r.Id)})")).AddColumns("", "");
@@ -41,6 +42,7 @@ public static class RunCommand
             ("Tokens", NumberFormat.Short(r.PlannedTokens)),
             ("FLOPs", NumberFormat.Short(r.PlannedFlops)),
             ("Loss", $"last {NumberFormat.Short(r.LastLoss)}, final {NumberFormat.Short(r.FinalLoss)}, validation {NumberFormat.Short(r.FinalValLoss)}"),
+            ("Predicted", prediction is null ? "–" : LossCurves.LossPredictionText.Sentence(prediction)),
             ("Wall clock", r.WallClockSeconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"hh\:mm\:ss") : "–"),
             ("Metrics", string.Join(", ", detail.MetricNames)),
             ("Artifacts", string.Join(", ", detail.Artifacts.Select(a => $"{a.Name} ({NumberFormat.Short(a.Bytes)} bytes)"))),
