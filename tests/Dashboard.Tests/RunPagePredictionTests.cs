@@ -63,11 +63,11 @@ public class RunPagePredictionTests : BunitContext
     public void Without_a_prediction_the_page_says_why_and_draws_only_the_logged_loss()
     {
         var none = new LossPredictionView(RunId, 2000, 60, null, null, null, 0.9, null, 0, [], [], [],
-            "the run and its finished siblings have logged fewer than 8 losses after warmup");
+            "the run and its finished siblings have logged fewer than 8 losses past warmup and the first tenth of their runs");
 
         var page = Render(none);
 
-        Assert.Contains("No loss prediction yet: the run and its finished siblings have logged fewer than 8 losses after warmup.",
+        Assert.Contains("No loss prediction yet: the run and its finished siblings have logged fewer than 8 losses past warmup and the first tenth of their runs.",
             page.WaitForElement("p.prediction").TextContent);
         Assert.DoesNotContain(page.FindComponents<Chart>().Single(c => c.Instance.Id == "run-loss").Instance.Series, s => s.Dashed);
     }

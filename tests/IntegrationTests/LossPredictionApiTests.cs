@@ -102,7 +102,7 @@ public class LossPredictionApiTests(ClusterFixture cluster)
 
         var prediction = (await Client.GetLossPredictionAsync(early))!;
         Assert.Null(prediction.Loss);
-        Assert.Contains("fewer than 8 losses after warmup", prediction.Reason);
+        Assert.Contains("fewer than 8 losses past warmup", prediction.Reason);
 
         using var missing = await cluster.Api.GetAsync($"api/runs/{Guid.NewGuid()}/prediction");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);

@@ -118,8 +118,9 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
         const int trials = 20;
         for (var seed = 0; seed < trials; seed++)
         {
-            var run = Curve(Run("cosine", 1500), Truth, 0.01, 100 + seed);
-            var prediction = LossCurvePredictor.Predict(run.Through(750), [], new(Bootstrap: 100, Seed: seed))!;
+            var sibling = Curve(Run("cosine", 1500), Truth, 0.01, 200 + seed);
+            var run = Curve(Run("wsd", 1500), Truth, 0.01, 100 + seed);
+            var prediction = LossCurvePredictor.Predict(run.Through(750), [sibling], new(Bootstrap: 100, Seed: seed))!;
             var truth = Truth.Loss(run.Areas, 1500);
             if (truth >= prediction.Low && truth <= prediction.High) covered++;
             widths.Add(prediction.High!.Value - prediction.Low!.Value);
@@ -132,10 +133,24 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
-    public void Too_few_points_after_warmup_give_no_prediction()
+    public void Too_few_points_past_the_first_tenth_give_no_prediction()
     {
+        var sibling = Curve(Run("cosine", 1000), Truth, 0.005, 8);
         var run = Curve(Run("cosine", 1000), Truth, 0.005, 7);
-        Assert.Null(LossCurvePredictor.Predict(run.Through(90), []));               // warmup 20: points 30..90 are 7
-        Assert.NotNull(LossCurvePredictor.Predict(run.Through(100), [], new(Bootstrap: 10)));
+        // Warmup 20 and a tenth of 1,000 steps: points count from step 110, so 110..170 are 7.
+        Assert.Contains("fewer than 8", LossCurvePredictor.WhyNot(run.Through(170), []));
+        Assert.Null(LossCurvePredictor.Predict(run.Through(170), []));
+        Assert.NotNull(LossCurvePredictor.Predict(run.Through(170), [sibling], new(Bootstrap: 10)));
+    }
+
+    [Fact]
+    public void A_run_that_has_not_annealed_is_not_predicted_alone_but_is_with_a_sibling_that_has()
+    {
+        var run = Curve(Run("wsd", 2000), Truth, 0.005, 9).Through(1500);           // all of it in the stable phase
+        Assert.Contains("annealed enough", LossCurvePredictor.WhyNot(run, []));
+        Assert.Null(LossCurvePredictor.Predict(run, []));
+        var sibling = Curve(Run("cosine", 2000), Truth, 0.005, 10);
+        Assert.Null(LossCurvePredictor.WhyNot(run, [sibling]));
+        Assert.Equal(Truth.Loss(run.Areas, 2000), LossCurvePredictor.Predict(run, [sibling], new(Bootstrap: 10))!.Loss, 0.01);
     }
 }

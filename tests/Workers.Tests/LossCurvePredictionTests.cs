@@ -8,9 +8,10 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Tests;
 
 /// <summary>
-/// The annealing law on curves of real training (tiny models on text from a hidden Markov model, CPU): a run's final
-/// loss, predicted from half of its steps and a finished sibling, must land near the loss it reaches, inside the
-/// interval, and nearer than the loss logged so far does.
+/// The annealing law on curves of real training (tiny models on text from a hidden Markov model, CPU): a WSD run's
+/// final loss, predicted from half of its steps (all in its stable phase) and a finished cosine run of the same length,
+/// must land near the loss it reaches, inside the interval, and nearer than the loss logged so far does. This is the
+/// law's claim (Tissue et al. 2024): fitted on one schedule's curve, it predicts another schedule's.
 /// </summary>
 public class LossCurvePredictionTests(ITestOutputHelper output)
 {
@@ -34,7 +35,7 @@ public class LossCurvePredictionTests(ITestOutputHelper output)
     public void A_wsd_runs_final_loss_is_predicted_from_half_its_steps_and_a_finished_cosine_sibling()
     {
         var tokensPerStep = Base.BatchSize * Base.SeqLen;
-        var sibling = Train(Base with { Schedule = "cosine", Tokens = 400L * tokensPerStep });
+        var sibling = Train(Base with { Schedule = "cosine", Tokens = 800L * tokensPerStep });
         var run = Train(Base with { Schedule = "wsd", DecayFraction = 0.2, Tokens = 800L * tokensPerStep, Seed = 2 });
         var actual = run.Points[^1].Loss;
         var known = run.Through(400);
@@ -45,7 +46,7 @@ public class LossCurvePredictionTests(ITestOutputHelper output)
 
         Assert.Equal(800, run.Points[^1].Step);
         Assert.InRange(actual, prediction.Low!.Value, prediction.High!.Value);
-        Assert.True(Math.Abs(prediction.Loss - actual) < 0.05, $"error {prediction.Loss - actual:F4}");
+        Assert.True(Math.Abs(prediction.Loss - actual) < 0.04, $"error {prediction.Loss - actual:F4}");
         Assert.True(Math.Abs(prediction.Loss - actual) < 0.5 * Math.Abs(naive - actual), $"law error {prediction.Loss - actual:F4}, loss so far off by {naive - actual:F4}");
         Assert.True(prediction.High - prediction.Low < 0.2, $"interval [{prediction.Low}, {prediction.High}] says little");
     }

@@ -53,12 +53,11 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
         var fitted = curve.Points.Count == 0 ? 0 : curve.Points.Max(p => p.Step);
         var ids = siblings.Select(s => s.Id).ToList();
 
+        if (LossCurvePredictor.WhyNot(curve, siblingCurves) is { } why) return Unavailable(runId, config, fitted, ids, why);
         var (ran, answer) = await fits.RunInSlotAsync(token =>
             LossCurvePredictor.Predict(curve, siblingCurves, new LossCurvePredictor.Options(Bootstrap, MaxThreads: 1, Cancellation: token)), ct);
         if (!ran) return Unavailable(runId, config, fitted, ids, "the fit service is busy or the fit ran out of time; try again in a few seconds");
-        if (answer is null)
-            return Unavailable(runId, config, fitted, ids,
-                $"the run and its finished siblings have logged fewer than {AnnealingLawFitter.MinPoints} losses after warmup");
+        if (answer is null) return Unavailable(runId, config, fitted, ids, "the law could not be fitted to these curves");
 
         var law = answer.Law;
         var view = new LossPredictionView(runId, answer.Step, answer.FittedThrough, answer.Loss, answer.Low, answer.High, answer.Level,

@@ -37,19 +37,38 @@ public static class AnnealingLawFitter
     /// A law close to the answer (a bootstrap replicate's, from the fit of the data it resamples): the fit then starts
     /// there alone, rather than from the whole grid.
     /// </param>
+    /// <remarks>
+    /// The law is fitted within what it means: a floor L0 between 0 and the lowest loss seen, a positive scale A and
+    /// annealing gain C, and 0 &lt; α ≤ 5 (θ = (logit(L0 / lowest), ln A, α, ln C)). Unconstrained, a fit to the start of
+    /// one curve extrapolates to negative losses.
+    /// </remarks>
     public static AnnealingLaw? Fit(IReadOnlyList<Observation> data, AnnealingLaw? near = null, CancellationToken cancellation = default)
     {
         if (data.Count < MinPoints || data.Any(o => o.Forward <= 0)) return null;
         var lowest = data.Min(o => o.Loss);
+        if (!(lowest > 0)) return null;
         var starts = new List<double[]>();
-        if (near is not null) starts.Add([near.L0, Math.Log(near.A), near.Alpha, near.C]);
+        if (near is not null) starts.Add([Logit(Math.Clamp(near.L0 / lowest, 1e-6, 1 - 1e-6)), Math.Log(near.A), near.Alpha, Math.Log(Math.Max(near.C, 1e-12))]);
         else
-            foreach (var floor in new[] { 0.0, 0.5, 0.85 })
+        {
+            var range = data.Max(o => o.Loss) - lowest;
+            var annealed = Math.Max(1e-12, data.Max(o => o.Annealing));
+            foreach (var floor in new[] { 0.01, 0.5, 0.85 })
                 foreach (var alpha in new[] { 0.1, 0.3, 0.6, 1.0 })
-                    starts.Add([floor * lowest, Math.Log(Math.Max(1e-8, ScaleGivenFloor(data, floor * lowest, alpha))), alpha, 0.0]);
-        var (theta, value) = LbfgsFromStarts.Minimize((t, g) => Objective(data, t, g), starts, cancellation: cancellation);
-        return double.IsFinite(value) && value < double.MaxValue ? new AnnealingLaw(theta[0], Math.Exp(theta[1]), theta[2], theta[3]) : null;
+                    foreach (var gain in new[] { 0.01, 0.3 })
+                        starts.Add([Logit(floor), Math.Log(Math.Max(1e-8, ScaleGivenFloor(data, floor * lowest, alpha))), alpha,
+                            Math.Log(Math.Max(1e-12, gain * range / annealed))]);
+        }
+        var (theta, value) = LbfgsFromStarts.Minimize((t, g) => Objective(data, lowest, t, g), starts, cancellation: cancellation);
+        return double.IsFinite(value) && value < double.MaxValue ? Law(lowest, theta) : null;
     }
+
+    private static AnnealingLaw Law(double lowest, double[] theta) =>
+        new(lowest * Sigmoid(theta[0]), Math.Exp(theta[1]), theta[2], Math.Exp(theta[3]));
+
+    private static double Sigmoid(double u) => 1 / (1 + Math.Exp(-u));
+
+    private static double Logit(double p) => Math.Log(p / (1 - p));
 
     /// <summary>The least-squares A for a floor and an exponent, with no annealing term: a start close to the answer.</summary>
     private static double ScaleGivenFloor(IReadOnlyList<Observation> data, double floor, double alpha)
@@ -64,25 +83,26 @@ public static class AnnealingLawFitter
     }
 
     /// <summary>
-    /// Mean Huber loss of the residuals for θ = (L0, ln A, α, C), and its gradient, over δ: residuals beyond δ then
-    /// weigh 1 each, so the gradient is of order one and L-BFGS's tolerances mean what they say.
+    /// Mean Huber loss of the residuals for θ, and its gradient, over δ: residuals beyond δ then weigh 1 each, so the
+    /// gradient is of order one and L-BFGS's tolerances mean what they say.
     /// </summary>
-    private static double Objective(IReadOnlyList<Observation> data, double[] theta, double[] gradient)
+    private static double Objective(IReadOnlyList<Observation> data, double lowest, double[] theta, double[] gradient)
     {
-        var (l0, a, alpha, c) = (theta[0], Math.Exp(theta[1]), theta[2], theta[3]);
         Array.Clear(gradient);
-        if (alpha <= 0 || alpha > 5 || !double.IsFinite(a)) return double.PositiveInfinity;
+        var law = Law(lowest, theta);
+        if (law.Alpha <= 0 || law.Alpha > 5 || !double.IsFinite(law.A) || !double.IsFinite(law.C)) return double.PositiveInfinity;
+        var floorSlope = law.L0 * (1 - Sigmoid(theta[0]));   // dL0/du
         var total = 0.0;
         foreach (var o in data)
         {
-            var power = a * Math.Pow(o.Forward, -alpha);
-            var r = l0 + power - c * o.Annealing - o.Loss;
+            var power = law.A * Math.Pow(o.Forward, -law.Alpha);
+            var r = law.L0 + power - law.C * o.Annealing - o.Loss;
             total += Huber.Loss(r, HuberDelta);
             var d = Huber.Derivative(r, HuberDelta);
-            gradient[0] += d;
+            gradient[0] += d * floorSlope;
             gradient[1] += d * power;
             gradient[2] -= d * power * Math.Log(o.Forward);
-            gradient[3] -= d * o.Annealing;
+            gradient[3] -= d * law.C * o.Annealing;
         }
         var scale = data.Count * HuberDelta;
         for (var i = 0; i < gradient.Length; i++) gradient[i] /= scale;

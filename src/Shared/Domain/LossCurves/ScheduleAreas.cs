@@ -53,8 +53,8 @@ public sealed class ScheduleAreas
     }
 
     /// <summary>The areas of <paramref name="config"/>'s schedule after each step in <paramref name="at"/>.</summary>
-    public static ScheduleAreas Of(RunConfig config, IEnumerable<int> at) =>
-        new(step => LearningRateSchedule.At(step, config), config.Steps, config.WarmupSteps, at);
+    public static ScheduleAreas Of(RunConfig config, IEnumerable<int> at, double momentum = DefaultMomentum) =>
+        new(step => LearningRateSchedule.At(step, config), config.Steps, config.WarmupSteps, at, momentum);
 
     /// <summary>Steps in the schedule.</summary>
     public int Steps { get; }
