@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, a C compiler, python3, Chromium for
-# the browser tests, the pinned blob emulator, and checks for the toolchains the README lists.
+# Installs what ScaleLab needs on a fresh Debian 12 machine (idempotent): the English corpus packages, a C compiler, python3, fonts
+# for the PDF export, Chromium for the browser tests, the pinned blob emulator, and checks for the toolchains the README lists.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -36,6 +36,17 @@ if [ ! -x /usr/bin/python3 ]; then
   echo "Installing python3 (the Python client's tests)..."
   $SUDO apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3 >/dev/null
+fi
+
+# The dashboard's PDF export: SkiaSharp's Linux library finds fonts through fontconfig, and the figures' text is set in
+# Liberation Sans, which has the metrics of the Arial that Plotly laid it out for (src/Dashboard/Figures/FigureFonts.cs).
+missing=$(for p in libfontconfig1 fonts-liberation; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "Installing $(echo $missing) (PDF export of figures)..."
+  $SUDO apt-get update -qq >/dev/null
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
 # Chromium for the dashboard's browser tests (Playwright drives Debian's build; it downloads no browser of its own).

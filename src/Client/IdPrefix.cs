@@ -7,7 +7,8 @@ namespace ScaleLab.Client;
 /// </summary>
 public sealed record IdPrefix
 {
-    public const int MinDigits = 6, ShortDigits = 8;
+    /// <summary>The API's rule for an id prefix (<see cref="Catalog.IdRange"/>): what the CLI takes, it can look up.</summary>
+    public const int MinDigits = Catalog.IdRange.MinDigits, ShortDigits = 8;
 
     /// <summary>How to give one, for messages and help.</summary>
     public const string Rule = "the full id, or at least 6 of its leading hex digits";

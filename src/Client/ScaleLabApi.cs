@@ -29,14 +29,16 @@ public sealed class ScaleLabApi(HttpClient http)
     };
 
     /// <param name="includeArchived">Archived sweeps too (they are left out by default).</param>
+    /// <param name="idPrefix">Only sweeps whose id begins with these digits.</param>
     public async Task<Page<SweepSummary>> ListSweepsAsync(int page, int pageSize, string? search = null, SweepStatus? status = null,
-        string? tag = null, bool includeArchived = false, CancellationToken ct = default)
+        string? tag = null, bool includeArchived = false, IdPrefix? idPrefix = null, CancellationToken ct = default)
     {
         var query = $"api/sweeps?page={page}&pageSize={pageSize}";
         if (!string.IsNullOrWhiteSpace(search)) query += $"&search={Uri.EscapeDataString(search)}";
         if (status is { } s) query += $"&status={s}";
         if (!string.IsNullOrWhiteSpace(tag)) query += $"&tag={Uri.EscapeDataString(tag)}";
         if (includeArchived) query += "&includeArchived=true";
+        if (idPrefix is not null) query += $"&idPrefix={idPrefix.Digits}";
         return await GetAsync<Page<SweepSummary>>(query, ct);
     }
 
@@ -44,20 +46,12 @@ public sealed class ScaleLabApi(HttpClient http)
     public const int MaxSweepsPageSize = 200;
 
     /// <summary>
-    /// The sweeps, archived ones too, whose id starts with <paramref name="prefix"/>. The API looks sweeps up by whole
-    /// id only, so this reads the whole list, <see cref="MaxSweepsPageSize"/> a page (a sweep created meanwhile can
-    /// shift one onto the next page: it is counted once).
+    /// The sweeps, archived ones too, whose id starts with <paramref name="prefix"/>, newest first: the first
+    /// <paramref name="limit"/> of them, and in <see cref="Page{T}.Total"/> how many there are. One call: the API
+    /// filters by the prefix.
     /// </summary>
-    public async Task<IReadOnlyList<SweepSummary>> FindSweepsAsync(IdPrefix prefix, CancellationToken ct = default)
-    {
-        var found = new Dictionary<Guid, SweepSummary>();
-        for (var page = 1; ; page++)
-        {
-            var listed = await ListSweepsAsync(page, MaxSweepsPageSize, includeArchived: true, ct: ct);
-            foreach (var sweep in listed.Items.Where(s => prefix.Matches(s.Id))) found.TryAdd(sweep.Id, sweep);
-            if (listed.Items.Count < MaxSweepsPageSize || page * MaxSweepsPageSize >= listed.Total) return [.. found.Values];
-        }
-    }
+    public Task<Page<SweepSummary>> FindSweepsAsync(IdPrefix prefix, int limit = MaxSweepsPageSize, CancellationToken ct = default) =>
+        ListSweepsAsync(1, limit, includeArchived: true, idPrefix: prefix, ct: ct);
 
     /// <summary>A sweep with all its runs; null when there is no such sweep.</summary>
     public Task<SweepDetail?> GetSweepAsync(Guid id, CancellationToken ct = default) => GetOrNullAsync<SweepDetail>($"api/sweeps/{id}", ct);

@@ -3,6 +3,7 @@ using ScaleLab.Dashboard.Account;
 using ScaleLab.Client;
 using ScaleLab.Dashboard.Api;
 using ScaleLab.Dashboard.Components;
+using ScaleLab.Dashboard.Figures;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve static assets (our CSS, Plotly's scripts from its package) from the build output too, not only from a publish:
@@ -19,5 +20,6 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapDashboardLogin();
+app.MapFigureExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

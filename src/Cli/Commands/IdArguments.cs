@@ -33,10 +33,10 @@ public static class IdArguments
     public static async Task<Guid> SweepIdAsync(ScaleLabApi api, IdPrefix given, string argument, CancellationToken ct)
     {
         if (given.Full is { } id) return id;
-        var found = await api.FindSweepsAsync(given, ct);
-        return found.Count == 1
-            ? found[0].Id
-            : throw Unresolved(argument, given, [.. found.Select(s => (s.Id, s.Name))],
+        var found = await api.FindSweepsAsync(given, Listed, ct);
+        return found.Total == 1
+            ? found.Items[0].Id
+            : throw Unresolved(argument, given, [.. found.Items.Select(s => (s.Id, s.Name))], found.Total,
                 none: $"no sweep id starts with {given} (archived sweeps included)", several: "sweeps");
     }
 
@@ -54,7 +54,7 @@ public static class IdArguments
         var found = detail.Runs.Where(r => given.Matches(r.Id)).ToList();
         return found.Count == 1
             ? found[0].Id
-            : throw Unresolved(argument, given, [.. found.Select(r => (r.Id, r.Name))],
+            : throw Unresolved(argument, given, [.. found.Select(r => (r.Id, r.Name))], found.Count,
                 none: $"no run of sweep {IdPrefix.Short(sweepId)} ({detail.Sweep.Name}) has an id starting with {given}",
                 several: $"runs of sweep {IdPrefix.Short(sweepId)} ({detail.Sweep.Name})");
     }
@@ -67,16 +67,21 @@ public static class IdArguments
         return null;
     }
 
+    /// <summary>How many candidates an ambiguous prefix's message names.</summary>
+    private const int Listed = 10;
+
+    /// <param name="found">The candidates, or the first of them.</param>
+    /// <param name="total">How many candidates there are.</param>
     /// <param name="none">What to say when nothing matched.</param>
     /// <param name="several">What the candidates are, in the plural: "sweeps", "runs of sweep 1a2b3c4d (NAME)".</param>
-    private static UnresolvedIdException Unresolved(string argument, IdPrefix given, IReadOnlyList<(Guid Id, string Name)> found, string none, string several)
+    private static UnresolvedIdException Unresolved(string argument, IdPrefix given, IReadOnlyList<(Guid Id, string Name)> found, int total, string none, string several)
     {
-        if (found.Count == 0) return new($"{argument}: {none}");
-        const int listed = 10;
-        var digits = IdPrefix.DistinctDigits(found.Select(f => f.Id));
-        var names = found.Take(listed).Select(f => $"{IdPrefix.Short(f.Id, digits)} ({f.Name})");
-        return new($"{argument}: {given} is ambiguous: {found.Count} {several} have ids starting with it: " +
-                   string.Join(", ", names) + (found.Count > listed ? $" and {found.Count - listed} more" : "") + "; give more digits");
+        if (total == 0) return new($"{argument}: {none}");
+        var shown = found.Take(Listed).ToList();
+        var digits = IdPrefix.DistinctDigits(shown.Select(f => f.Id));
+        var names = shown.Select(f => $"{IdPrefix.Short(f.Id, digits)} ({f.Name})");
+        return new($"{argument}: {given} is ambiguous: {total} {several} have ids starting with it: " +
+                   string.Join(", ", names) + (total > shown.Count ? $" and {total - shown.Count} more" : "") + "; give more digits");
     }
 }
 

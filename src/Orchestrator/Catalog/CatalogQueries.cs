@@ -12,11 +12,13 @@ namespace ScaleLab.Orchestrator.Catalog;
 /// <summary>Read-only views of sweeps, runs and metrics, shared by the REST API and the catalog grain.</summary>
 public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
 {
+    /// <param name="idRange">Only sweeps whose id lies in this range (those whose id begins with a prefix): a range scan of the primary key.</param>
     public async Task<Page<SweepSummary>> ListSweepsAsync(int pageNumber, int pageSize, string? search, CancellationToken ct = default,
-        SweepStatus? status = null, string? kind = null, bool includeArchived = false, string? tag = null)
+        SweepStatus? status = null, string? kind = null, bool includeArchived = false, string? tag = null, IdRange? idRange = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Sweeps.AsNoTracking();
+        if (idRange is not null) query = query.Where(s => s.Id >= idRange.First && s.Id <= idRange.Last);
         if (!includeArchived) query = query.Where(s => !s.Archived);
         if (tag is not null) query = query.Where(s => s.Tags.Contains(tag));
         if (status is { } st) query = query.Where(s => s.Status == st);

@@ -28,7 +28,7 @@ public static class SweepsApi
             .WithSummary("Tag a sweep, write notes on it, or archive it (hidden from lists and pickers); fields left out stay as they are")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<SweepAnnotations>("application/json");
         api.MapGet("/", ListSweeps).WithName("ListSweeps")
-            .WithSummary("Sweeps, newest first, with paging, a name search, status/kind/tag filters; archived ones only with includeArchived=true");
+            .WithSummary("Sweeps, newest first, with paging, a name search, status/kind/tag filters and an id prefix; archived ones only with includeArchived=true");
         api.MapGet("/{id:guid}", GetSweep).WithName("GetSweep").WithSummary("A sweep with all its runs");
         api.MapGet("/{id:guid}/fields", GetFields).WithName("GetSweepFields")
             .WithSummary("The run-config fields that vary across the sweep's runs, and each run's value of each (to colour or group runs by)");
@@ -102,7 +102,7 @@ public static class SweepsApi
 
     public static async Task<Results<Ok<Page<SweepSummary>>, ValidationProblem>> ListSweeps(
         CatalogQueries queries, string? page, string? pageSize, string? search, string? status, string? kind, string? tag, string? includeArchived,
-        CancellationToken ct)
+        string? idPrefix, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var pageNumber = QueryParameters.Int(page, "page", 1, 1_000_000, errors);
@@ -119,8 +119,10 @@ public static class SweepsApi
         if (tag is not null && !SweepAnnotations.IsValidTag(tag)) errors.Add("tag", SweepAnnotations.TagRule);
         bool? archived = includeArchived switch { null => false, "true" => true, "false" => false, _ => null };
         if (archived is null) errors.Add("includeArchived", "must be true or false");
+        var ids = idPrefix is null ? null : IdRange.Of(idPrefix);
+        if (idPrefix is not null && ids is null) errors.Add("idPrefix", IdRange.Rule);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind, archived!.Value, tag));
+        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind, archived!.Value, tag, ids));
     }
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>
