@@ -15,16 +15,19 @@ namespace ScaleLab.Orchestrator.Runs;
 /// GET /api/runs/{id}/prediction: a run's final training loss predicted by the annealing law from its logged loss and
 /// the curves of up to <see cref="MaxSiblings"/> finished runs of its arm in its sweep (<see cref="LossCurveArm"/>).
 /// The fit runs in the fit service's slots and time limit (<see cref="FitRunner"/>), and each answer is kept until the
-/// run logs a new point or a sibling finishes, so a page that polls costs one fit per logged point.
+/// run logs a new point or a sibling finishes, and for at least <see cref="Fresh"/>: a page that polls a fast run costs
+/// at most one fit per that time, not one per logged point.
 /// </summary>
-public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQueries queries, FitRunner fits)
+public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQueries queries, FitRunner fits, TimeProvider clock)
 {
+    public static readonly TimeSpan Fresh = TimeSpan.FromSeconds(10);
+
     public const int MaxSiblings = 16, CurvePoints = 100, MaxKept = 1000;
 
     /// <summary>Bootstrap refits per prediction: enough for a 90% interval's ends, and well inside the fit time limit.</summary>
     public const int Bootstrap = 200;
 
-    private readonly ConcurrentDictionary<Guid, (string Version, LossPredictionView View)> _answers = new();
+    private readonly ConcurrentDictionary<Guid, (string Version, DateTimeOffset At, LossPredictionView View)> _answers = new();
 
     public async Task<LossPredictionView?> PredictAsync(Guid runId, CancellationToken ct)
     {
@@ -43,7 +46,7 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
 
         var own = series[0];
         var version = $"{own.Steps.LastOrDefault()}:{string.Join(',', siblings.Select(s => s.Id))}";
-        if (_answers.TryGetValue(runId, out var kept) && kept.Version == version) return kept.View;
+        if (_answers.TryGetValue(runId, out var kept) && (kept.Version == version || clock.GetUtcNow() - kept.At < Fresh)) return kept.View;
 
         var curveSteps = Enumerable.Range(0, CurvePoints + 1)
             .Select(i => config.WarmupSteps + 1 + (int)((long)(config.Steps - config.WarmupSteps - 1) * i / CurvePoints))
@@ -64,7 +67,7 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
             new LossLawView(law.L0, law.A, law.Alpha, law.C, ScheduleAreas.DefaultMomentum), answer.Points, ids,
             curveSteps, curveSteps.Select(s => law.Loss(curve.Areas, s)).ToList());
         if (_answers.Count >= MaxKept) _answers.Clear();   // a bound, not a policy: answers are cheap to make again
-        _answers[runId] = (version, view);
+        _answers[runId] = (version, clock.GetUtcNow(), view);
         return view;
     }
 
