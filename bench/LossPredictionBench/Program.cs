@@ -7,8 +7,9 @@ using ScaleLab.Sweeps;
 
 // How well the annealing law predicts a run's final loss from the start of its curve (issue #16): for every run of a
 // study trained by bench/loss-prediction.sh (DIR/NAME.json configs, DIR/NAME/metrics.jsonl curves), and for each
-// fraction of its steps, the final training loss predicted from that fraction alone, and with the finished runs of
-// the same width (its arm) as siblings, against the loss it reached; beside them the naive estimate, the loss
+// fraction of its steps, the final training loss predicted from that fraction alone (refused where the run has not
+// annealed enough for the law's C), and with the finished runs of the same width (its arm) as siblings, against the
+// loss it reached; beside them the naive estimate, the loss
 // logged so far. Prints medians and 90th percentiles of the absolute errors, and how often the 90% interval covered.
 // usage: loss-prediction-bench DIR [fractions, default 0.2,0.3,0.5]
 var dir = args[0];
@@ -60,7 +61,8 @@ static string Median(List<(double Error, bool Covered)> s) => Format(Quantile(s.
 static string P90(List<(double Error, bool Covered)> s) => Format(Quantile(s.Select(x => x.Error).ToList(), 0.9), s);
 static string Covered(List<(double Error, bool Covered)> s) => $"{s.Count(x => x.Covered)} of {s.Count}";
 static string Format(double value, List<(double Error, bool Covered)> s) =>
-    s.Any(x => double.IsNaN(x.Error)) ? $"{value:F4} ({s.Count(x => double.IsNaN(x.Error))} unfitted)" : $"{value:F4}";
+    s.All(x => double.IsNaN(x.Error)) ? $"– ({s.Count} refused)"
+    : s.Any(x => double.IsNaN(x.Error)) ? $"{value:F4} ({s.Count(x => double.IsNaN(x.Error))} refused)" : $"{value:F4}";
 
 static double Quantile(List<double> values, double q)
 {

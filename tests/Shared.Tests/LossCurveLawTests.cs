@@ -31,13 +31,13 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         const double eta = 2e-3, drop = 1e-3, lambda = 0.99;
         var rates = Enumerable.Repeat(eta, 100).Concat(Enumerable.Repeat(eta - drop, 100)).ToArray();
-        var areas = new ScheduleAreas(rates, warmupSteps: 0, momentum: lambda);
+        var areas = new ScheduleAreas(rates, warmupSteps: 0);
 
         Assert.Equal(50 * eta, areas.Forward(50), 12);
-        Assert.Equal(0, areas.Annealing(100), 12);                                   // no decrease yet
+        Assert.Equal(0, areas.Annealing(100, lambda), 12);                                   // no decrease yet
         Assert.Equal(100 * eta + 60 * (eta - drop), areas.Forward(160), 12);
         // After the drop at step 100, m_i = drop·λ^(i−100): S2 after 160 steps is drop·(1 − λ^60)/(1 − λ).
-        Assert.Equal(drop * (1 - Math.Pow(lambda, 60)) / (1 - lambda), areas.Annealing(160), 9);
+        Assert.Equal(drop * (1 - Math.Pow(lambda, 60)) / (1 - lambda), areas.Annealing(160, lambda), 9);
     }
 
     [Fact]
@@ -69,9 +69,10 @@ public class LossCurveLawTests(Xunit.Abstractions.ITestOutputHelper output)
     public void A_fit_of_curves_from_a_known_law_gives_the_law_back()
     {
         var curves = new[] { Curve(Run("cosine", 1000), Truth, 0.003, 1), Curve(Run("wsd", 2000), Truth, 0.003, 2) };
-        var law = AnnealingLawFitter.Fit(curves);
+        var law = AnnealingLawFitter.FitBest(curves);
 
         Assert.NotNull(law);
+        Assert.Equal(Truth.Momentum, law.Momentum);                              // λ too: the one the curves were drawn with
         Assert.Equal(Truth.L0, law.L0, 0.1);
         Assert.Equal(Truth.A, law.A, 0.1);
         Assert.Equal(Truth.Alpha, law.Alpha, 0.05);

@@ -64,7 +64,7 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
 
         var law = answer.Law;
         var view = new LossPredictionView(runId, answer.Step, answer.FittedThrough, answer.Loss, answer.Low, answer.High, answer.Level,
-            new LossLawView(law.L0, law.A, law.Alpha, law.C, ScheduleAreas.DefaultMomentum), answer.Points, ids,
+            new LossLawView(law.L0, law.A, law.Alpha, law.C, law.Momentum), answer.Points, ids,
             curveSteps, curveSteps.Select(s => law.Loss(curve.Areas, s)).ToList());
         if (_answers.Count >= MaxKept) _answers.Clear();   // a bound, not a policy: answers are cheap to make again
         _answers[runId] = (version, clock.GetUtcNow(), view);

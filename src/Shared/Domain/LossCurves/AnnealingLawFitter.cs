@@ -20,17 +20,23 @@ public static class AnnealingLawFitter
     /// <summary>One observation: the areas of its step, and its loss.</summary>
     public readonly record struct Observation(double Forward, double Annealing, double Loss);
 
-    /// <summary>The law fitted to the curves' fittable points, or null where there are fewer than <see cref="MinPoints"/>.</summary>
-    public static AnnealingLaw? Fit(IEnumerable<LossCurve> curves) => Fit(Observations(curves));
+    /// <summary>
+    /// The law fitted to the curves' fittable points with the momentum λ (of <see cref="ScheduleAreas.Momenta"/>) that
+    /// fits them best, or null where there are fewer than <see cref="MinPoints"/>.
+    /// </summary>
+    public static AnnealingLaw? FitBest(IReadOnlyList<LossCurve> curves, CancellationToken cancellation = default) =>
+        ScheduleAreas.Momenta
+            .Select(momentum => FitScored(Observations(curves, momentum), momentum, null, cancellation))
+            .Where(f => f is not null).MinBy(f => f!.Value.Value)?.Law;
 
-    /// <summary>The points a fit of <paramref name="curves"/> reads, thinned per curve.</summary>
-    public static List<Observation> Observations(IEnumerable<LossCurve> curves) =>
+    /// <summary>The points a fit of <paramref name="curves"/> reads, thinned per curve, with S2 of momentum λ.</summary>
+    public static List<Observation> Observations(IEnumerable<LossCurve> curves, double momentum = ScheduleAreas.DefaultMomentum) =>
         curves.SelectMany(curve =>
         {
             var points = curve.Fittable.ToList();
             var stride = Math.Max(1, (int)Math.Ceiling(points.Count / (double)MaxPointsPerCurve));
             return points.Where((_, i) => i % stride == 0 || i == points.Count - 1)
-                .Select(p => new Observation(curve.Areas.Forward(p.Step), curve.Areas.Annealing(p.Step), p.Loss));
+                .Select(p => new Observation(curve.Areas.Forward(p.Step), curve.Areas.Annealing(p.Step, momentum), p.Loss));
         }).ToList();
 
     /// <param name="near">
@@ -42,7 +48,12 @@ public static class AnnealingLawFitter
     /// annealing gain C, and 0 &lt; α ≤ 5 (θ = (logit(L0 / lowest), ln A, α, ln C)). Unconstrained, a fit to the start of
     /// one curve extrapolates to negative losses.
     /// </remarks>
-    public static AnnealingLaw? Fit(IReadOnlyList<Observation> data, AnnealingLaw? near = null, CancellationToken cancellation = default)
+    /// <param name="momentum">The λ the observations' S2 was computed with: the law carries it.</param>
+    public static AnnealingLaw? Fit(IReadOnlyList<Observation> data, double momentum, AnnealingLaw? near = null, CancellationToken cancellation = default) =>
+        FitScored(data, momentum, near, cancellation)?.Law;
+
+    /// <summary>The law and its objective (mean Huber loss over δ), comparable between fits of the same points.</summary>
+    private static (AnnealingLaw Law, double Value)? FitScored(IReadOnlyList<Observation> data, double momentum, AnnealingLaw? near, CancellationToken cancellation)
     {
         if (data.Count < MinPoints || data.Any(o => o.Forward <= 0)) return null;
         var lowest = data.Min(o => o.Loss);
@@ -60,7 +71,7 @@ public static class AnnealingLawFitter
                             Math.Log(Math.Max(1e-12, gain * range / annealed))]);
         }
         var (theta, value) = LbfgsFromStarts.Minimize((t, g) => Objective(data, lowest, t, g), starts, cancellation: cancellation);
-        return double.IsFinite(value) && value < double.MaxValue ? Law(lowest, theta) : null;
+        return double.IsFinite(value) && value < double.MaxValue ? (Law(lowest, theta) with { Momentum = momentum }, value) : null;
     }
 
     private static AnnealingLaw Law(double lowest, double[] theta) =>

@@ -12,8 +12,8 @@ public readonly record struct CurvePoint(int Step, double Loss);
 public sealed record LossCurve(ScheduleAreas Areas, int WarmupSteps, IReadOnlyList<CurvePoint> Points)
 {
     /// <summary>A run's curve, with its schedule's areas at its points, its last step and <paramref name="alsoAt"/>.</summary>
-    public static LossCurve Of(RunConfig config, IReadOnlyList<CurvePoint> points, IEnumerable<int>? alsoAt = null, double momentum = ScheduleAreas.DefaultMomentum) =>
-        new(ScheduleAreas.Of(config, points.Select(p => p.Step).Where(s => s >= 0 && s <= config.Steps).Append(config.Steps).Concat(alsoAt ?? []), momentum),
+    public static LossCurve Of(RunConfig config, IReadOnlyList<CurvePoint> points, IEnumerable<int>? alsoAt = null) =>
+        new(ScheduleAreas.Of(config, points.Select(p => p.Step).Where(s => s >= 0 && s <= config.Steps).Append(config.Steps).Concat(alsoAt ?? [])),
             config.WarmupSteps, points);
 
     /// <summary>

@@ -48,10 +48,10 @@ public static class LossCurvePredictor
         var target = step ?? run.Areas.Steps;
         if (target < 1 || target > run.Areas.Steps) throw new ArgumentOutOfRangeException(nameof(step), $"a step of the run, 1 to {run.Areas.Steps}");
         if (WhyNot(run, siblings, target) is not null) return null;
-        var own = AnnealingLawFitter.Observations([run]);
-        var others = siblings.Select(c => AnnealingLawFitter.Observations([c])).Where(o => o.Count > 0).ToList();
+        if (AnnealingLawFitter.FitBest(siblings.Prepend(run).ToList(), options.Cancellation) is not { } law) return null;
+        var own = AnnealingLawFitter.Observations([run], law.Momentum);
+        var others = siblings.Select(c => AnnealingLawFitter.Observations([c], law.Momentum)).Where(o => o.Count > 0).ToList();
         var data = others.SelectMany(b => b).Concat(own).ToList();
-        if (AnnealingLawFitter.Fit(data, cancellation: options.Cancellation) is not { } law) return null;
 
         var predictions = Replicates(law, own, others, run.Areas, target, options);
         var point = law.Loss(run.Areas, target);
@@ -87,7 +87,7 @@ public static class LossCurvePredictor
                 var drawn = random.Next(others.Count);
                 Add(others[drawn], otherResiduals[drawn]);
             }
-            results[k] = AnnealingLawFitter.Fit(resample, near: law, options.Cancellation) is { } refit
+            results[k] = AnnealingLawFitter.Fit(resample, law.Momentum, near: law, options.Cancellation) is { } refit
                 ? refit.Loss(areas, target) + lastNoise[random.Next(lastNoise.Length)]
                 : double.NaN;
         });
