@@ -52,12 +52,15 @@ public class ScalingChartsTests
     }
 
     [Fact]
-    public void Traces_switch_to_webgl_for_large_charts_and_a_band_is_two_filled_traces()
+    public void Many_markers_switch_to_webgl_lines_stay_svg_up_to_a_page_budget_and_a_band_is_two_filled_traces()
     {
-        var big = new ChartSeries("big", Enumerable.Range(1, 5000).Select(i => (double)i).ToList(), Enumerable.Range(1, 5000).Select(i => 1.0 / i).ToList());
+        static ChartSeries Big(int points, SeriesKind kind) =>
+            new("big", Enumerable.Range(1, points).Select(i => (double)i).ToList(), Enumerable.Range(1, points).Select(i => 1.0 / i).ToList(), kind);
         var band = new ChartSeries("band", [1, 2], [1, 1], SeriesKind.Band) { Upper = [2, 2] };
 
-        Assert.IsType<Plotly.Blazor.Traces.ScatterGl>(ChartTraces.Build([big]).Single());
+        Assert.IsType<Plotly.Blazor.Traces.ScatterGl>(ChartTraces.Build([Big(5000, SeriesKind.Markers)]).Single());
+        Assert.IsType<Plotly.Blazor.Traces.Scatter>(ChartTraces.Build([Big(20_000, SeriesKind.Line)]).Single());   // one SVG path
+        Assert.IsType<Plotly.Blazor.Traces.ScatterGl>(ChartTraces.Build([Big(ChartTraces.WebGlPoints + 1, SeriesKind.Line)]).Single());
         var traces = ChartTraces.Build([band]);
         Assert.Equal(2, traces.Count);
         Assert.Equal(Plotly.Blazor.Traces.ScatterLib.FillEnum.ToNextY, ((Plotly.Blazor.Traces.Scatter)traces[1]).Fill);
@@ -121,7 +124,7 @@ public class ManyRunsTests
         var traces = ChartTraces.Build(runs);
 
         Assert.Equal(ChartPalette.Count, traces.Count);
-        var first = (Plotly.Blazor.Traces.ScatterGl)traces[0];
+        var first = (Plotly.Blazor.Traces.Scatter)traces[0];
         var perColour = 1000 / ChartPalette.Count;
         Assert.Equal(perColour * 3, first.X.Count);      // the runs of this colour, two points and a gap each
         Assert.Null(first.X[2]);                         // the gap

@@ -4,11 +4,21 @@ using Plotly.Blazor.Traces.ScatterLib;
 
 namespace ScaleLab.Dashboard.Components.Charts;
 
-/// <summary>Turns library-neutral series into Plotly scatter traces (WebGL for big series, so 10,000 points stay smooth).</summary>
+/// <summary>Turns library-neutral series into Plotly scatter traces (SVG, or WebGL for many markers).</summary>
 public static class ChartTraces
 {
-    /// <summary>Above this many points in a chart, lines and markers are drawn with WebGL (scattergl).</summary>
-    public const int WebGlThreshold = 2000;
+    /// <summary>
+    /// Above this many markers in a chart, it is drawn with WebGL (scattergl): SVG draws each marker as an element of
+    /// its own, but a line as one path however many points it has.
+    /// </summary>
+    public const int WebGlMarkers = 2000;
+
+    /// <summary>
+    /// Lines alone switch to WebGL only above this many points, past every page's point budget (the sweep page draws at
+    /// most 20,000). Starting WebGL costs seconds where the browser renders it in software (no GPU: headless browsers,
+    /// VMs, remote desktops), and SVG draws such lines as fast (docs/benchmarks.md, the 1,000-run sweep page).
+    /// </summary>
+    public const int WebGlPoints = 100_000;
 
     /// <summary>
     /// Above this many line series (a 1,000-run sweep), lines of the same colour are drawn as one trace with gaps:
@@ -27,7 +37,8 @@ public static class ChartTraces
     public static IList<ITrace> Build(IReadOnlyList<ChartSeries> series)
     {
         series = Drawn(series);
-        var webGl = series.Sum(s => s.X.Count) > WebGlThreshold;
+        var webGl = series.Where(s => s.Kind is SeriesKind.Markers or SeriesKind.LinesAndMarkers).Sum(s => s.X.Count) > WebGlMarkers
+            || series.Sum(s => s.X.Count) > WebGlPoints;
         var traces = new List<ITrace>();
         foreach (var s in series)
         {
