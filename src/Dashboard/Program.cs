@@ -2,6 +2,7 @@ using ScaleLab.Dashboard;
 using ScaleLab.Dashboard.Account;
 using ScaleLab.Client;
 using ScaleLab.Dashboard.Api;
+using ScaleLab.Dashboard.Circuits;
 using ScaleLab.Dashboard.Components;
 using ScaleLab.Dashboard.Figures;
 
@@ -12,6 +13,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.Services.AddHttpClient<ScaleLabApi>(http => http.BaseAddress = new Uri(builder.Configuration.ApiUrl()));
 builder.Services.AddDashboardLogin();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddCircuitConnection();
 
 var app = builder.Build();
 app.UseExceptionHandler("/error", createScopeForErrors: true);

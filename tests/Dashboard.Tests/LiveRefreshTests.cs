@@ -44,6 +44,26 @@ public class LiveRefreshTests : BunitContext
         Assert.Equal(atDisposal, disposed);
     }
 
+    [Fact]
+    public async Task A_loop_skips_its_ticks_while_the_browser_is_away_and_resumes_when_it_is_back()
+    {
+        var connection = new ScaleLab.Dashboard.Circuits.CircuitConnection();
+        Services.AddSingleton(connection);
+        var calls = 0;
+        Render<LiveRefresh>(p => p.Add(c => c.Seconds, 0.02).Add(c => c.OnTick, () => calls++));
+        WaitFor(() => calls >= 1);
+
+        await connection.OnConnectionDownAsync(null!, default);
+        var atDisconnect = calls;
+        // A timer of the loop's period is the clock: the loop had as many chances to tick.
+        var clock = 0;
+        using (new Timer(_ => Interlocked.Increment(ref clock), null, 0, 20)) WaitFor(() => Volatile.Read(ref clock) >= 10);
+        Assert.InRange(calls, atDisconnect, atDisconnect + 1);   // a tick under way when the connection went may finish
+
+        await connection.OnConnectionUpAsync(null!, default);
+        WaitFor(() => calls >= atDisconnect + 3);
+    }
+
     private static void WaitFor(Func<bool> condition) =>
         Assert.True(SpinWait.SpinUntil(condition, Patience), "timed out waiting for the refresh loop");
 }
