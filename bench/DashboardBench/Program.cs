@@ -1,7 +1,8 @@
 // Dashboard responsiveness with 1,000 runs in a sweep: seeds finished sweeps straight into PostgreSQL, then measures
 // (1) fetching every run's curve through the REST API, one call per run (the old page) against one batched call,
 // (2) a real browser (Debian's Chromium) opening the sweep page until all curves are drawn, and
-// (3) Plotly redrawing those curves as WebGL (what the page uses above 2,000 points) against SVG.
+// (3) Plotly redrawing those curves as WebGL against SVG (what the page draws lines with), and (4) where the page open's
+// time goes (PageOpenPhases).
 // usage: dashboard-bench <dashboard url> <api url> <postgres connection string> [runs=1000]
 using System.Diagnostics;
 using Microsoft.Playwright;
@@ -38,6 +39,7 @@ static async Task<double> MedianMs(Func<Task> action, int reps = Reps)
 }
 
 var rows = new List<string[]>();
+var openPhases = new List<string[]>();
 using var playwright = await Playwright.CreateAsync();
 await using var browser = await playwright.Chromium.LaunchAsync(new()
 {
@@ -56,6 +58,8 @@ foreach (var (label, sweepId, stored) in sweeps)
     var sweepMs = await MedianMs(() => api.GetSweepAsync(sweepId));
 
     var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
+    await page.AddInitScriptAsync(PageOpenPhases.Script);
+    var phases = new List<double[]>();
     var open = await MedianMs(async () =>
     {
         await page.GotoAsync(new Uri(dashboard, $"sweeps/{sweepId}").ToString());
@@ -63,11 +67,23 @@ foreach (var (label, sweepId, stored) in sweeps)
         await page.WaitForFunctionAsync(
             $"(document.getElementById('sweep-loss')?._fullData ?? []).reduce((n, t) => n + (t.x?.filter(v => v !== null).length ?? 0), 0) >= {drawnPoints}",
             null, new() { Timeout = 120_000 });
+        phases.Add(await page.EvaluateAsync<double[]>(PageOpenPhases.Read));
     });
+    openPhases.Add([label, .. PageOpenPhases.Medians(phases)]);
     var traces = await page.EvaluateAsync<int>("document.getElementById('sweep-loss')._fullData.length");
     var react = await page.EvaluateAsync<double[]>("""
         async () => {
           const el = document.getElementById('sweep-loss');
+          // Hover over the chart as the page drew it.
+          const h = performance.now();
+          Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 3 }]);
+          const hover = performance.now() - h;
+          // A page that draws with Plotly's basic bundle (SVG only) has the full one, with WebGL, loaded for the comparison.
+          const full = document.querySelector('script[data-plotly-webgl]')?.dataset.plotlyWebgl;
+          if (full && !document.querySelector(`script[src="${full}"]`)) {
+            await new Promise((resolve, reject) => document.head.appendChild(Object.assign(document.createElement('script'), { src: full, onload: resolve, onerror: reject })));
+            await Plotly.newPlot(el, el.data, el.layout);
+          }
           const as = type => el.data.map(t => ({ ...t, type }));
           const time = async data => { const s = performance.now(); await Plotly.react(el, data, el.layout); return performance.now() - s; };
           const median = async data => { const t = []; for (let i = 0; i < 3; i++) t.push(await time(data)); return t.sort((a, b) => a - b)[1]; };
@@ -79,10 +95,6 @@ foreach (var (label, sweepId, stored) in sweeps)
             t.x.forEach((v, i) => { if (v === null) { perRun.push({ ...t, x, y, text: undefined }); x = []; y = []; } else { x.push(v); y.push(t.y[i]); } });
           }
           const split = await median(perRun);
-          await Plotly.react(el, as('scattergl'), el.layout);
-          const s = performance.now();
-          Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 3 }]);
-          const hover = performance.now() - s;
           const webgl = !!document.createElement('canvas').getContext('webgl');
           return [gl, svg, hover, webgl ? 1 : 0, split, perRun.length];
         }
@@ -96,5 +108,9 @@ foreach (var (label, sweepId, stored) in sweeps)
 Console.WriteLine($"| sweep | metric rows stored | points drawn | curves: one call per run (ms) | curves: one batched call (ms) | per-run / batched | sweep detail (ms) | page open until all curves drawn (ms) | redraw, WebGL (ms) | redraw, SVG (ms) | SVG / WebGL | hover (ms) | redraw, one trace per run (ms) | per run / merged | WebGL available |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
 foreach (var row in rows) Console.WriteLine("| " + string.Join(" | ", row) + " |");
+Console.WriteLine();
+Console.WriteLine($"| sweep | {string.Join(" | ", PageOpenPhases.Names)} |");
+Console.WriteLine("|---|" + string.Concat(PageOpenPhases.Names.Select(_ => "---|")));
+foreach (var row in openPhases) Console.WriteLine("| " + string.Join(" | ", row) + " |");
 Console.WriteLine();
 Console.WriteLine($"Medians of {Reps}. Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}.");
