@@ -74,10 +74,15 @@ foreach (var (label, sweepId, stored) in sweeps)
     var react = await page.EvaluateAsync<double[]>("""
         async () => {
           const el = document.getElementById('sweep-loss');
-          // Hover over the chart as the page drew it.
-          const h = performance.now();
-          Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: 3 }]);
-          const hover = performance.now() - h;
+          // Hover over the chart as the page drew it, at five points (Plotly defers a hover within 50 ms of the last).
+          const hovers = [];
+          for (const point of [3, 5, 7, 9, 11]) {
+            await new Promise(resolve => setTimeout(resolve, 60));
+            const h = performance.now();
+            Plotly.Fx.hover(el, [{ curveNumber: 0, pointNumber: point }]);
+            hovers.push(performance.now() - h);
+          }
+          const hover = hovers.sort((a, b) => a - b)[2];
           // A page that draws with Plotly's basic bundle (SVG only) has the full one, with WebGL, loaded for the comparison.
           const full = document.querySelector('script[data-plotly-webgl]')?.dataset.plotlyWebgl;
           if (full && !document.querySelector(`script[src="${full}"]`)) {
