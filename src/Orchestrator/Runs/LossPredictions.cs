@@ -31,6 +31,8 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
 
     public async Task<LossPredictionView?> PredictAsync(Guid runId, CancellationToken ct)
     {
+        // A page polling every few seconds is answered from what was kept, without reading the curves again.
+        if (_answers.TryGetValue(runId, out var recent) && clock.GetUtcNow() - recent.At < Fresh) return recent.View;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.SweepId, r.ConfigJson, r.PlannedTokens }).FirstOrDefaultAsync(ct);
         if (run is null) return null;
@@ -46,7 +48,7 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
 
         var own = series[0];
         var version = $"{own.Steps.LastOrDefault()}:{string.Join(',', siblings.Select(s => s.Id))}";
-        if (_answers.TryGetValue(runId, out var kept) && (kept.Version == version || clock.GetUtcNow() - kept.At < Fresh)) return kept.View;
+        if (_answers.TryGetValue(runId, out var kept) && kept.Version == version) return kept.View;
 
         var curveSteps = Enumerable.Range(0, CurvePoints + 1)
             .Select(i => config.WarmupSteps + 1 + (int)((long)(config.Steps - config.WarmupSteps - 1) * i / CurvePoints))

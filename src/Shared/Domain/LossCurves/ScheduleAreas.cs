@@ -82,8 +82,9 @@ public sealed class ScheduleAreas
     /// <summary>S2 after <paramref name="steps"/> steps, with momentum λ (one of <see cref="Momenta"/>).</summary>
     public double Annealing(int steps, double momentum = DefaultMomentum)
     {
-        var j = Momenta.ToList().IndexOf(momentum);
-        return j >= 0 ? _annealing[j][IndexOf(steps)] : throw new ArgumentOutOfRangeException(nameof(momentum), $"one of {string.Join(", ", Momenta)}");
+        var j = 0;
+        while (j < Momenta.Count && Momenta[j] != momentum) j++;
+        return j < Momenta.Count ? _annealing[j][IndexOf(steps)] : throw new ArgumentOutOfRangeException(nameof(momentum), $"one of {string.Join(", ", Momenta)}");
     }
 
     private int IndexOf(int steps)
