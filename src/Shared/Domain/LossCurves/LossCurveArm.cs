@@ -6,7 +6,7 @@ namespace ScaleLab.LossCurves;
 
 /// <summary>
 /// Which runs share one annealing law: the same model, data, task, precision, batch and peak learning rate. Their
-/// length, schedule, warmup, seed and logging may differ: the law takes the schedule as its input, and a seed moves a
+/// length, schedule, warmup, seed, logging and starting point (a ladder's branch) may differ: the law takes the schedule as its input, and a seed moves a
 /// curve by noise, not by law.
 /// </summary>
 public static class LossCurveArm
@@ -17,6 +17,8 @@ public static class LossCurveArm
         Seed = 0,
         Schedule = "",
         DecayFraction = 0,
+        CooldownShape = "",
+        InitFrom = null,
         WarmupSteps = 0,
         EvalInterval = 0,
         EvalBatches = 0,

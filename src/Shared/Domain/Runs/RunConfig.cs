@@ -96,11 +96,24 @@ public sealed record RunConfig
     /// <summary>Share the token embedding with the LM head.</summary>
     public bool TieEmbeddings { get; init; } = true;
 
-    /// <summary>"cosine" (warmup, cosine decay to 10% of peak) or "wsd" (warmup, stable at peak, linear decay to 0 over the last <see cref="DecayFraction"/>).</summary>
+    /// <summary>"cosine" (warmup, cosine decay to 10% of peak) or "wsd" (warmup, stable at peak, decay to 0 over the last <see cref="DecayFraction"/>, shaped by <see cref="CooldownShape"/>).</summary>
     public string Schedule { get; init; } = "cosine";
 
     /// <summary>Fraction of the steps a "wsd" schedule spends decaying.</summary>
     public double DecayFraction { get; init; } = 0.2;
+
+    /// <summary>
+    /// The shape of a "wsd" schedule's decay: "linear", or "1-sqrt" (peak · (1 − √progress)), which Hägele et al. (2024)
+    /// found to match or beat cosine at every length they tried.
+    /// </summary>
+    public string CooldownShape { get; init; } = CooldownShapes.Linear;
+
+    /// <summary>
+    /// Start from another run's checkpoint at a step of its stable phase instead of from scratch: a ladder study's cooldown
+    /// branch (<see cref="Sweeps.LadderDesign"/>). Set by the expander, never by hand; absent from a config that has none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BranchPoint? InitFrom { get; init; }
 
     /// <summary>Gradient accumulation: each step's batch runs as this many micro-batches (must divide batchSize).</summary>
     public int MicroBatches { get; init; } = 1;

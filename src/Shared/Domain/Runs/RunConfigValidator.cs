@@ -89,6 +89,9 @@ public static class RunConfigValidator
     {
         check(c.Schedule is not null && Schedules.Contains(c.Schedule), "schedule", $"must be one of: {string.Join(", ", Schedules)}");
         check(double.IsFinite(c.DecayFraction) && c.DecayFraction is > 0 and <= 1, "decayFraction", "must be a finite number in (0, 1]");
+        check(c.CooldownShape is not null && CooldownShapes.All.Contains(c.CooldownShape), "cooldownShape", $"must be one of: {string.Join(", ", CooldownShapes.All)}");
+        if (c.InitFrom is { } from)
+            check(from.Run != Guid.Empty && from.Step >= 1 && from.Step < c.StepCount, "initFrom", "must name a run and a step between 1 and the run's last step");
         check(c.MicroBatches is >= 1 and <= 4096, "microBatches", "must be between 1 and 4096");
         if (c.MicroBatches >= 1 && c.BatchSize >= 1)
             check(c.BatchSize % c.MicroBatches == 0, "microBatches", $"must divide batchSize ({c.BatchSize})");

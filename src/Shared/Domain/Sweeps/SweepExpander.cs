@@ -8,15 +8,19 @@ namespace ScaleLab.Sweeps;
 
 /// <summary>
 /// Turns a spec into the runs it means: the kind's design points (grid: the base alone; random: sampled configs;
-/// isoflop: budgets x sizes; ablation: the base and its one-factor variations), each crossed with the axes.
+/// isoflop: budgets x sizes; ablation: the base and its one-factor variations; ladder: sizes x budgets, each size's
+/// smaller budgets branching off its largest), each crossed with the axes.
 /// </summary>
 public static class SweepExpander
 {
     /// <summary>An IsoFLOP run may miss its budget by this fraction through whole-step rounding, no more.</summary>
     public const double MaxBudgetMiss = 0.1;
 
-    /// <summary>A point of the study's design before the axes: the fields it sets, where the user wrote them, its budget.</summary>
-    private sealed record DesignPoint(string Name, JsonObject Overrides, IReadOnlyDictionary<string, string> Origins, double? Budget);
+    /// <summary>
+    /// A point of the study's design before the axes: the fields it sets, where the user wrote them, its budget; for a
+    /// ladder's branch, the tokens of the trunk it branches off (the same config, longer).
+    /// </summary>
+    private sealed record DesignPoint(string Name, JsonObject Overrides, IReadOnlyDictionary<string, string> Origins, double? Budget, long? TrunkTokens = null);
 
     public static IReadOnlyList<PlannedRun>? Expand(Guid sweepId, SweepSpec spec, SweepLimits limits, ValidationErrors errors)
     {
@@ -30,7 +34,7 @@ public static class SweepExpander
             errors.Add(field, $"the sweep expands to {designSize * axesSize:G4} runs ({expansion}); the limit is {limits.MaxRuns}");
             return null;
         }
-        if (spec.Kind == StudyKinds.IsoFlop && !Mixers.AreKnown(spec.Base))
+        if (spec.Kind is StudyKinds.IsoFlop or StudyKinds.Ladder && !Mixers.AreKnown(spec.Base))
         {
             // Sizing counts the base's layers; say what is wrong with them instead.
             RunConfigValidator.Validate(spec.Base, errors, field => "base." + field);
@@ -65,6 +69,8 @@ public static class SweepExpander
                 if (config is not null && point.Budget is { } budget && Mixers.AreKnown(config))
                     config = config with { Tokens = ModelSizing.TokensForCompute(config, budget, spec.Counting) };
                 if (config is not null) RunConfigValidator.Validate(config, runErrors, FieldName);
+                if (config is not null && point.TrunkTokens is { } trunkTokens && runErrors.IsEmpty)
+                    config = Branch(sweepId, config, trunkTokens, runErrors, FieldName("tokens"));
                 errors.AddAll(runErrors);
                 if (config is not null && runErrors.IsEmpty) // the accounting needs a trainable config
                 {
@@ -72,7 +78,6 @@ public static class SweepExpander
                     if (total > limits.MaxParameters)
                         errors.Add(FieldName("dModel"), $"a run has {total:N0} parameters; the limit is {limits.MaxParameters:N0}");
                     var flops = StudyAccounting.TrainingFlops(config, spec.Counting);
-                    totalFlops += flops;
                     if (point.Budget is { } c && Math.Abs(flops / c - 1) > MaxBudgetMiss)
                         errors.Add(FieldName("tokens"), $"a budget of {c:E2} FLOPs cannot be met by {point.Name} in whole steps " +
                             $"(one step costs {StudyAccounting.FlopsPerToken(config, spec.Counting) * config.TokensPerStep:E2}); raise the budget or shrink batchSize x seqLen");
@@ -82,10 +87,13 @@ public static class SweepExpander
                     if (names.TryGetValue(runId, out var twin))
                     {
                         if (spec.Kind == StudyKinds.Random) { Advance(odometer, spec.Axes); continue; } // a repeated sample is trained once
-                        errors.Add(spec.Kind == StudyKinds.Ablation ? "ablation.variations" : "axes", $"runs '{twin}' and '{name}' would be identical");
+                        errors.Add(spec.Kind switch { StudyKinds.Ablation => "ablation.variations", StudyKinds.Ladder => "ladder.tokensPerParameter", _ => "axes" },
+                            $"runs '{twin}' and '{name}' would be identical");
                     }
                     names[runId] = name;
-                    runs.Add(new PlannedRun(runId, name, config, TransformerShape.NonEmbeddingParameters(config), total, flops));
+                    var run = new PlannedRun(runId, name, config, TransformerShape.NonEmbeddingParameters(config), total, flops);
+                    totalFlops += run.OwnFlops;
+                    runs.Add(run);
                 }
                 Advance(odometer, spec.Axes);
             }
@@ -94,6 +102,27 @@ public static class SweepExpander
         if (totalFlops > limits.MaxTotalFlops)
             errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep needs {totalFlops:E2} FLOPs; the limit is {limits.MaxTotalFlops:E2}");
         return errors.IsEmpty ? runs : null;
+    }
+
+    /// <summary>
+    /// A ladder's branch: the run of its budget, starting from its trunk's checkpoint where its own cooldown begins
+    /// (before that, the two schedules agree step for step, see <see cref="Branching"/>).
+    /// </summary>
+    private static RunConfig? Branch(Guid sweepId, RunConfig branch, long trunkTokens, ValidationErrors errors, string field)
+    {
+        var trunk = branch with { Tokens = trunkTokens };
+        var step = LearningRateSchedule.DecayStart(branch);
+        if (step < 1)
+        {
+            errors.Add(field, $"a budget of {branch.Steps} steps cools down from its first step, so it has nothing to share with its trunk; raise the budget or lower the cooldown");
+            return null;
+        }
+        if (Branching.WhyNot(trunk, branch, step) is { } why)
+        {
+            errors.Add(field, $"cannot branch off its trunk at step {step}: {why}");
+            return null;
+        }
+        return branch with { InitFrom = new BranchPoint(RunIdFor(sweepId, trunk), step) };
     }
 
     /// <summary>A run's id is derived from its sweep and hyper-parameters, so expanding twice names the same runs.</summary>
@@ -115,6 +144,9 @@ public static class SweepExpander
                 return (arms * rates, $"{arms:G4} arms x {rates} learning rates");
             case StudyKinds.Random:
                 return (spec.Random!.Runs, $"{spec.Random.Runs} samples");
+            case StudyKinds.Ladder:
+                var l = spec.Ladder!;
+                return ((double)l.Sizes.Count * l.TokensPerParameter.Count, $"{l.Sizes.Count} sizes x {l.TokensPerParameter.Count} budgets");
             default:
                 return (1, "the base run");
         }
@@ -125,6 +157,7 @@ public static class SweepExpander
         StudyKinds.IsoFlop => IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
         StudyKinds.Ablation => AblationPoints(spec.Ablation!),
         StudyKinds.Random => RandomPoints(spec.Random!),
+        StudyKinds.Ladder => LadderPoints(spec.Base, spec.Ladder!, spec.Counting),
         _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
     };
 
@@ -149,6 +182,43 @@ public static class SweepExpander
                     new JsonObject { ["dModel"] = shaped.DModel, ["nLayers"] = shaped.NLayers, ["nHeads"] = shaped.NHeads },
                     new Dictionary<string, string> { ["dModel"] = origin, ["nLayers"] = origin, ["nHeads"] = origin, ["tokens"] = origin },
                     budget);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Per size, its trunk (the largest budget, warmup-stable-decay), then a branch for every smaller budget. Budgets
+    /// are tokens per parameter, N counted as the study counts it; shapes that round to the same model are kept once.
+    /// </summary>
+    private static IEnumerable<DesignPoint> LadderPoints(RunConfig template, LadderDesign design, Scaling.FlopAccounting accounting)
+    {
+        var seen = new HashSet<(int, int)>();
+        var budgets = design.TokensPerParameter.Select((b, k) => (Tokens: b, Index: k)).OrderByDescending(b => b.Tokens).ToList();
+        for (var i = 0; i < design.Sizes.Count; i++)
+        {
+            var shaped = ModelSizing.ForParameters(template, design.Sizes[i], design.AspectRatio, design.HeadDim, accounting.Parameters);
+            if (!seen.Add((shaped.DModel, shaped.NLayers))) continue;
+            var n = StudyAccounting.Parameters(shaped, accounting);
+            var size = $"ladder.sizes[{i}]";
+            var trunkTokens = (long)Math.Round(budgets[0].Tokens * n);
+            foreach (var (perParameter, k) in budgets)
+            {
+                var tokens = (long)Math.Round(perParameter * n);
+                var isTrunk = k == budgets[0].Index;
+                var budget = $"ladder.tokensPerParameter[{k}]";
+                yield return new DesignPoint(
+                    $"N={n:0.##E+0} (d={shaped.DModel}, L={shaped.NLayers}), {perParameter:0.##} tokens/param" + (isTrunk ? ", trunk" : ", branch"),
+                    new JsonObject
+                    {
+                        ["dModel"] = shaped.DModel, ["nLayers"] = shaped.NLayers, ["nHeads"] = shaped.NHeads, ["tokens"] = tokens,
+                        ["schedule"] = "wsd", ["decayFraction"] = design.Cooldown, ["cooldownShape"] = design.CooldownShape,
+                    },
+                    new Dictionary<string, string>
+                    {
+                        ["dModel"] = size, ["nLayers"] = size, ["nHeads"] = size, ["tokens"] = budget,
+                        ["schedule"] = "ladder", ["decayFraction"] = "ladder.cooldown", ["cooldownShape"] = "ladder.cooldownShape",
+                    },
+                    null, isTrunk ? null : trunkTokens);
             }
         }
     }

@@ -12,6 +12,12 @@ public sealed record SweepPreview(
     string Name, string Kind, int RunCount, double TotalFlops, double DeviceFlopsPerSecond, int Slots,
     double EstimatedDeviceSeconds, double EstimatedWallSeconds, IReadOnlyList<PreviewRun> Runs, string Parameters, string Compute)
 {
+    /// <summary>
+    /// What the plain grid that answers the same question would cost: every run trained from scratch. Null where the
+    /// study is that grid; for a ladder, whose branches share their trunk's stable phase, the saving is 1 − TotalFlops / this.
+    /// </summary>
+    public double? PlainGridFlops { get; init; }
+
     /// <summary>What the researcher should know before submitting, such as runs that would repeat their data.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
@@ -22,14 +28,21 @@ public sealed record SweepPreview(
     /// </summary>
     public static SweepPreview Of(SweepSpec spec, IReadOnlyList<PlannedRun> runs, double deviceFlopsPerSecond, int slots)
     {
-        var device = runs.Sum(r => TransformerShape.TrainingFlops(r.Config)) / deviceFlopsPerSecond;
+        double DeviceSeconds(PlannedRun r) => TransformerShape.TrainingFlops(r.Config) * r.OwnFlops / Math.Max(double.Epsilon, r.Flops) / deviceFlopsPerSecond;
+        var device = runs.Sum(DeviceSeconds);
         var wall = device / Math.Max(1, slots);
-        return new SweepPreview(spec.Name, spec.Kind, runs.Count, runs.Sum(r => r.Flops), deviceFlopsPerSecond, slots,
+        var names = runs.ToDictionary(r => r.RunId, r => r.Name);
+        return new SweepPreview(spec.Name, spec.Kind, runs.Count, runs.Sum(r => r.OwnFlops), deviceFlopsPerSecond, slots,
             device, wall,
             runs.Select(r => new PreviewRun(r.Name, r.NonEmbeddingParameters, r.TotalParameters, r.Config.Tokens, r.Flops,
-                TransformerShape.TrainingFlops(r.Config) / deviceFlopsPerSecond, r.Config)).ToList(),
+                DeviceSeconds(r), r.Config)
+            {
+                OwnFlops = r.OwnFlops,
+                BranchOf = r.Config.InitFrom is { } from ? names.GetValueOrDefault(from.Run) : null,
+            }).ToList(),
             spec.Counting.ParametersName, spec.Counting.ComputeName)
         {
+            PlainGridFlops = runs.Any(r => r.FirstStep > 0) ? runs.Sum(r => r.Flops) : null,
             Warnings = wall > LongStudySeconds
                 ? [string.Create(System.Globalization.CultureInfo.InvariantCulture,
                     $"this study needs about {device / 86_400:N0} device-days: {wall / 86_400:N1} days on the cluster's {slots} slot(s) at {deviceFlopsPerSecond:0.#E+0} FLOP/s each; check its budgets before submitting")]
@@ -41,5 +54,13 @@ public sealed record SweepPreview(
     public const double LongStudySeconds = 86_400;
 }
 
+/// <summary>One run of a preview: <see cref="Flops"/> is its point's compute (all its steps); it spends <see cref="OwnFlops"/>.</summary>
 public sealed record PreviewRun(
-    string Name, long NonEmbeddingParameters, long TotalParameters, long Tokens, double Flops, double EstimatedDeviceSeconds, RunConfig Config);
+    string Name, long NonEmbeddingParameters, long TotalParameters, long Tokens, double Flops, double EstimatedDeviceSeconds, RunConfig Config)
+{
+    /// <summary>What it spends itself: less than <see cref="Flops"/> for a branch, whose first steps are its parent's.</summary>
+    public double OwnFlops { get; init; } = Flops;
+
+    /// <summary>The run whose checkpoint it starts from (a ladder's trunk), by name; null for a run from scratch.</summary>
+    public string? BranchOf { get; init; }
+}

@@ -9,7 +9,7 @@ namespace ScaleLab.Sweeps;
 /// <summary>Reads a spec document into a <see cref="SweepSpec"/>, reporting every problem by the field it concerns.</summary>
 public static partial class SweepSpecParser
 {
-    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes", "isoflop", "ablation", "random", "earlyStopping", "accounting"];
+    private static readonly HashSet<string> TopLevelFields = ["name", "kind", "priority", "base", "axes", "isoflop", "ablation", "random", "ladder", "earlyStopping", "accounting"];
 
     /// <summary>JSON names of the run-config fields an axis may vary.</summary>
     public static IReadOnlySet<string> AxisParameters { get; } = typeof(RunConfig).GetProperties()
@@ -79,12 +79,18 @@ public static partial class SweepSpecParser
         var isoFlop = ReadSection(obj, "isoflop", kind, errors, node => StudyDesignParser.ReadIsoFlop(node, errors));
         var ablation = ReadSection(obj, "ablation", kind, errors, node => StudyDesignParser.ReadAblation(node, errors));
         var random = ReadSection(obj, "random", kind, errors, node => StudyDesignParser.ReadRandom(node, errors));
+        var ladder = ReadSection(obj, "ladder", kind, errors, node => LadderDesignParser.Read(node, errors));
         var earlyStopping = obj["earlyStopping"] is { } es ? StudyDesignParser.ReadEarlyStopping(es, errors) : null;
         var accounting = obj["accounting"] is { } acc ? StudyDesignParser.ReadAccounting(acc, errors) : null;
+        if (baseConfig?.InitFrom is not null) errors.Add("base.initFrom", "is set by ladder studies for their branches, not by hand");
+        if (axes.Any(a => a.Parameter == "initFrom")) errors.Add("axes.initFrom", "is set by ladder studies for their branches, not by hand");
+        if (ladder is not null)
+            foreach (var axis in axes.Where(a => LadderDesign.SetFields.Contains(a.Parameter)))
+                errors.Add($"axes.{axis.Parameter}", "is set by the ladder (sizes, budgets and its warmup-stable-decay schedule); vary it through the 'ladder' section");
         foreach (var d in random?.Parameters ?? [])
             if (axes.Any(a => a.Parameter == d.Parameter)) errors.Add($"random.parameters.{d.Parameter}", "is also an axis; vary a field one way");
 
-        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes, isoFlop, ablation, random, earlyStopping, accounting) : null;
+        return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes, isoFlop, ablation, random, earlyStopping, accounting, ladder) : null;
     }
 
     private static string? ReadString(JsonObject obj, string field, ValidationErrors errors, bool required)
