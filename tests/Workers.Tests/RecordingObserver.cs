@@ -9,6 +9,7 @@ public sealed class RecordingObserver : ITrainingObserver
     public List<MetricSample> Samples { get; } = [];
     public List<RunProgress> Progress { get; } = [];
     public Dictionary<int, byte[]> Checkpoints { get; } = [];
+    public Dictionary<int, byte[]> BranchPoints { get; } = [];
 
     public void OnMetrics(IReadOnlyList<MetricSample> samples) => Samples.AddRange(samples);
 
@@ -19,6 +20,13 @@ public sealed class RecordingObserver : ITrainingObserver
         using var bytes = new MemoryStream();
         write(bytes);
         Checkpoints[manifest.Step] = bytes.ToArray();
+    }
+
+    public void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write)
+    {
+        using var bytes = new MemoryStream();
+        write(bytes);
+        BranchPoints[manifest.Step] = bytes.ToArray();
     }
 
     /// <summary>Loss, validation loss and gradient norm after <paramref name="fromStep"/>, in step order: what a resume must reproduce.</summary>

@@ -54,5 +54,7 @@ public class ShippedMqarExampleTests
         public void OnProgress(RunProgress progress) => LastStep = progress.Step;
 
         public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) { }
+
+        public void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write) { }
     }
 }

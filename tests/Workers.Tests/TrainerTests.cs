@@ -61,6 +61,55 @@ public class TrainerTests
             Assert.Equal(Entry(uninterrupted.Checkpoints[40], entry), Entry(resumed.Checkpoints[40], entry));
     }
 
+    [Theory]
+    [InlineData("softmax", CooldownShapes.OneMinusSqrt)]
+    [InlineData("gla", CooldownShapes.Linear)]
+    public void A_branch_off_a_longer_trunk_is_bit_for_bit_the_run_of_its_budget_from_scratch(string mixer, string shape)
+    {
+        // The ladder's promise: a cooldown branched off the trunk's stable phase is the short WSD run itself, at the cost of its cooldown.
+        var trunk = Config with { Mixer = mixer, Schedule = "wsd", CooldownShape = shape, DecayFraction = 0.25, Tokens = Config.TokensPerStep * 120, CheckpointInterval = 0 };
+        var branch = trunk with { Tokens = Config.TokensPerStep * 60 };
+        var at = LearningRateSchedule.DecayStart(branch);
+        Assert.Equal(45, at);
+
+        var trunkRun = new RecordingObserver();
+        new Trainer(trunk, Task(trunk), CPU, branchPoints: new HashSet<int> { at }).Train(trunkRun, CancellationToken.None);
+        Assert.Equal(new[] { at }, trunkRun.BranchPoints.Keys);
+
+        var fromScratch = new RecordingObserver();
+        NewTrainer(branch).Train(fromScratch, CancellationToken.None);
+        var branched = new RecordingObserver();
+        var outcome = NewTrainer(branch).Train(branched, CancellationToken.None, branchFrom: new MemoryStream(trunkRun.BranchPoints[at]));
+
+        Assert.Equal(at, outcome.ResumedFromStep);
+        Assert.DoesNotContain(branched.Samples, s => s.Step <= at);
+        // Its cooldown's losses, gradient norms and val losses, bit for bit; the first logged loss after the branch point
+        // averages fewer steps (46..50, not 41..50), so the comparison starts at the next log step.
+        Assert.Equal(fromScratch.Losses(50), branched.Losses(50));
+        Assert.Equal(fromScratch.Samples.Single(s => s.Step == 50 && s.Name == "grad_norm").Value, branched.Samples.Single(s => s.Step == 50 && s.Name == "grad_norm").Value);
+        Assert.Equal(fromScratch.Last("val_loss"), outcome.FinalValLoss);
+        Assert.Equal(branch.Steps * branch.TokensPerStep, branched.Samples.Last().Tokens); // the model's tokens: the trunk's share included
+        Assert.True(trunkRun.Last("val_loss") < outcome.FinalValLoss, "the trunk, twice as long, ends lower than its branch");
+        Assert.True(outcome.WallClockSeconds < fromScratch.Samples.Last().WallClockSeconds, "the branch's clock counts only its own steps");
+    }
+
+    [Fact]
+    public void A_branch_is_refused_a_checkpoint_its_schedule_does_not_continue()
+    {
+        var trunk = Config with { Schedule = "wsd", Tokens = Config.TokensPerStep * 120, CheckpointInterval = 0 };
+        var trunkRun = new RecordingObserver();
+        new Trainer(trunk, Task(trunk), CPU, branchPoints: new HashSet<int> { 40 }).Train(trunkRun, CancellationToken.None);
+
+        var cosine = trunk with { Schedule = "cosine", Tokens = Config.TokensPerStep * 60 };
+        var error = Assert.Throws<InvalidDataException>(() => NewTrainer(cosine).Train(new RecordingObserver(), CancellationToken.None, branchFrom: new MemoryStream(trunkRun.BranchPoints[40])));
+        Assert.Contains("schedules differ", error.Message);
+        var wider = trunk with { DModel = 64, Tokens = Config.TokensPerStep * 60 };
+        Assert.Throws<InvalidDataException>(() => NewTrainer(wider).Train(new RecordingObserver(), CancellationToken.None, branchFrom: new MemoryStream(trunkRun.BranchPoints[40])));
+    }
+
+    private static ITrainingTask Task(RunConfig config) =>
+        new LanguageModelingTask(Text, config.BatchSize, config.SeqLen, config.Seed, config.EvalBatches, config.FinalEvalTokens);
+
     private static byte[] Entry(byte[] archive, string name)
     {
         using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(archive));

@@ -29,10 +29,10 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         var rows = await query.OrderByDescending(s => s.CreatedAt)
             .Skip((pageNumber - 1) * pageSize).Take(pageSize).ToListAsync(ct);
         var ids = rows.Select(s => s.Id).ToList();
-        // Compute spent: each run's planned FLOPs times the fraction of its steps done.
+        // Compute spent: each run's planned FLOPs times the fraction of its steps done by itself (a branch's first steps are its parent's).
         var used = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.SweepId) && r.TotalSteps > 0)
             .GroupBy(r => r.SweepId)
-            .Select(g => new { g.Key, Flops = g.Sum(r => r.PlannedFlops * r.StepsDone / r.TotalSteps) })
+            .Select(g => new { g.Key, Flops = g.Sum(r => r.PlannedFlops * Math.Max(0, r.StepsDone - r.FirstStep) / r.TotalSteps) })
             .ToDictionaryAsync(g => g.Key, g => g.Flops, ct);
         var stopped = await db.Runs.AsNoTracking().Where(r => ids.Contains(r.SweepId) && r.Status == RunStatus.Stopped)
             .GroupBy(r => r.SweepId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
@@ -47,8 +47,8 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         if (sweep is null) return null;
         var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId)
             .OrderBy(r => r.CreatedAt).ThenBy(r => r.Name).ToListAsync(ct);
-        // The same rule as the list's: each run's planned FLOPs times the fraction of its steps done.
-        var used = runs.Where(r => r.TotalSteps > 0).Sum(r => r.PlannedFlops * r.StepsDone / r.TotalSteps);
+        // The same rule as the list's: each run's planned FLOPs times the fraction of its steps done by itself.
+        var used = runs.Where(r => r.TotalSteps > 0).Sum(r => r.PlannedFlops * Math.Max(0, r.StepsDone - r.FirstStep) / r.TotalSteps);
         return new SweepDetail(ToSummary(sweep) with { UsedFlops = used, RunsStopped = runs.Count(r => r.Status == RunStatus.Stopped) },
             sweep.SpecJson, runs.Select(ToSummary).ToList(), sweep.Notes);
     }
@@ -98,9 +98,17 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.RunId == runId).OrderBy(a => a.CreatedAt)
             .Select(a => new { a.Kind, a.Name, a.Bytes, a.CreatedAt }).ToListAsync(ct);
         var names = await db.Metrics.AsNoTracking().Where(m => m.RunId == runId).Select(m => m.Name).Distinct().OrderBy(n => n).ToListAsync(ct);
+        // Its lineage: the run it branched off, and the runs that branch off it, each by the step where they part.
+        var kin = await db.Runs.AsNoTracking().Where(r => r.Id == run.ParentRunId || r.ParentRunId == runId).OrderBy(r => r.FirstStep)
+            .Select(r => new { r.Id, r.Name, r.Status, r.FirstStep, r.ParentRunId }).ToListAsync(ct);
+        var parent = kin.FirstOrDefault(r => r.Id == run.ParentRunId);
         return new RunDetail(ToSummary(run), JsonSerializer.Deserialize<RunConfig>(run.ConfigJson, SpecJson.Options)!,
             artifacts.Select(a => new ArtifactView(a.Kind, a.Name, $"api/runs/{runId}/artifacts/{Uri.EscapeDataString(a.Name)}", a.Bytes, a.CreatedAt)).ToList(),
-            names);
+            names)
+        {
+            Parent = parent is null ? null : new RunLink(parent.Id, parent.Name, parent.Status, run.FirstStep),
+            Branches = kin.Where(r => r.ParentRunId == runId).Select(r => new RunLink(r.Id, r.Name, r.Status, r.FirstStep)).ToList(),
+        };
     }
 
     /// <summary>One metric's curve, thinned to at most <paramref name="maxPoints"/> evenly spaced points (the last point always kept).</summary>
@@ -151,5 +159,5 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
 
     internal static RunSummary ToSummary(RunRecord r) => new(
         r.Id, r.SweepId, r.Name, r.Status, r.NonEmbeddingParameters, r.TotalParameters, r.PlannedTokens, r.PlannedFlops,
-        r.Attempt, r.StepsDone, r.TotalSteps, r.LastLoss, r.FinalLoss, r.FinalValLoss, r.SlotId, r.Error, r.WallClockSeconds);
+        r.Attempt, r.StepsDone, r.TotalSteps, r.LastLoss, r.FinalLoss, r.FinalValLoss, r.SlotId, r.Error, r.WallClockSeconds, r.ParentRunId, r.FirstStep);
 }

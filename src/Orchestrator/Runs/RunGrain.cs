@@ -45,7 +45,14 @@ public sealed class RunGrain(RunStore store, ILogger<RunGrain> logger) : Grain, 
         {
             logger.LogDebug("Run {RunId} attempt {Attempt} {Status} (loss {Loss})", RunId, result.Attempt, completion.Result.Status, result.FinalLoss);
             // The sweep's reminder would find out within minutes; telling it now retires the reminder at once.
-            if (completion.SweepFinished) await GrainFactory.GetGrain<ISweepGrain>(sweepId).RunFinishedAsync(RunId, completion.Result.Status);
+            var sweepFinished = completion.SweepFinished;
+            // A ladder's trunk: its branches queue once it has succeeded, and fail with it otherwise (the reminder does both too).
+            if (completion.Result.Status == RunStatus.Succeeded)
+            {
+                if (await store.HasWaitingBranchesAsync(RunId)) await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).EnqueueSweepAsync(sweepId);
+            }
+            else sweepFinished |= await store.FailOrphanedBranchesAsync(sweepId);
+            if (sweepFinished) await GrainFactory.GetGrain<ISweepGrain>(sweepId).RunFinishedAsync(RunId, completion.Result.Status);
         }
         // Free the slot even for a stale or repeated completion: the worker is done with it either way.
         await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).ReleaseAsync(slotId, RunId);

@@ -14,7 +14,12 @@ public sealed class RunRecord
     public long NonEmbeddingParameters { get; set; }
     public long TotalParameters { get; set; }
     public long PlannedTokens { get; set; }
+    /// <summary>The compute of the model it leaves, all its steps counted (what a fit reads); a branch spends only those from <see cref="FirstStep"/>.</summary>
     public double PlannedFlops { get; set; }
+    /// <summary>The run whose checkpoint it starts from (a ladder's trunk), or null for a run trained from scratch.</summary>
+    public Guid? ParentRunId { get; set; }
+    /// <summary>The step it starts from: 0, or its branch point in the parent.</summary>
+    public int FirstStep { get; set; }
     public int Attempt { get; set; }
     /// <summary>Attempts handed out by the scheduler; each dispatch takes the next, so a newer attempt always has a larger number.</summary>
     public int Dispatches { get; set; }

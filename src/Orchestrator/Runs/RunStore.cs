@@ -147,6 +147,40 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlData
         return new Completion(recorded, reader.GetBoolean(2));
     }
 
+    /// <summary>Whether runs wait to branch off this one (a ladder's trunk): its success is their cue to be queued.</summary>
+    public async Task<bool> HasWaitingBranchesAsync(Guid runId)
+    {
+        await using var command = db.CreateCommand($"SELECT EXISTS (SELECT 1 FROM runs WHERE parent_run_id = $1 AND status = '{nameof(RunStatus.Queued)}')");
+        command.Parameters.Add(new NpgsqlParameter { Value = runId });
+        return (bool)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Ends as Failed, through <see cref="CompleteAsync"/> (so the sweep counts them), the sweep's waiting branches whose
+    /// parent ended without success: the checkpoint they would start from will never exist. Returns whether that
+    /// finished the sweep. Called when a run ends and by the sweep's reminder, so a crash in between loses nothing.
+    /// </summary>
+    public async Task<bool> FailOrphanedBranchesAsync(Guid sweepId)
+    {
+        var orphans = new List<(Guid Id, int Attempt, string Reason)>();
+        await using (var command = db.CreateCommand($"""
+            SELECT c.id, c.attempt, p.name, p.status FROM runs c JOIN runs p ON p.id = c.parent_run_id
+            WHERE c.sweep_id = $1 AND c.status = '{nameof(RunStatus.Queued)}'
+              AND p.status IN ('{nameof(RunStatus.Failed)}', '{nameof(RunStatus.Cancelled)}', '{nameof(RunStatus.Stopped)}')
+            """))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = sweepId });
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                orphans.Add((reader.GetGuid(0), reader.GetInt32(1),
+                    $"the run it branches off ('{reader.GetString(2)}') ended {reader.GetString(3)}, so the checkpoint it starts from does not exist"));
+        }
+        var finished = false;
+        foreach (var (id, attempt, reason) in orphans)
+            finished |= await CompleteAsync(sweepId, new RunResult(id, attempt, RunStatus.Failed, 0, 0, 0, null, null, null, 0, 0, reason)) is { SweepFinished: true };
+        return finished;
+    }
+
     private static NpgsqlParameter Nullable(object? value, NpgsqlDbType type) => new() { Value = value ?? DBNull.Value, NpgsqlDbType = type };
 
     /// <summary>Retried as a unit by the execution strategy when PostgreSQL drops the connection.</summary>

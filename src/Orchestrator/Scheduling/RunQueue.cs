@@ -24,7 +24,10 @@ public sealed class RunQueue(NpgsqlDataSource db)
     private const string Unfinished = $"('{nameof(RunStatus.Queued)}', '{nameof(RunStatus.Running)}')";
     private const string CancelledSweep = $"'{nameof(SweepStatus.Cancelled)}'";
 
-    /// <summary>Queues the sweep's unfinished runs that are neither queued nor on a slot, in the sweep's order.</summary>
+    /// <summary>
+    /// Queues the sweep's unfinished runs that are neither queued nor on a slot, in the sweep's order. A branch waits
+    /// until its parent has succeeded: only then is the checkpoint it starts from certain to be stored.
+    /// </summary>
     /// <returns>How many were added.</returns>
     public async Task<int> EnqueueSweepAsync(Guid sweepId, DateTimeOffset now, CancellationToken ct = default)
     {
@@ -33,6 +36,7 @@ public sealed class RunQueue(NpgsqlDataSource db)
             SELECT r.id, s.owner, s.priority, r.config::text FROM runs r JOIN sweeps s ON s.id = r.sweep_id
             WHERE r.sweep_id = $1 AND r.status IN {Unfinished} AND s.status <> {CancelledSweep}
               AND NOT EXISTS (SELECT 1 FROM run_queue q WHERE q.run_id = r.id)
+              AND (r.parent_run_id IS NULL OR EXISTS (SELECT 1 FROM runs p WHERE p.id = r.parent_run_id AND p.status = '{nameof(RunStatus.Succeeded)}'))
             ORDER BY r.created_at, r.name
             """))
         {

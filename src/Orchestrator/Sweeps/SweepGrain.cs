@@ -14,6 +14,7 @@ namespace ScaleLab.Orchestrator.Sweeps;
 public sealed class SweepGrain(
     [PersistentState("sweep", StorageNames.Grains)] IPersistentState<SweepState> state,
     SweepStore store,
+    Runs.RunStore runs,
     SweepLimits limits,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
@@ -87,6 +88,7 @@ public sealed class SweepGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != EnsureQueuedReminder) return;
+        if (!state.State.Cancelled) await runs.FailOrphanedBranchesAsync(SweepId);
         if (state.State.Cancelled || await store.IsFinishedAsync(SweepId)) await UnregisterEnsureQueuedAsync();
         else await QueueUnfinishedAsync();
     }

@@ -31,7 +31,7 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
                 SpecJson = specJson,
                 Owner = owner,
                 RunCount = runs.Count,
-                PlannedFlops = runs.Sum(r => r.Flops),
+                PlannedFlops = runs.Sum(r => r.OwnFlops),
                 CreatedAt = now,
             });
             db.Runs.AddRange(runs.Select(r => new RunRecord
@@ -45,6 +45,8 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
                 TotalParameters = r.TotalParameters,
                 PlannedTokens = r.Config.Tokens,
                 PlannedFlops = r.Flops,
+                ParentRunId = r.Config.InitFrom?.Run,
+                FirstStep = r.FirstStep,
                 TotalSteps = r.Config.Steps,
                 CreatedAt = now,
             }));

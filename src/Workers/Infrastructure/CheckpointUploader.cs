@@ -4,7 +4,8 @@ using ScaleLab.Workers.Training;
 namespace ScaleLab.Workers.Infrastructure;
 
 /// <summary>
-/// Stores a run's periodic checkpoints as blob runs/{id}/latest.ckpt without holding up training: the bytes are
+/// Stores a run's periodic checkpoints as blob runs/{id}/latest.ckpt, and those kept at its branch points under their
+/// step (<see cref="CheckpointArchive.BranchPointName"/>), without holding up training: the bytes are
 /// taken on the training thread, the upload runs in the background, retrying through storage outages. At most
 /// one upload is in flight; the next checkpoint waits for it, so "latest" only ever moves forward. Before a
 /// checkpoint is published, <paramref name="metricsStored"/> must complete: the metric points up to its step are in
@@ -20,7 +21,8 @@ public sealed class CheckpointUploader(
     /// <summary>The last periodic checkpoint stored (read after <see cref="DisposeAsync"/>): what a run that ends early leaves.</summary>
     public (Uri Uri, long Bytes)? Stored { get; private set; }
 
-    public void Enqueue(int step, Action<Stream> write)
+    /// <param name="keptAs">Null for the periodic checkpoint ("latest"); else the name of a checkpoint kept for other runs.</param>
+    public void Enqueue(int step, Action<Stream> write, string? keptAs = null)
     {
         var bytes = new MemoryStream();
         write(bytes);
@@ -30,8 +32,9 @@ public sealed class CheckpointUploader(
             try
             {
                 await metricsStored();
-                Stored = await retry.RunWithinAsync($"UploadCheckpoint(step {step})", TimeSpan.FromMinutes(10), clock,
-                    _ => { bytes.Position = 0; return store.UploadAsync(runId, Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); });
+                var uploaded = await retry.RunWithinAsync($"UploadCheckpoint(step {step})", TimeSpan.FromMinutes(10), clock,
+                    _ => { bytes.Position = 0; return store.UploadAsync(runId, keptAs ?? Slots.TrainingHost.LatestCheckpoint, bytes, CancellationToken.None); });
+                if (keptAs is null) Stored = uploaded;
                 if (stored is not null) await stored(step);
             }
             catch (Exception ex)

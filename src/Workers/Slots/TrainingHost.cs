@@ -110,10 +110,15 @@ public sealed class TrainingHost(
         {
             var observer = new ReportingObserver(sink, run, uploader, a.Attempt, logger);
             var (resume, resumeStep) = await ResumePointAsync(a, stopping);
+            var branchFrom = resume is null && a.Config.InitFrom is { } from ? await BranchPointAsync(from, stopping) : null;
+            var branchPoints = await BranchPointsOfAsync(a.RunId, stopping);
             var precision = MixedPrecision.Resolve(a.Config.Precision, device.Device);
+            var start = resume is not null ? $"resuming from the checkpoint at step {resumeStep}"
+                : branchFrom is not null ? $"branching off run {a.Config.InitFrom!.Run} at its step {a.Config.InitFrom.Step}"
+                : "from scratch";
             await runLog.AppendAsync(a.RunId, a.Attempt, resume is null ? RunEventKind.Started : RunEventKind.Resumed, $"training on {device.Name} in {precision}, " +
-                (resume is null ? "from scratch" : $"resuming from the checkpoint at step {resumeStep}") + $" ({a.Config.Steps} steps, slot {slotId})",
-                slotId, resume is null ? null : (int?)resumeStep);
+                start + $" ({a.Config.Steps} steps, slot {slotId})" + (branchPoints.Count > 0 ? $"; keeping checkpoints for branches at steps {string.Join(", ", branchPoints.Order())}" : ""),
+                slotId, resume is not null ? resumeStep : branchFrom is not null ? a.Config.InitFrom!.Step : null);
             logger.LogInformation("Training run {RunId} ({Name}) attempt {Attempt} on {SlotId}: {Steps} steps{Resume}", a.RunId, a.Name, a.Attempt,
                 slotId, a.Config.Steps, resume is null ? "" : " (resuming from its latest checkpoint)");
             // The task's data (a corpus or data set tokenized on first use) is built off the grain's thread too.
@@ -122,8 +127,8 @@ public sealed class TrainingHost(
             Trainer? trainer = null;
             var outcome = await Task.Factory.StartNew(() =>
             {
-                trainer = new Trainer(a.Config, task, device.Device, device.PeakFlops(precision, peakTflops));
-                return trainer.Train(observer, stopping, resume);
+                trainer = new Trainer(a.Config, task, device.Device, device.PeakFlops(precision, peakTflops), branchPoints);
+                return trainer.Train(observer, stopping, resume, branchFrom);
             }, stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             if (outcome.ResumedFromStep > 0) logger.LogInformation("Run {RunId} resumed at step {Step}", a.RunId, outcome.ResumedFromStep);
             if (device.Device.type == TorchSharp.DeviceType.CUDA) await runLog.AppendAsync(a.RunId, a.Attempt, RunEventKind.Note, $"engine: {trainer!.Engine}");
@@ -186,12 +191,33 @@ public sealed class TrainingHost(
         return (null, 0);
     }
 
+    /// <summary>The checkpoint a branch starts from: the one its parent kept at the branch point (the parent has finished, so it is there).</summary>
+    private async Task<Stream> BranchPointAsync(BranchPoint from, CancellationToken ct) =>
+        await _calls.RunWithinAsync("ReadBranchPoint", TimeSpan.FromMinutes(2), clock,
+            token => checkpoints.TryOpenAsync(from.Run, CheckpointArchive.BranchPointName(from.Step), token), ct)
+        ?? throw new InvalidDataException($"run {from.Run} kept no checkpoint at step {from.Step} to branch from");
+
+    /// <summary>The steps at which runs of the study branch off this one (a ladder's trunk), from their rows.</summary>
+    private async Task<IReadOnlySet<int>> BranchPointsOfAsync(Guid runId, CancellationToken ct) =>
+        await _calls.RunWithinAsync("ReadBranchPoints", TimeSpan.FromMinutes(2), clock, async token =>
+        {
+            await using var command = db.CreateCommand("SELECT DISTINCT first_step FROM runs WHERE parent_run_id = $1");
+            command.Parameters.Add(new NpgsqlParameter { Value = runId });
+            var steps = new HashSet<int>();
+            await using var reader = await command.ExecuteReaderAsync(token);
+            while (await reader.ReadAsync(token)) steps.Add(reader.GetInt32(0));
+            return (IReadOnlySet<int>)steps;
+        }, ct);
+
     /// <summary>Metrics go to the sink, checkpoints to the uploader; progress goes to the run grain without making training wait.</summary>
     private sealed class ReportingObserver(MetricSink sink, IRunGrain run, CheckpointUploader uploader, int attempt, ILogger logger) : ITrainingObserver
     {
         public void OnMetrics(IReadOnlyList<MetricSample> samples) => sink.Add(samples);
 
         public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) => uploader.Enqueue(manifest.Step, write);
+
+        public void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write) =>
+            uploader.Enqueue(manifest.Step, write, CheckpointArchive.BranchPointName(manifest.Step));
 
         public void OnProgress(RunProgress progress) =>
             run.ReportProgressAsync(attempt, progress).ContinueWith(

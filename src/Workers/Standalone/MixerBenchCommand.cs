@@ -83,5 +83,7 @@ public static class MixerBenchCommand
         public void OnProgress(RunProgress progress) { }
 
         public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) { }
+
+        public void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write) { }
     }
 }

@@ -113,5 +113,7 @@ public static class PackingBenchCommand
         public void OnProgress(RunProgress progress) { }
 
         public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) => write(Stream.Null);
+
+        public void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write) => write(Stream.Null);
     }
 }

@@ -14,9 +14,11 @@ using ScaleLab.Workers.Training.Tasks;
 namespace ScaleLab.Workers.Standalone;
 
 /// <summary>
-/// `train --config FILE.json --out DIR [--resume]`: one run outside any cluster (researchers, benchmarks, GPU
-/// machines). Prints one JSON object per logged step and a final summary line; writes DIR/metrics.jsonl,
-/// DIR/checkpoints/latest.ckpt (every checkpointInterval steps) and DIR/final.ckpt.
+/// `train --config FILE.json --out DIR [--resume] [--branch-points S,...] [--init-from CKPT]`: one run outside any
+/// cluster (researchers, benchmarks, GPU machines). Prints one JSON object per logged step and a final summary line;
+/// writes DIR/metrics.jsonl, DIR/checkpoints/latest.ckpt (every checkpointInterval steps), DIR/checkpoints/step-S.ckpt
+/// at each branch point, and DIR/final.ckpt. A ladder runs this way as its trunk with --branch-points, then each branch
+/// with --init-from the trunk's checkpoint where the branch's cooldown begins.
 /// </summary>
 public static class TrainCommand
 {
@@ -26,13 +28,22 @@ public static class TrainCommand
         var output = new Option<DirectoryInfo>("--out") { Description = "folder for metrics and checkpoints", Required = true };
         var resume = new Option<bool>("--resume") { Description = "continue from OUT/checkpoints/latest.ckpt" };
         var maxSteps = new Option<int?>("--max-steps") { Description = "stop at the first log step at or after N (to test interruption)" };
-        var command = new Command("train", "Train one run standalone") { config, output, resume, maxSteps };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(maxSteps), ct));
+        var branchPoints = new Option<string?>("--branch-points") { Description = "steps (comma-separated) at which to keep a checkpoint for other runs to branch from" };
+        var initFrom = new Option<FileInfo?>("--init-from") { Description = "start from another run's checkpoint (a branch point) instead of from scratch" };
+        var command = new Command("train", "Train one run standalone") { config, output, resume, maxSteps, branchPoints, initFrom };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(config)!, parse.GetValue(output)!, parse.GetValue(resume), parse.GetValue(maxSteps),
+            parse.GetValue(branchPoints), parse.GetValue(initFrom), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo configFile, DirectoryInfo outDir, bool resume, int? maxSteps, CancellationToken ct)
+    private static async Task<int> RunAsync(FileInfo configFile, DirectoryInfo outDir, bool resume, int? maxSteps, string? branchPointList,
+        FileInfo? initFrom, CancellationToken ct)
     {
+        var branchPoints = new HashSet<int>();
+        foreach (var part in (branchPointList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (int.TryParse(part, out var step) && step >= 1) branchPoints.Add(step);
+            else return Fail($"--branch-points: '{part}' is not a step (a whole number of at least 1)");
+        if (initFrom is { Exists: false }) return Fail($"--init-from: no such checkpoint: {initFrom.FullName}");
         if (!configFile.Exists) return Fail($"No such config file: {configFile.FullName}");
         var errors = new ValidationErrors();
         var run = ReadConfig(await File.ReadAllTextAsync(configFile.FullName, ct), errors);
@@ -67,11 +78,16 @@ public static class TrainCommand
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await using var metrics = new StreamWriter(metricsPath, append: true);
         var observer = new ConsoleObserver(metrics, latest, maxSteps, stop);
-        var trainer = new Trainer(run, task, device.Device, device.PeakFlops(precision, settings.GetValue<double?>("Torch:PeakTflops")));
+        var trainer = new Trainer(run, task, device.Device, device.PeakFlops(precision, settings.GetValue<double?>("Torch:PeakTflops")), branchPoints);
+        var branchFrom = initFrom is null ? null : new MemoryStream(await File.ReadAllBytesAsync(initFrom.FullName, ct));
         TrainingOutcome outcome;
         try
         {
-            outcome = trainer.Train(observer, stop.Token, resumeFrom);
+            outcome = trainer.Train(observer, stop.Token, resumeFrom, branchFrom);
+        }
+        catch (InvalidDataException ex) when (branchFrom is not null)
+        {
+            return Fail($"--init-from: {ex.Message}");
         }
         catch (OperationCanceledException) when (maxSteps is not null && !ct.IsCancellationRequested)
         {
@@ -134,10 +150,15 @@ public static class TrainCommand
             if (maxSteps is { } max && progress.Step >= max && progress.Step < progress.TotalSteps) stop.Cancel();
         }
 
-        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write)
+        public void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write) => WriteAtomically(latestPath, write);
+
+        public void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write) =>
+            WriteAtomically(Path.Combine(Path.GetDirectoryName(latestPath)!, CheckpointArchive.BranchPointName(manifest.Step)), write);
+
+        private static void WriteAtomically(string path, Action<Stream> write)
         {
-            using (var file = File.Create(latestPath + ".tmp")) write(file);
-            File.Move(latestPath + ".tmp", latestPath, overwrite: true); // a crash mid-write leaves the previous checkpoint intact
+            using (var file = File.Create(path + ".tmp")) write(file);
+            File.Move(path + ".tmp", path, overwrite: true); // a crash mid-write leaves the previous checkpoint intact
         }
     }
 }

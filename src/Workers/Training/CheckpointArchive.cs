@@ -14,6 +14,9 @@ namespace ScaleLab.Workers.Training;
 /// </summary>
 public static class CheckpointArchive
 {
+    /// <summary>The file (or blob) name of the checkpoint kept at a branch point, beside the run's latest and final ones.</summary>
+    public static string BranchPointName(int step) => $"step-{step}.ckpt";
+
     public sealed record Manifest(
         RunConfig Config, int Step, long Tokens, double Loss, double? ValLoss, double WallClockSeconds = 0,
         string Format = "scalelab-checkpoint/1");

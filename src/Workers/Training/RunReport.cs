@@ -11,8 +11,9 @@ namespace ScaleLab.Workers.Training;
 /// intervals and the last step its validation; then its progress, and a checkpoint where one is due.
 /// </summary>
 /// <param name="resumed">The checkpoint the run continues from, if any: its step, losses and wall clock carry on.</param>
+/// <param name="branchPoints">Steps at which other runs will branch off this one: each gets a checkpoint that is kept.</param>
 public sealed class RunReport(RunConfig config, ITrainingTask task, Device device, ITrainingObserver observer,
-    TrainingClock clock, double? peakFlops, CheckpointArchive.Manifest? resumed)
+    TrainingClock clock, double? peakFlops, CheckpointArchive.Manifest? resumed, IReadOnlySet<int>? branchPoints = null)
 {
     private readonly double _flopsPerToken = TransformerShape.TrainingFlopsPerToken(config);
     private readonly int _startStep = resumed?.Step ?? 0;
@@ -36,6 +37,11 @@ public sealed class RunReport(RunConfig config, ITrainingTask task, Device devic
     {
         var tokens = done * config.TokensPerStep;
         var last = done == config.Steps;
+        if (branchPoints?.Contains(done) == true && !last)
+        {
+            var kept = new CheckpointArchive.Manifest(config, done, tokens, _lastLoss, _lastVal, _priorSeconds + clock.Seconds);
+            observer.OnBranchPoint(kept, stream => writeCheckpoint(kept, stream));
+        }
         if (done % config.LogInterval != 0 && done % config.EvalInterval != 0 && !last) return;
 
         var seconds = _priorSeconds + clock.Seconds;

@@ -12,7 +12,8 @@ namespace ScaleLab.Workers.Training;
 /// periodic validation. Deterministic for a seed on CPU.
 /// </summary>
 /// <param name="peakFlops">The device's peak FLOP/s at the run's precision, for MFU; null where unknown (CPU).</param>
-public sealed class Trainer(RunConfig config, ITrainingTask task, Device device, double? peakFlops = null)
+/// <param name="branchPoints">Steps at which other runs branch off this one (a ladder's trunk): each gets a kept checkpoint.</param>
+public sealed class Trainer(RunConfig config, ITrainingTask task, Device device, double? peakFlops = null, IReadOnlySet<int>? branchPoints = null)
 {
     public const double ClipNorm = 1.0;
 
@@ -27,10 +28,14 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     public AdamW? Optimizer { get; private set; }
 
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
-    public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null) =>
-        Native.OwnStream.Run(device, () => TrainOn(observer, ct, resumeFrom));
+    /// <param name="branchFrom">
+    /// Used when there is nothing to resume: another run's checkpoint to start from, at a step up to which the two
+    /// schedules agree (<see cref="Branching"/>). The run goes on from that step, its wall clock from 0.
+    /// </param>
+    public TrainingOutcome Train(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom = null, Stream? branchFrom = null) =>
+        Native.OwnStream.Run(device, () => TrainOn(observer, ct, resumeFrom, resumeFrom is null ? branchFrom : null));
 
-    private TrainingOutcome TrainOn(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom)
+    private TrainingOutcome TrainOn(ITrainingObserver observer, CancellationToken ct, Stream? resumeFrom, Stream? branchFrom)
     {
         var model = Model = ModelInitialisation.Build(config, config.Seed);
         model.to(device);
@@ -40,12 +45,22 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             resumed = CheckpointArchive.RestoreModel(resumeFrom, model);
             if (resumed.Config != config) throw new InvalidDataException("the checkpoint belongs to a different run config");
         }
+        else if (branchFrom is not null)
+        {
+            var parent = CheckpointArchive.ReadManifest(branchFrom); // checked before its weights meet a model they may not fit
+            if (Branching.WhyNot(parent.Config, config, parent.Step) is { } why)
+                throw new InvalidDataException($"cannot start from the parent's checkpoint at step {parent.Step}: {why}");
+            branchFrom.Position = 0;
+            CheckpointArchive.RestoreModel(branchFrom, model);
+            resumed = parent with { Config = config, WallClockSeconds = 0 };
+            resumeFrom = branchFrom; // its AdamW state too
+        }
         using var precision = new MixedPrecision(model, p => p.dim() >= 2, models: 1, () => ModelInitialisation.Build(config, seed: null), config.Precision, device);
         var compute = precision.Compute;
         var optimizer = Optimizer = precision.NewOptimizer(config);
         if (resumeFrom is not null) CheckpointArchive.RestoreOptimizer(resumeFrom, optimizer);
 
-        var report = new RunReport(config, task, device, observer, new TrainingClock(), peakFlops, resumed);
+        var report = new RunReport(config, task, device, observer, new TrainingClock(), peakFlops, resumed, branchPoints);
         var lossSum = zeros(1, device: device);
         var lossCount = 0;
         var gradNorm = zeros(1, device: device);

@@ -18,6 +18,12 @@ public interface ITrainingObserver
     /// happen later, elsewhere.
     /// </summary>
     void OnCheckpoint(CheckpointArchive.Manifest manifest, Action<Stream> write);
+
+    /// <summary>
+    /// A checkpoint another run will start from (a ladder's branch point) is due: the same contract as
+    /// <see cref="OnCheckpoint"/>, but these bytes must be kept, under their step, for as long as the study lasts.
+    /// </summary>
+    void OnBranchPoint(CheckpointArchive.Manifest manifest, Action<Stream> write);
 }
 
 public sealed record TrainingOutcome(

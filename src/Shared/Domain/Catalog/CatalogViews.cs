@@ -51,12 +51,24 @@ public sealed record RunSummary(
     double? FinalValLoss,
     string? SlotId,
     string? Error,
-    double? WallClockSeconds);
+    double? WallClockSeconds,
+    Guid? ParentRunId = null,
+    int FirstStep = 0);
+
+/// <summary>A run with its config, files, metric names and lineage: the run it branched off (<see cref="Parent"/>) and those that branch off it.</summary>
 public sealed record RunDetail(
     RunSummary Run,
     RunConfig Config,
     IReadOnlyList<ArtifactView> Artifacts,
-    IReadOnlyList<string> MetricNames);
+    IReadOnlyList<string> MetricNames)
+{
+    public RunLink? Parent { get; init; }
+
+    public IReadOnlyList<RunLink> Branches { get; init; } = [];
+}
+
+/// <summary>A run of a lineage: <see cref="Step"/> is where the branch parts from its parent.</summary>
+public sealed record RunLink(Guid Id, string Name, RunStatus Status, int Step);
 
 /// <summary>An artifact of a run; <see cref="Download"/> is the API path that serves it (the blob's own address stays internal).</summary>
 public sealed record ArtifactView(

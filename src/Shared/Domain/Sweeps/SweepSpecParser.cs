@@ -84,6 +84,8 @@ public static partial class SweepSpecParser
         var accounting = obj["accounting"] is { } acc ? StudyDesignParser.ReadAccounting(acc, errors) : null;
         if (baseConfig?.InitFrom is not null) errors.Add("base.initFrom", "is set by ladder studies for their branches, not by hand");
         if (axes.Any(a => a.Parameter == "initFrom")) errors.Add("axes.initFrom", "is set by ladder studies for their branches, not by hand");
+        if (ladder is not null && earlyStopping is not null)
+            errors.Add("earlyStopping", "does not apply to a ladder: stopping a trunk early would leave its branches nothing to start from");
         if (ladder is not null)
             foreach (var axis in axes.Where(a => LadderDesign.SetFields.Contains(a.Parameter)))
                 errors.Add($"axes.{axis.Parameter}", "is set by the ladder (sizes, budgets and its warmup-stable-decay schedule); vary it through the 'ladder' section");

@@ -21,6 +21,8 @@ internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecor
         b.Property(r => r.TotalParameters).HasColumnName("total_params");
         b.Property(r => r.PlannedTokens).HasColumnName("planned_tokens");
         b.Property(r => r.PlannedFlops).HasColumnName("planned_flops");
+        b.Property(r => r.ParentRunId).HasColumnName("parent_run_id");
+        b.Property(r => r.FirstStep).HasColumnName("first_step");
         b.Property(r => r.Attempt).HasColumnName("attempt");
         b.Property(r => r.Dispatches).HasColumnName("dispatches");
         b.Property(r => r.SlotId).HasColumnName("slot_id").HasMaxLength(200);
@@ -37,5 +39,6 @@ internal sealed class RunRecordConfiguration : IEntityTypeConfiguration<RunRecor
         b.Property(r => r.StartedAt).HasColumnName("started_at");
         b.Property(r => r.FinishedAt).HasColumnName("finished_at");
         b.HasIndex(r => new { r.SweepId, r.Status });
+        b.HasIndex(r => r.ParentRunId).HasFilter("parent_run_id IS NOT NULL");
     }
 }

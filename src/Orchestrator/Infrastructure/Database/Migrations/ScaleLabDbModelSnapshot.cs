@@ -409,6 +409,10 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");
 
+                    b.Property<int>("FirstStep")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_step");
+
                     b.Property<double?>("LastLoss")
                         .HasColumnType("double precision")
                         .HasColumnName("last_loss");
@@ -422,6 +426,10 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                     b.Property<long>("NonEmbeddingParameters")
                         .HasColumnType("bigint")
                         .HasColumnName("non_embedding_params");
+
+                    b.Property<Guid?>("ParentRunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_run_id");
 
                     b.Property<double>("PlannedFlops")
                         .HasColumnType("double precision")
@@ -476,6 +484,9 @@ namespace ScaleLab.Orchestrator.Infrastructure.Database.Migrations
                         .HasColumnName("wall_clock_s");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ParentRunId")
+                        .HasFilter("parent_run_id IS NOT NULL");
 
                     b.HasIndex("SweepId", "Status");
 
