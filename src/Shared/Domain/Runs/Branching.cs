@@ -24,7 +24,16 @@ public static class Branching
     /// <summary>The fields that may differ (length, schedule, logging) set alike; the schedules are compared rate by rate instead.</summary>
     private static RunConfig Comparable(RunConfig c) => c with
     {
-        Tokens = 0, InitFrom = null, Schedule = "", DecayFraction = 0, CooldownShape = "", WarmupSteps = 0,
-        EvalInterval = 1, EvalBatches = 1, FinalEvalTokens = 0, LogInterval = 1, CheckpointInterval = 0,
+        Tokens = 0,
+        InitFrom = null,
+        Schedule = "",
+        DecayFraction = 0,
+        CooldownShape = "",
+        WarmupSteps = 0,
+        EvalInterval = 1,
+        EvalBatches = 1,
+        FinalEvalTokens = 0,
+        LogInterval = 1,
+        CheckpointInterval = 0,
     };
 }
