@@ -35,6 +35,21 @@ public class StudyFormTests
     }
 
     [Fact]
+    public void Ladder_form_writes_a_spec_whose_branches_start_from_each_sizes_trunk()
+    {
+        var form = new StudyForm { Kind = StudyKind.Ladder, Name = "ladder", Task = "lm", LadderSizes = "2e4, 8e4", TokensPerParameter = "5, 10, 20", Cooldown = 0.1 };
+
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(form.ToSpecJson(), errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal((0.1, ScaleLab.Runs.CooldownShapes.OneMinusSqrt), (spec!.Ladder!.Cooldown, spec.Ladder.CooldownShape));
+        Assert.Equal(6, runs!.Count);                                                // 2 sizes × 3 budgets
+        Assert.Equal(4, runs.Count(r => r.Config.InitFrom is not null));              // of which 2 per size branch off its trunk
+    }
+
+    [Fact]
     public void Grid_values_that_are_whole_numbers_stay_integers()
     {
         var json = JsonDocument.Parse(new StudyForm { Kind = StudyKind.Grid, AxisField = "dModel", AxisValues = "32, 64" }.ToSpecJson()).RootElement;
@@ -49,6 +64,9 @@ public class StudyFormTests
     [InlineData("ablation.variations.mixer[0]", "variedValues")]
     [InlineData("axes.seed[0]", "seeds")]
     [InlineData("axes.dModel[1]", "axisValues")]
+    [InlineData("ladder.sizes[0]", "ladderSizes")]
+    [InlineData("ladder.tokensPerParameter[2]", "tokensPerParameter")]
+    [InlineData("ladder.cooldown", "cooldown")]
     [InlineData("name", "name")]
     [InlineData("body", null)]
     public void Api_error_keys_land_on_the_form_field_that_wrote_them(string errorKey, string? field) =>

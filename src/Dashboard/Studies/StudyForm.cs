@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace ScaleLab.Dashboard.Studies;
 
-public enum StudyKind { IsoFlop, Ablation, Grid }
+public enum StudyKind { IsoFlop, Ladder, Ablation, Grid }
 
 /// <summary>
 /// The new-study form's model: the common study kinds as a few fields each, turned into the same spec a researcher
@@ -32,6 +32,12 @@ public sealed class StudyForm
     public int AspectRatio { get; set; } = 64;
     public int HeadDim { get; set; } = 32;
 
+    // Ladder (and the IsoFLOP study's aspect ratio and head dimension)
+    public string LadderSizes { get; set; } = "2e4, 4e4, 8e4";
+    public string TokensPerParameter { get; set; } = "5, 10, 20, 40";
+    public double Cooldown { get; set; } = 0.2;
+    public string CooldownShape { get; set; } = ScaleLab.Runs.CooldownShapes.OneMinusSqrt;
+
     // Ablation
     public string VariedField { get; set; } = "mixer";
     public string VariedValues { get; set; } = "linear, gla, mamba";
@@ -49,7 +55,7 @@ public sealed class StudyForm
             ["task"] = Task, ["mixer"] = Mixer, ["seqLen"] = SeqLen, ["batchSize"] = BatchSize, ["learningRate"] = LearningRate,
             ["logInterval"] = 10, ["evalInterval"] = 50, ["evalBatches"] = 4,
         };
-        if (Kind != StudyKind.IsoFlop)
+        if (Kind is not (StudyKind.IsoFlop or StudyKind.Ladder))
         {
             baseConfig["dModel"] = DModel;
             baseConfig["nLayers"] = NLayers;
@@ -65,6 +71,13 @@ public sealed class StudyForm
                 {
                     ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread,
                     ["aspectRatio"] = AspectRatio, ["headDim"] = HeadDim,
+                };
+                break;
+            case StudyKind.Ladder:
+                spec["ladder"] = new JsonObject
+                {
+                    ["sizes"] = List(LadderSizes), ["tokensPerParameter"] = List(TokensPerParameter), ["cooldown"] = Cooldown,
+                    ["cooldownShape"] = CooldownShape, ["aspectRatio"] = AspectRatio, ["headDim"] = HeadDim,
                 };
                 break;
             case StudyKind.Ablation:
@@ -89,6 +102,8 @@ public sealed class StudyForm
     {
         var key = errorKey.Split('[')[0];
         if (key.StartsWith("isoflop.", StringComparison.Ordinal)) return key["isoflop.".Length..].Split('.')[0];
+        if (key == "ladder.sizes") return "ladderSizes";
+        if (key.StartsWith("ladder.", StringComparison.Ordinal)) return key["ladder.".Length..].Split('.')[0];
         if (key.StartsWith("ablation.variations", StringComparison.Ordinal)) return "variedValues";
         if (key == "ablation.learningRates") return "learningRates";
         if (key == "axes.seed") return "seeds";
