@@ -78,19 +78,23 @@ static int Analyze(string dir)
     var grid = results["grid"];
     var ladder = results["ladder"];
     var gridFit = Fit(grid.Select(r => r.Point).ToList(), FitLaw.IsoFlop);
+    var gridLaw = Fit(grid.Select(r => r.Point).ToList(), FitLaw.Chinchilla);
     var ladderFit = Fit(ladder.Select(r => r.Point).ToList(), FitLaw.Chinchilla);
     var gridA = gridFit.Parameters["a"];
+    var gridLawA = gridLaw.Derived["a"];
     var ladderA = ladderFit.Derived["a"];
     Console.WriteLine("| study | runs | compute spent (FLOPs) | vs grid | device time (s) | N_opt exponent a | 95% interval |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
     var gridSpent = grid.Sum(r => r.Spent);
     Console.WriteLine($"| IsoFLOP grid (approach 2) | {grid.Count} | {gridSpent:E2} | 1.00 | {grid.Sum(r => r.Seconds):F0} | {gridA.Value:F3} | [{gridA.Low:F3}, {gridA.High:F3}] |");
+    Console.WriteLine($"| the grid's points, L(N, D) (approach 3) | {grid.Count} | | | | {gridLawA.Value:F3} | [{gridLawA.Low:F3}, {gridLawA.High:F3}] |");
     Console.WriteLine($"| WSD ladder (approach 3) | {ladder.Count} | {ladder.Sum(r => r.Spent):E2} | {ladder.Sum(r => r.Spent) / gridSpent:F2} | {ladder.Sum(r => r.Seconds):F0} | {ladderA.Value:F3} | [{ladderA.Low:F3}, {ladderA.High:F3}] |");
     Console.WriteLine();
     var inside = ladderA.Value >= gridA.Low && ladderA.Value <= gridA.High;
     Console.WriteLine($"The ladder's exponent {ladderA.Value:F3} is {(inside ? "inside" : "OUTSIDE")} the grid's interval [{gridA.Low:F3}, {gridA.High:F3}], " +
         $"for {ladder.Sum(r => r.Spent) / gridSpent:P0} of its compute; the same ladder points trained from scratch would cost {ladder.Sum(r => r.Point.Flops!.Value) / gridSpent:F2}x the grid.");
-    Console.WriteLine($"Ladder law: E={ladderFit.Parameters["E"].Value:F3}, alpha={ladderFit.Parameters["alpha"].Value:F3}, beta={ladderFit.Parameters["beta"].Value:F3}; " +
+    Console.WriteLine($"Against the same approach on the grid's points: {(ladderA.Value >= gridLawA.Low && ladderA.Value <= gridLawA.High ? "inside" : "OUTSIDE")} [{gridLawA.Low:F3}, {gridLawA.High:F3}].");
+    Console.WriteLine($"Grid law: E={gridLaw.Parameters["E"].Value:F3}, alpha={gridLaw.Parameters["alpha"].Value:F3}, beta={gridLaw.Parameters["beta"].Value:F3}. Ladder law: E={ladderFit.Parameters["E"].Value:F3}, alpha={ladderFit.Parameters["alpha"].Value:F3}, beta={ladderFit.Parameters["beta"].Value:F3}; " +
         $"grid: {gridFit.Profiles.Count} IsoFLOP profiles; warnings: grid [{string.Join("; ", gridFit.Warnings)}], ladder [{string.Join("; ", ladderFit.Warnings)}]");
     return 0;
 }
@@ -115,9 +119,9 @@ internal sealed record Studies(string Grid, string Ladder)
         _ => throw new ArgumentException($"scale must be cpu or gpu, not {scale}"),
     };
 
-    private const string CpuBase = """{"task":"hmm","hmmStates":32,"hmmVocab":128,"seqLen":64,"batchSize":16,"learningRate":0.01,"warmupSteps":20,"evalInterval":1000000,"logInterval":10,"checkpointInterval":0,"finalEvalTokens":65536}""";
+    private const string CpuBase = """{"task":"hmm","hmmStates":64,"hmmVocab":128,"seqLen":64,"batchSize":16,"learningRate":0.01,"warmupSteps":20,"evalInterval":1000000,"logInterval":10,"checkpointInterval":0,"finalEvalTokens":65536}""";
 
-    private const string GpuBase = """{"task":"hmm","hmmStates":32,"hmmVocab":128,"seqLen":256,"batchSize":32,"learningRate":0.003,"warmupSteps":50,"evalInterval":1000000,"logInterval":50,"checkpointInterval":0,"finalEvalTokens":262144}""";
+    private const string GpuBase = """{"task":"hmm","hmmStates":1024,"hmmVocab":512,"seqLen":256,"batchSize":16,"learningRate":0.003,"warmupSteps":20,"evalInterval":1000000,"evalBatches":16,"logInterval":50,"checkpointInterval":0,"finalEvalTokens":0}""";
 
     private static Studies Make(string baseJson, string budgets, string sizes, string tokensPerParameter, int aspectRatio, int headDim) => new(
         $$$"""{"name":"grid","kind":"isoflop","base":{{{baseJson}}},"isoflop":{"budgets":{{{budgets}}},"sizesPerBudget":5,"spread":4,"aspectRatio":{{{aspectRatio}}},"headDim":{{{headDim}}}}}""",

@@ -44,12 +44,19 @@ public static class RunCommand
             ("Loss", $"last {NumberFormat.Short(r.LastLoss)}, final {NumberFormat.Short(r.FinalLoss)}, validation {NumberFormat.Short(r.FinalValLoss)}"),
             ("Predicted", prediction is null ? "–" : LossCurves.LossPredictionText.Sentence(prediction)),
             ("Wall clock", r.WallClockSeconds is { } s ? TimeSpan.FromSeconds(s).ToString(@"hh\:mm\:ss") : "–"),
+            ("Lineage", Lineage(detail)),
             ("Metrics", string.Join(", ", detail.MetricNames)),
             ("Artifacts", string.Join(", ", detail.Artifacts.Select(a => $"{a.Name} ({NumberFormat.Short(a.Bytes)} bytes)"))),
         })
             table.AddRow(name, Markup.Escape(value));
         return table;
     }
+
+    private static string Lineage(RunDetail detail) => string.Join("; ", new[]
+    {
+        detail.Parent is { } p ? $"branches off {p.Name} ({IdPrefix.Short(p.Id)}) at its step {p.Step}" : null,
+        detail.Branches.Count > 0 ? "branches: " + string.Join(", ", detail.Branches.Select(b => $"{b.Name} ({IdPrefix.Short(b.Id)}) at step {b.Step}, {b.Status}")) : null,
+    }.Where(s => s is not null).DefaultIfEmpty("trained from scratch, nothing branches off it"));
 
     private static Table Log(IReadOnlyList<RunLogLine> lines)
     {

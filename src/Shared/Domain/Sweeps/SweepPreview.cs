@@ -18,6 +18,12 @@ public sealed record SweepPreview(
     /// </summary>
     public double? PlainGridFlops { get; init; }
 
+    /// <summary>The saving in words, the same in the dashboard and the CLI; null where the study is its own plain grid.</summary>
+    public string? SavingText() => PlainGridFlops is { } plain
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"The same points trained from scratch would cost {Scaling.NumberFormat.Short(plain)} FLOPs: this study spends {TotalFlops / plain:P0} of that, its branches sharing their trunk's stable phase.")
+        : null;
+
     /// <summary>What the researcher should know before submitting, such as runs that would repeat their data.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
