@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScaleLab.LossCurves;
 using ScaleLab.Runs;
 using ScaleLab.Scaling;
 using ScaleLab.Sweeps;
@@ -96,7 +97,40 @@ static int Analyze(string dir)
     Console.WriteLine($"Against the same approach on the grid's points: {(ladderA.Value >= gridLawA.Low && ladderA.Value <= gridLawA.High ? "inside" : "OUTSIDE")} [{gridLawA.Low:F3}, {gridLawA.High:F3}].");
     Console.WriteLine($"Grid law: E={gridLaw.Parameters["E"].Value:F3}, alpha={gridLaw.Parameters["alpha"].Value:F3}, beta={gridLaw.Parameters["beta"].Value:F3}. Ladder law: E={ladderFit.Parameters["E"].Value:F3}, alpha={ladderFit.Parameters["alpha"].Value:F3}, beta={ladderFit.Parameters["beta"].Value:F3}; " +
         $"grid: {gridFit.Profiles.Count} IsoFLOP profiles; warnings: grid [{string.Join("; ", gridFit.Warnings)}], ladder [{string.Join("; ", ladderFit.Warnings)}]");
+    PredictBranches(dir, rows);
     return 0;
+}
+
+// Each branch's final training loss predicted before it trained: the annealing law (Tissue et al. 2024) fitted on its
+// trunk's curve (stable phase and cooldown) and on the trunk's points up to the branch point, as the API does.
+static void PredictBranches(string dir, List<string[]> rows)
+{
+    RunConfig Config(string name) => JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(Path.Combine(dir, name + ".json")), SpecJson.Options)!;
+    List<CurvePoint> Losses(string name) => File.ReadLines(Path.Combine(dir, name, "metrics.jsonl")).Select(l => JsonNode.Parse(l)!)
+        .Where(n => n[MetricNames.Loss] is not null).Select(n => new CurvePoint((int)n["step"]!, (double)n[MetricNames.Loss]!)).ToList();
+    var errors = new List<(double Error, bool Covered, double Naive)>();
+    foreach (var row in rows.Where(r => r[3] != "-"))
+    {
+        var trunk = row[3].Split('/')[0];
+        var step = int.Parse(row[3].Split("step-")[1].Split('.')[0], CultureInfo.InvariantCulture);
+        if (!File.Exists(Path.Combine(dir, row[1], "metrics.jsonl")) || !File.Exists(Path.Combine(dir, trunk, "metrics.jsonl"))) continue;
+        var branch = Config(row[1]);
+        var trunkPoints = Losses(trunk);
+        var actual = Losses(row[1]).Last();
+        if (actual.Step != branch.Steps) continue;
+        var known = LossCurve.Of(branch, trunkPoints.Where(p => p.Step <= step).ToList());
+        var prediction = LossCurvePredictor.Predict(known, [LossCurve.Of(Config(trunk), trunkPoints)]);
+        var atBranch = trunkPoints.Where(p => p.Step <= step).DefaultIfEmpty(new CurvePoint(0, double.NaN)).Last().Loss;
+        Console.Error.WriteLine($"{row[1]}: actual {actual.Loss:F4}, predicted {(prediction is null ? "refused" : $"{prediction.Loss:F4} [{prediction.Low:F4}, {prediction.High:F4}]")}, trunk at the branch point {atBranch:F4}");
+        if (prediction is not null)
+            errors.Add((Math.Abs(prediction.Loss - actual.Loss), actual.Loss >= prediction.Low && actual.Loss <= prediction.High, Math.Abs(atBranch - actual.Loss)));
+    }
+    if (errors.Count == 0) return;
+    double Quantile(IEnumerable<double> v, double q) { var s = v.Order().ToList(); return s[(int)Math.Min(s.Count - 1, Math.Floor(q * s.Count))]; }
+    Console.WriteLine();
+    Console.WriteLine("| branches predicted before training | median error | p90 | covered (90 %) | trunk's loss at the branch point: median error |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine($"| {errors.Count} | {Quantile(errors.Select(e => e.Error), 0.5):F4} | {Quantile(errors.Select(e => e.Error), 0.9):F4} | {errors.Count(e => e.Covered)} of {errors.Count} | {Quantile(errors.Select(e => e.Naive), 0.5):F4} |");
 }
 
 static GroupFit Fit(IReadOnlyList<ScalingPoint> points, FitLaw law)

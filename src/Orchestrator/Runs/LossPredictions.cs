@@ -16,7 +16,9 @@ namespace ScaleLab.Orchestrator.Runs;
 /// the curves of up to <see cref="MaxSiblings"/> finished runs of its arm in its sweep (<see cref="LossCurveArm"/>).
 /// The fit runs in the fit service's slots and time limit (<see cref="FitRunner"/>), and each answer is kept until the
 /// run logs a new point or a sibling finishes, and for at least <see cref="Fresh"/>: a page that polls a fast run costs
-/// at most one fit per that time, not one per logged point.
+/// at most one fit per that time, not one per logged point. A ladder's branch shares its first steps with its trunk, so
+/// its curve starts with the trunk's up to the branch point: a branch is predicted before it trains (the trunk, its
+/// cooldown included, being the sibling that teaches the law its annealing term).
 /// </summary>
 public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQueries queries, FitRunner fits, TimeProvider clock)
 {
@@ -34,7 +36,8 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
         // A page polling every few seconds is answered from what was kept, without reading the curves again.
         if (_answers.TryGetValue(runId, out var recent) && clock.GetUtcNow() - recent.At < Fresh) return recent.View;
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.SweepId, r.ConfigJson, r.PlannedTokens }).FirstOrDefaultAsync(ct);
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId)
+            .Select(r => new { r.SweepId, r.ConfigJson, r.PlannedTokens, r.ParentRunId, r.FirstStep }).FirstOrDefaultAsync(ct);
         if (run is null) return null;
         // A run trained elsewhere may leave tokens out of its config: its length is what it was registered with.
         var config = JsonSerializer.Deserialize<RunConfig>(run.ConfigJson, SpecJson.Options)! with { Tokens = run.PlannedTokens };
@@ -44,16 +47,21 @@ public sealed class LossPredictions(IDbContextFactory<ScaleLabDb> dbs, CatalogQu
             .OrderBy(r => r.CreatedAt).Select(r => new { r.Id, r.ConfigJson, r.PlannedTokens }).Take(10_000).ToListAsync(ct);
         var siblings = finished.Select(r => (r.Id, Config: JsonSerializer.Deserialize<RunConfig>(r.ConfigJson, SpecJson.Options)! with { Tokens = r.PlannedTokens }))
             .Where(r => LossCurveArm.Key(r.Config) == arm).Take(MaxSiblings).ToList();
-        var series = await queries.GetMetricsAsync([runId, .. siblings.Select(s => s.Id)], MetricNames.Loss, AnnealingLawFitter.MaxPointsPerCurve, ct);
+        List<Guid> curves = [runId, .. siblings.Select(s => s.Id)];
+        if (run.ParentRunId is { } parent && !curves.Contains(parent)) curves.Add(parent); // a parent still training is no sibling yet
+        var series = await queries.GetMetricsAsync(curves, MetricNames.Loss, AnnealingLawFitter.MaxPointsPerCurve, ct);
 
         var own = series[0];
-        var version = $"{own.Steps.LastOrDefault()}:{string.Join(',', siblings.Select(s => s.Id))}";
+        var parentSeries = run.ParentRunId is { } parentId ? series[curves.IndexOf(parentId)] : null;
+        var version = $"{own.Steps.LastOrDefault()}:{parentSeries?.Steps.LastOrDefault()}:{string.Join(',', siblings.Select(s => s.Id))}";
+        var ownPoints = parentSeries is null ? Points(own)
+            : [.. Points(parentSeries).Where(p => p.Step <= run.FirstStep), .. Points(own).Where(p => p.Step > run.FirstStep)];
         if (_answers.TryGetValue(runId, out var kept) && kept.Version == version) return kept.View;
 
         var curveSteps = Enumerable.Range(0, CurvePoints + 1)
             .Select(i => config.WarmupSteps + 1 + (int)((long)(config.Steps - config.WarmupSteps - 1) * i / CurvePoints))
             .Where(s => s >= 1 && s <= config.Steps).Distinct().ToList();
-        var curve = LossCurve.Of(config, Points(own), curveSteps);
+        var curve = LossCurve.Of(config, ownPoints, curveSteps);
         var siblingCurves = siblings.Select((s, i) => LossCurve.Of(s.Config, Points(series[i + 1]))).ToList();
         var fitted = curve.Points.Count == 0 ? 0 : curve.Points.Max(p => p.Step);
         var ids = siblings.Select(s => s.Id).ToList();
