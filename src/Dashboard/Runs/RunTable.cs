@@ -7,7 +7,10 @@ namespace ScaleLab.Dashboard.Runs;
 /// <summary>A column of a sweep's runs table, to sort by.</summary>
 public enum RunColumn { Name, Status, Parameters, Tokens, Flops, Step, Loss, ValLoss, Attempt }
 
-/// <summary>The runs table of a sweep page: filtered by text, sorted by any column (runs without a value last), and as CSV.</summary>
+/// <summary>
+/// The runs table of a sweep page: filtered by text, sorted by any column (runs without a value last), grouped
+/// (<see cref="RunGroups"/>) into rows under collapsible headers, and as CSV.
+/// </summary>
 public static class RunTable
 {
     /// <summary>Runs whose name, status or error contains the text, ignoring case; all runs for no text.</summary>
@@ -38,6 +41,36 @@ public static class RunTable
         var sorted = descending ? known.OrderByDescending(r => key(r)) : known.OrderBy(r => key(r));
         return [.. sorted, .. rows.Where(r => key(r) is null)];
     }
+
+    /// <summary>
+    /// The table's rows: the runs as they are, or with <paramref name="groups"/> each group's header followed by its
+    /// runs, except for groups whose value is in <paramref name="collapsed"/> (their header only).
+    /// </summary>
+    public static List<RunTableRow> Rows(IReadOnlyList<RunSummary> runs, IReadOnlyList<RunGroup>? groups, IReadOnlySet<string> collapsed)
+    {
+        if (groups is null) return [.. runs.Select(r => new RunTableRow.OfRun(r))];
+        var rows = new List<RunTableRow>(runs.Count + groups.Count);
+        foreach (var g in groups)
+        {
+            var isCollapsed = collapsed.Contains(g.Value);
+            rows.Add(new RunTableRow.OfGroup(g, isCollapsed));
+            if (!isCollapsed) rows.AddRange(g.Runs.Select(r => new RunTableRow.OfRun(r)));
+        }
+        return rows;
+    }
+
+    /// <summary>A group header's summary: "4 runs · 3 succeeded · 1 failed · best loss 3.2000 (iso-d64) · median 3.3500 · median val loss 3.4500".</summary>
+    public static string Describe(RunGroupSummary s)
+    {
+        var parts = new List<string> { s.Count == 1 ? "1 run" : $"{s.Count} runs", $"{s.Succeeded} succeeded" };
+        if (s.Failed > 0) parts.Add($"{s.Failed} failed");
+        if (s.BestLoss is { } best) parts.Add($"best loss {Loss4(best)} ({s.BestRun})");
+        if (s.MedianLoss is { } median) parts.Add($"median {Loss4(median)}");
+        if (s.MedianValLoss is { } val) parts.Add($"median val loss {Loss4(val)}");
+        return string.Join(" · ", parts);
+    }
+
+    private static string Loss4(double loss) => loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string ToCsv(IEnumerable<RunSummary> runs)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -22,6 +23,22 @@ public sealed record SweepFields(IReadOnlyList<string> Names, IReadOnlyDictionar
             .Order(StringComparer.Ordinal).Take(MaxFields).ToList();
         return new SweepFields(names, configs.ToDictionary(c => c.RunId,
             c => (IReadOnlyList<string>)names.Select(n => c.Fields.GetValueOrDefault(n, Missing)).ToList()));
+    }
+
+    /// <summary>
+    /// The distinct values of a field in the order people read them: numbers in numeric order when every value is a
+    /// number (64 before 128 before 512, not text order), else text in ordinal order; <see cref="Missing"/> last. The
+    /// order a chart's colours and a table's groups follow.
+    /// </summary>
+    public static IReadOnlyList<string> InOrder(IEnumerable<string> values)
+    {
+        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        var present = distinct.Where(v => v != Missing).ToList();
+        var numeric = present.All(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        var ordered = numeric
+            ? present.OrderBy(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal)
+            : present.Order(StringComparer.Ordinal);
+        return [.. ordered, .. distinct.Where(v => v == Missing)];
     }
 
     /// <summary>The config's top-level numbers, strings and booleans as text; objects and arrays are not fields to group by.</summary>
