@@ -63,7 +63,7 @@ public class RunTableTests : BunitContext
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Static", isInteractive: false));   // rows as plain HTML, no curves fetched
 
         var page = Render<SweepPage>(p => p.Add(c => c.Id, SweepId));
-        string[] Names() => page.FindAll("table.runs tbody td:first-child a").Select(a => a.TextContent).ToArray();
+        string[] Names() => page.FindAll("table.runs tbody td a[href^='runs/']").Select(a => a.TextContent).ToArray();
         page.WaitForAssertion(() => Assert.Equal(["iso-d64", "iso-d128", "iso-d256", "iso-d32"], Names()));
 
         // Found and clicked on the renderer's own thread, and the result waited for: the page's own refresh may render
