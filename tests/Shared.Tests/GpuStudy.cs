@@ -10,7 +10,7 @@ namespace ScaleLab.Shared.Tests;
 /// <summary>
 /// Real runs: the 112 runs of the IsoFLOP study of softmax against GLA trained on an H200 (docs/results.md), as
 /// GET /api/sweeps/{id} answered (bench/gpu/results/2026-12-01-h200-study/sweep.json), and each run's config from
-/// expanding the study's spec again (a run's id derives from its sweep and its config, so they meet by id).
+/// expanding the study's spec again (a run's name derives from its design point and axes, so they meet by name).
 /// </summary>
 internal static class GpuStudy
 {
@@ -33,9 +33,25 @@ internal static class GpuStudy
         var spec = SweepSpecParser.Parse(Sweep.SpecJson, errors);
         var planned = spec is null ? null : SweepExpander.Expand(Sweep.Sweep.Id, spec, SweepLimits.Default, errors);
         if (planned is null) throw new InvalidOperationException("the study's spec no longer expands: " + errors);
-        var configs = planned.ToDictionary(p => p.RunId, p => p.Config);
-        var unmatched = Sweep.Runs.Where(r => !configs.ContainsKey(r.Id)).Select(r => r.Name).ToList();
+        // Met by name: a run's id hashes its whole config, so a field added to RunConfig since changes every id; and by
+        // the parts of its name in any order, as the axes' order comes from the stored spec (jsonb orders keys its own way).
+        var byName = planned.ToDictionary(p => NameKey(p.Name), p => p.Config);
+        var unmatched = Sweep.Runs.Where(r => !byName.ContainsKey(NameKey(r.Name))).Select(r => r.Name).ToList();
         if (unmatched.Count > 0) throw new InvalidOperationException($"expanding the spec again names other runs than were trained, e.g. {unmatched[0]}");
-        return configs;
+        return Sweep.Runs.ToDictionary(r => r.Id, r => byName[NameKey(r.Name)]);
+    }
+
+    /// <summary>"C=1E+13, N=1.01E+5 (d=64, L=2), mixer="gla", seed=1" as its parts (split at commas outside brackets), sorted.</summary>
+    private static string NameKey(string name)
+    {
+        var parts = new List<string>();
+        var (depth, start) = (0, 0);
+        for (var i = 0; i < name.Length; i++)
+        {
+            depth += name[i] switch { '(' => 1, ')' => -1, _ => 0 };
+            if (name[i] == ',' && depth == 0) { parts.Add(name[start..i].Trim()); start = i + 1; }
+        }
+        parts.Add(name[start..].Trim());
+        return string.Join(", ", parts.Order(StringComparer.Ordinal));
     }
 }
