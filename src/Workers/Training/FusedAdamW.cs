@@ -9,8 +9,18 @@ namespace ScaleLab.Workers.Training;
 /// so checkpoints are the same either way; elsewhere, and for the options the kernel does not cover (AMSGrad,
 /// maximize, a closure), it is TorchSharp's step.
 /// </summary>
-public sealed class FusedAdamW(IEnumerable<AdamW.ParamGroup> groups) : AdamW(groups)
+/// <param name="rateScales">Each group's multiple of the scheduled learning rate (μP's 1/m for hidden weights); all 1 when null.</param>
+public sealed class FusedAdamW(IEnumerable<AdamW.ParamGroup> groups, IReadOnlyList<double>? rateScales = null) : AdamW(groups)
 {
+    private readonly double[] _rateScales = [.. rateScales ?? []];
+
+    /// <summary>Sets the step's learning rate: <paramref name="lr"/> times each group's scale. One assignment per group, nothing on the device.</summary>
+    public void SetLearningRate(double lr)
+    {
+        for (var i = 0; i < _parameter_groups.Count; i++)
+            _parameter_groups[i].LearningRate = lr * (i < _rateScales.Length ? _rateScales[i] : 1);
+    }
+
     public override Tensor step(Func<Tensor>? closure = null)
     {
         if (closure is not null || !Native.NativeOps.Available || !_parameter_groups.All(Fusable)) return base.step(closure!);
@@ -45,7 +55,7 @@ public sealed class FusedAdamW(IEnumerable<AdamW.ParamGroup> groups) : AdamW(gro
             {
                 LearningRate = o.LearningRate!.Value,
             };
-        }).ToList());
+        }).ToList(), _rateScales);
         var mine = _parameter_groups.Zip(layouts).SelectMany(g => g.First.Parameters.Select(p => (p, Layout: g.Second)));
         var theirs = rows._parameter_groups.SelectMany(g => g.Parameters);
         using var _ = TorchSharp.torch.no_grad();

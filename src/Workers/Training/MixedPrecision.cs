@@ -11,7 +11,7 @@ namespace ScaleLab.Workers.Training;
 /// optimizer owns, and the updated masters are copied back (Micikevicius et al. 2018; bf16 needs no loss scaling).
 /// In "fp32" and "tf32" one fp32 model does everything, and "tf32" lets CUDA matmuls use TF32.
 /// <para>
-/// Parameters live in flat buffers, one per optimizer group (weight decay or not), each module parameter a view into
+/// Parameters live in flat buffers, one per optimizer group (<see cref="OptimizerGroup"/>), each module parameter a view into
 /// its group's buffer, and each gradient a view into a flat gradient buffer that backward accumulates into. So
 /// AdamW, clipping, zeroing and the bf16↔fp32 copies are a handful of large kernels instead of a few per tensor
 /// (TorchSharp's AdamW has no fused or multi-tensor form), and nothing waits for the device. The same holds for K
@@ -24,53 +24,38 @@ public sealed class MixedPrecision : IDisposable
     private readonly IDisposable? _matmulPrecision;
 
     /// <param name="master">An fp32 model on <paramref name="device"/>, its weights already initialised or restored.</param>
-    /// <param name="decays">Which of its parameters take weight decay (classified by their shape in one model).</param>
+    /// <param name="groups">The optimizer's groups (<see cref="OptimizerGroup.Standard"/>, or μP's): each parameter goes to the first that takes it.</param>
     /// <param name="models">
     /// K, where the master packs K models and each parameter's leading dimension picks the model (PackedDecoderLM);
     /// 1 for an ordinary model.
     /// </param>
     /// <param name="blank">Builds a model of the master's architecture whose weights are overwritten: the bf16 compute copy.</param>
-    public MixedPrecision(nn.Module<Tensor, Tensor> master, Func<Parameter, bool> decays, int models,
+    public MixedPrecision(nn.Module<Tensor, Tensor> master, IReadOnlyList<OptimizerGroup> groups, int models,
         Func<nn.Module<Tensor, Tensor>> blank, string precision, Device device)
     {
         Mode = Resolve(precision, device);
-        (Master, Models) = (master, models);
+        (Master, Models, Groups) = (master, models, groups);
         if (device.type == DeviceType.CUDA) backends.cuda.enable_flash_sdp(true);
-        var (decay, noDecay) = Groups(master, decays);
-        DecayLayout = new PackedLayout(models, [.. decay.Select(p => p.numel() / models)]);
-        NoDecayLayout = new PackedLayout(models, [.. noDecay.Select(p => p.numel() / models)]);
-        Decay = new Parameter(Flatten(decay, float32, device), requires_grad: true);
-        NoDecay = new Parameter(Flatten(noDecay, float32, device), requires_grad: true);
+        var members = Members(master, groups);
+        Layouts = [.. members.Select(ps => new PackedLayout(models, [.. ps.Select(p => p.numel() / models)]))];
+        Buffers = [.. members.Select(ps => new Parameter(Flatten(ps, float32, device), requires_grad: true))];
         if (Mode != Precisions.Bf16)
         {
             Compute = master;
-            Decay.grad = GradientViews(decay, float32, device);
-            NoDecay.grad = GradientViews(noDecay, float32, device);
+            foreach (var (buffer, ps) in Buffers.Zip(members)) buffer.grad = GradientViews(ps, float32, device);
             // Last, so nothing can fail while the switch is held and leave other runs waiting for it.
             if (device.type == DeviceType.CUDA) _matmulPrecision = MatmulPrecisionGate.Enter(Mode);
             return;
         }
         Compute = blank();   // its weights are the masters', copied below
         Compute.to(device).to(bfloat16);
-        var (computeDecay, computeNoDecay) = Groups(Compute, decays);
-        _computeBuffers =
-        [
-            (Flatten(computeDecay, bfloat16, device), GradientViews(computeDecay, bfloat16, device)),
-            (Flatten(computeNoDecay, bfloat16, device), GradientViews(computeNoDecay, bfloat16, device)),
-        ];
-        Decay.grad = zeros_like(Decay);
-        NoDecay.grad = zeros_like(NoDecay);
+        _computeBuffers = [.. Members(Compute, groups).Select(ps => (Flatten(ps, bfloat16, device), GradientViews(ps, bfloat16, device)))];
+        foreach (var buffer in Buffers) buffer.grad = zeros_like(buffer);
         WeightsToCompute();
     }
 
     /// <summary>The models the parameters hold (K of a packed model, else 1): row k of a buffer viewed (K, -1) is model k's.</summary>
     public int Models { get; }
-
-    /// <summary>Where each model's part of <see cref="Decay"/> (its weights, gradients and optimizer moments) lies.</summary>
-    public PackedLayout DecayLayout { get; }
-
-    /// <summary>Where each model's part of <see cref="NoDecay"/> lies.</summary>
-    public PackedLayout NoDecayLayout { get; }
 
     /// <summary>"fp32", "tf32" or "bf16": "auto" is bf16 on CUDA and fp32 elsewhere.</summary>
     public string Mode { get; }
@@ -81,35 +66,37 @@ public sealed class MixedPrecision : IDisposable
     /// <summary>The model that runs forward and backward.</summary>
     public nn.Module<Tensor, Tensor> Compute { get; }
 
-    /// <summary>The master weights that decay (2-D and larger in a model), flat: AdamW applies weight decay to this group.</summary>
-    public Parameter Decay { get; }
+    /// <summary>The optimizer's groups, in the order of <see cref="Buffers"/>.</summary>
+    public IReadOnlyList<OptimizerGroup> Groups { get; }
 
-    /// <summary>Norm gains, biases and the other 1-D master parameters, flat: no weight decay.</summary>
-    public Parameter NoDecay { get; }
+    /// <summary>Each group's fp32 master weights, flat: AdamW steps each as one parameter.</summary>
+    public IReadOnlyList<Parameter> Buffers { get; }
 
-    /// <summary>The run's AdamW (β 0.9, 0.95, ε 1e-8) over the two groups, weight decay on <see cref="Decay"/> only.</summary>
+    /// <summary>Where each model's part of each buffer (its weights, gradients and optimizer moments) lies.</summary>
+    public IReadOnlyList<PackedLayout> Layouts { get; }
+
+    /// <summary>
+    /// The run's AdamW (β 0.9, 0.95, ε 1e-8), one parameter group per buffer: weight decay where the group decays, and
+    /// each group's multiples of the learning rate and the weight decay.
+    /// </summary>
     public FusedAdamW NewOptimizer(RunConfig config) => new(
-    [
-        new AdamW.ParamGroup([Decay], config.LearningRate, 0.9, 0.95, 1e-8, config.WeightDecay, false, false),
-        new AdamW.ParamGroup([NoDecay], config.LearningRate, 0.9, 0.95, 1e-8, 0.0, false, false),
-    ]);
+        [.. Groups.Zip(Buffers).Select(g => new AdamW.ParamGroup([g.Second], config.LearningRate * g.First.RateScale, 0.9, 0.95, 1e-8,
+            g.First.Decays ? config.WeightDecay * g.First.DecayScale : 0.0, false, false))],
+        [.. Groups.Select(g => g.RateScale)]);
 
     public static string Resolve(string configured, Device device) =>
         Precisions.Resolve(configured, device.type == DeviceType.CUDA);
 
     public void ZeroGradients()
     {
-        Decay.grad!.zero_();
-        NoDecay.grad!.zero_();
+        foreach (var buffer in Buffers) buffer.grad!.zero_();
         foreach (var (_, gradients) in _computeBuffers) gradients.zero_();
     }
 
     /// <summary>Before the optimizer step: the compute model's gradients, in fp32, become the masters'.</summary>
     public void GradientsToMaster()
     {
-        if (_computeBuffers.Length == 0) return;
-        Decay.grad!.copy_(_computeBuffers[0].Gradients);
-        NoDecay.grad!.copy_(_computeBuffers[1].Gradients);
+        for (var i = 0; i < _computeBuffers.Length; i++) Buffers[i].grad!.copy_(_computeBuffers[i].Gradients);
     }
 
     /// <summary>
@@ -119,10 +106,11 @@ public sealed class MixedPrecision : IDisposable
     /// </summary>
     public Tensor ClipGradients(double maxNorm)
     {
-        var norm = (DecayLayout.SquaresPerModel(Decay.grad!) + NoDecayLayout.SquaresPerModel(NoDecay.grad!)).sqrt();   // (K)
+        var squares = Layouts[0].SquaresPerModel(Buffers[0].grad!);
+        for (var i = 1; i < Buffers.Count; i++) squares = squares + Layouts[i].SquaresPerModel(Buffers[i].grad!);
+        var norm = squares.sqrt();                                                                                     // (K)
         var scale = (maxNorm / (norm + 1e-6)).clamp_max(1.0);                                                          // (K)
-        DecayLayout.ScalePerModel(Decay.grad!, scale);
-        NoDecayLayout.ScalePerModel(NoDecay.grad!, scale);
+        for (var i = 0; i < Buffers.Count; i++) Layouts[i].ScalePerModel(Buffers[i].grad!, scale);
         return norm;
     }
 
@@ -131,8 +119,7 @@ public sealed class MixedPrecision : IDisposable
     {
         if (_computeBuffers.Length == 0) return;
         using var _ = no_grad();
-        _computeBuffers[0].Weights.copy_(Decay);
-        _computeBuffers[1].Weights.copy_(NoDecay);
+        for (var i = 0; i < _computeBuffers.Length; i++) _computeBuffers[i].Weights.copy_(Buffers[i]);
     }
 
     public void Dispose()
@@ -146,8 +133,20 @@ public sealed class MixedPrecision : IDisposable
         }
     }
 
-    private static (List<Parameter> Decay, List<Parameter> NoDecay) Groups(nn.Module model, Func<Parameter, bool> decays) =>
-        (model.parameters().Where(decays).ToList(), model.parameters().Where(p => !decays(p)).ToList());
+    /// <summary>Each group's parameters, in model order: a parameter joins the first group that takes it.</summary>
+    private static List<Parameter>[] Members(nn.Module model, IReadOnlyList<OptimizerGroup> groups)
+    {
+        var members = groups.Select(_ => new List<Parameter>()).ToArray();
+        foreach (var (name, p) in model.named_parameters())
+        {
+            var group = -1;
+            for (var i = 0; i < groups.Count && group < 0; i++)
+                if (groups[i].Takes(name, p)) group = i;
+            if (group < 0) throw new ArgumentException($"no optimizer group takes parameter {name}", nameof(groups));
+            members[group].Add(p);
+        }
+        return members;
+    }
 
     /// <summary>Copies the parameters into one buffer and makes each a view of its slice.</summary>
     private static Tensor Flatten(IReadOnlyList<Parameter> parameters, ScalarType dtype, Device device)

@@ -25,7 +25,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
     /// <summary>The fp32 weights (the masters under bf16): what checkpoints hold.</summary>
     public DecoderLM? Model { get; private set; }
 
-    public AdamW? Optimizer { get; private set; }
+    public FusedAdamW? Optimizer { get; private set; }
 
     /// <param name="resumeFrom">A checkpoint of this same config to continue from (its step, weights and AdamW state).</param>
     /// <param name="branchFrom">
@@ -55,7 +55,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
             resumed = parent with { Config = config, WallClockSeconds = 0 };
             resumeFrom = branchFrom; // its AdamW state too
         }
-        using var precision = new MixedPrecision(model, p => p.dim() >= 2, models: 1, () => ModelInitialisation.Build(config, seed: null), config.Precision, device);
+        using var precision = new MixedPrecision(model, model.OptimizerGroups, models: 1, () => ModelInitialisation.Build(config, seed: null), config.Precision, device);
         var compute = precision.Compute;
         var optimizer = Optimizer = precision.NewOptimizer(config);
         if (resumeFrom is not null) CheckpointArchive.RestoreOptimizer(resumeFrom, optimizer);
@@ -80,7 +80,7 @@ public sealed class Trainer(RunConfig config, ITrainingTask task, Device device,
         {
             ct.ThrowIfCancellationRequested();
             var lr = LearningRateSchedule.At(step, config);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.SetLearningRate(lr);   // times each group's scale (μP: 1/m for hidden weights)
 
             using (var scope = NewDisposeScope())
             {

@@ -96,6 +96,19 @@ public sealed record RunConfig
     /// <summary>Share the token embedding with the LM head.</summary>
     public bool TieEmbeddings { get; init; } = true;
 
+    /// <summary>
+    /// "standard" (every weight N(0, 0.02), one learning rate, attention q·k/√d_head) or "mup": the maximal update
+    /// parametrization (Yang et al. 2022) relative to a base model of width <see cref="MupBaseWidth"/>, under which the
+    /// best learning rate found at the base width holds at every width. With m = dModel / mupBaseWidth: hidden weights
+    /// (every matrix whose input grows with width) start at N(0, 0.02²/m) and take AdamW's rate / m (and weight decay
+    /// x m, so their decay per step stays); embeddings, norms, biases and convolution taps keep the rate and their
+    /// init; logits are multiplied by 1/m; softmax attention scores q·k/d_head.
+    /// </summary>
+    public string Parametrization { get; init; } = Runs.Parametrizations.Standard;
+
+    /// <summary>For parametrization "mup": the width d_model at which the learning rate (and the rest) was tuned; at that width μP initialises and trains as the standard parametrization does, attention's 1/d_head aside.</summary>
+    public int MupBaseWidth { get; init; } = 64;
+
     /// <summary>"cosine" (warmup, cosine decay to 10% of peak) or "wsd" (warmup, stable at peak, decay to 0 over the last <see cref="DecayFraction"/>, shaped by <see cref="CooldownShape"/>).</summary>
     public string Schedule { get; init; } = "cosine";
 

@@ -80,6 +80,8 @@ public static class RunConfigValidator
                 check(c.DModel % c.GlaHeads == 0 && c.GlaKeyDim % c.GlaHeads == 0 && c.GlaKeyDim >= c.GlaHeads, "glaHeads",
                     $"must divide dModel ({c.DModel}) and the key width dModel x glaKeyRatio ({c.GlaKeyDim})");
         }
+        check(c.Parametrization is not null && Parametrizations.All.Contains(c.Parametrization), "parametrization", $"must be one of: {string.Join(", ", Parametrizations.All)}");
+        check(c.MupBaseWidth is >= 8 and <= 16384, "mupBaseWidth", "must be between 8 and 16384: the d_model of the model the learning rate was tuned at");
         check(c.Positions is not null && Models.PositionKinds.All.Contains(c.Positions), "positions", $"must be one of: {string.Join(", ", Models.PositionKinds.All)}");
         if (c.Positions == Models.PositionKinds.Rope && c.NHeads >= 1 && c.DModel % c.NHeads == 0)
             check(c.DModel / c.NHeads % 2 == 0, "positions", $"rope needs an even head dimension (dModel / nHeads = {c.DModel / Math.Max(1, c.NHeads)})");

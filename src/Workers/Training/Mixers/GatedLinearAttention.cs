@@ -10,7 +10,7 @@ namespace ScaleLab.Workers.Training.Mixers;
 /// SiLU(W_r x) before W_o. The paper's shape: queries and keys of width d_k = d/2, values of width d, 4 heads (as
 /// flash-linear-attention's expand_k = 0.5, expand_v = 1). Trained in the chunked form.
 /// </summary>
-public sealed class GatedLinearAttention : nn.Module<Tensor, Tensor>, IResidualWriter, IRecurrentMixer
+public sealed class GatedLinearAttention : nn.Module<Tensor, Tensor>, IResidualWriter, IRecurrentMixer, IFixedInputProjections
 {
     public const int Chunk = 64;
 
@@ -42,6 +42,9 @@ public sealed class GatedLinearAttention : nn.Module<Tensor, Tensor>, IResidualW
     }
 
     public Linear OutputProjection => proj;
+
+    /// <summary>The gate's up-projection reads the low-rank (16) gate code, whose width does not grow with d_model.</summary>
+    public IEnumerable<Linear> FixedInputProjections => [gateUp];
 
     public override Tensor forward(Tensor x) => Mix(x, recurrent: false);
 

@@ -7,19 +7,21 @@ namespace ScaleLab.Workers.Training.Mixers;
 /// <summary>
 /// Local causal attention: each query sees the <c>window</c> most recent tokens, itself included. Computed in
 /// blocks of <c>window</c> queries that attend to their own block and the one before, so time and memory grow
-/// as T·window rather than T².
+/// as T·window rather than T². Scores are q·k/√d_head, or q·k/d_head under μP (as <see cref="CausalSelfAttention"/>).
 /// </summary>
 public sealed class SlidingWindowAttention : nn.Module<Tensor, Tensor>, IResidualWriter
 {
     private readonly Linear qkv, proj;
     private readonly int _heads, _window;
     private readonly bool _rotary;
+    private readonly double _queryScale;
 
-    public SlidingWindowAttention(int dModel, int heads, int window, bool rotary) : base(nameof(SlidingWindowAttention))
+    public SlidingWindowAttention(int dModel, int heads, int window, bool rotary, bool mup = false) : base(nameof(SlidingWindowAttention))
     {
         qkv = nn.Linear(dModel, 3 * dModel, hasBias: false);
         proj = nn.Linear(dModel, dModel, hasBias: false);
         (_heads, _window, _rotary) = (heads, window, rotary);
+        _queryScale = mup ? MaximalUpdate.QueryScale(dModel / heads) : 1;
         RegisterComponents();
     }
 
@@ -30,6 +32,7 @@ public sealed class SlidingWindowAttention : nn.Module<Tensor, Tensor>, IResidua
         using var scope = NewDisposeScope();
         var (b, t) = (x.shape[0], x.shape[1]);
         var (q, k, v) = AttentionHeads.Project(qkv, x, _heads, _rotary);                   // 3 x (B, nh, T, hs)
+        if (_queryScale != 1) q = q * _queryScale;                                         // μP: SDPA's 1/√hs then makes 1/hs
         var w = Math.Min(_window, t);
         var n = (t + w - 1) / w;                                                           // blocks
         var pad = n * w - t;

@@ -17,7 +17,7 @@ public static class Packability
     /// <returns>
     /// Null where the runs can be packed, else why not. They must be identical but for their seed: the same shape, and
     /// the same steps, learning-rate schedule and everything else, since they step in lockstep with one optimizer. The
-    /// packed model has softmax attention in every layer and no short convolution.
+    /// packed model has softmax attention in every layer, no short convolution, and the standard parametrization.
     /// </returns>
     public static string? WhyNot(IReadOnlyList<RunConfig> configs)
     {
@@ -35,6 +35,7 @@ public static class Packability
             if (layers[layer] != Models.Mixers.Softmax)
                 return $"layer {layer}'s mixer is {layers[layer]}: only softmax attention is packed";
         if (Models.Mixers.ShortConv(first) > 0) return "the short convolution before the mixer is not packed";
+        if (first.Parametrization != Parametrizations.Standard) return $"parametrization {first.Parametrization} is not packed: the packed model has the standard one's multipliers";
         return null;
     }
 }

@@ -41,7 +41,7 @@ public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyLis
         var model = Model = PackedDecoderLM.Initialise(configs);
         model.to(device);
         // Weight decay as each model alone has it: on its 2-D and larger weights, which are 3-D once stacked.
-        using var precision = new MixedPrecision(model, p => p.dim() - 1 >= 2, runs, () => new PackedDecoderLM(config, runs), config.Precision, device);
+        using var precision = new MixedPrecision(model, OptimizerGroup.Standard(stacked: 1), runs, () => new PackedDecoderLM(config, runs), config.Precision, device);
         var compute = (PackedDecoderLM)precision.Compute;
         using var optimizer = precision.NewOptimizer(config);
         using var evaluated = ModelInitialisation.Build(config, seed: null);   // one run's model as it trains (its precision), for validation
@@ -62,7 +62,7 @@ public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyLis
         {
             ct.ThrowIfCancellationRequested();
             var lr = LearningRateSchedule.At(step, config);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            optimizer.SetLearningRate(lr);
 
             using (var scope = NewDisposeScope())
             {
@@ -109,7 +109,7 @@ public sealed class PackedTrainer(IReadOnlyList<RunConfig> configs, IReadOnlyLis
         void WriteCheckpoint(int k, CheckpointArchive.Manifest manifest, Stream stream)
         {
             model.CopyInto(k, alone);
-            using var own = optimizer.Row(k, [precision.DecayLayout, precision.NoDecayLayout]);
+            using var own = optimizer.Row(k, precision.Layouts);
             CheckpointArchive.Write(alone, own, manifest, stream);
         }
     }
