@@ -65,8 +65,9 @@ public class MaximalUpdateTests(ITestOutputHelper output)
     [InlineData("based")]   // Taylor linear attention and sliding-window attention, each after a short convolution
     public void Every_mixer_keeps_its_activations_flat_across_width_under_mup(string mixer)
     {
-        // Measured after 4 steps at widths 32-256 (the standard parametrization: width^0.7 (Mamba) to width^2.4 in the stream).
-        var scales = Check(Config(Parametrizations.Mup, mixer), [32, 128], 3);
+        // Measured after 3 steps: within width^±0.22 (Mamba's stream shrinks slightly: width^-0.2, where the standard
+        // parametrization grows it as width^0.7; the other mixers' grow as width^0.9 to width^2.4).
+        var scales = Check(Config(Parametrizations.Mup, mixer), [64, 256], 3);
         foreach (var layer in new[] { "tokens", "blocks.0", "blocks.1", "logits" })
             Assert.InRange(CoordinateCheck.WidthExponent(scales, layer, 3), -0.3, 0.3);
     }
