@@ -28,6 +28,7 @@ public class RunConfigValidatorTests
     [InlineData("schedule", "linear")]
     [InlineData("precision", "fp16")]
     [InlineData("tokenizer", "sentencepiece")]
+    [InlineData("parametrization", "ntk")]
     public void Unknown_names_are_refused_at_their_field(string field, string value)
     {
         var c = field switch
@@ -38,6 +39,7 @@ public class RunConfigValidatorTests
             "positions" => new RunConfig { Positions = value },
             "schedule" => new RunConfig { Schedule = value },
             "precision" => new RunConfig { Precision = value },
+            "parametrization" => new RunConfig { Parametrization = value },
             _ => new RunConfig { Tokenizer = value },
         };
         var errors = Errors(c);
@@ -65,5 +67,15 @@ public class RunConfigValidatorTests
     {
         Assert.Contains("even head dimension", Errors(new RunConfig { DModel = 36, NHeads = 4 })["positions"][0]);
         Assert.Empty(Errors(new RunConfig { DModel = 36, NHeads = 4, Positions = "learned" }));
+    }
+
+    [Fact]
+    public void Mup_takes_every_mixer_and_a_base_width_that_is_a_width()
+    {
+        foreach (var mixer in Models.Mixers.All)
+            Assert.Empty(Errors(new RunConfig { Mixer = mixer, Parametrization = Parametrizations.Mup, MupBaseWidth = 256, DModel = 1024, NHeads = 8 }));
+        Assert.Equal(["mupBaseWidth"], Errors(new RunConfig { Parametrization = Parametrizations.Mup, MupBaseWidth = 0 }).Keys);
+        Assert.Equal(4, Parametrizations.WidthMultiplier(new RunConfig { Parametrization = Parametrizations.Mup, MupBaseWidth = 64, DModel = 256 }));
+        Assert.Equal(1, Parametrizations.WidthMultiplier(new RunConfig { MupBaseWidth = 64, DModel = 256 }));   // standard: no multiplier
     }
 }

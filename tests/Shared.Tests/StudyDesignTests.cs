@@ -101,6 +101,50 @@ public class StudyDesignTests
     }
 
     [Fact]
+    public void IsoFlop_learning_rates_train_every_budget_and_size_at_each_rate_and_the_preview_counts_them_all()
+    {
+        const string design = """
+            {"name":"iso","kind":"isoflop","base":{"seqLen":64,"batchSize":8},
+             "isoflop":{"budgets":[1e13,1e14],"sizesPerBudget":3,"spread":4%RATES%}}
+            """;
+        var (once, _) = Expand(design.Replace("%RATES%", ""));
+        var (runs, errors) = Expand(design.Replace("%RATES%", ""","learningRates":[0.001,0.003,0.01]"""));
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal(3 * once!.Count, runs!.Count);
+        foreach (var point in once)
+        {
+            // The same model and tokens (so the same budget) at each rate, named by it; nothing else changes.
+            var atRates = runs.Where(r => r.Name.StartsWith(point.Name + ", lr=", StringComparison.Ordinal)).ToList();
+            Assert.Equal([0.001, 0.003, 0.01], atRates.Select(r => r.Config.LearningRate));
+            Assert.All(atRates, r => Assert.Equal(point.Config with { LearningRate = r.Config.LearningRate }, r.Config));
+            Assert.All(atRates, r => Assert.Equal(point.Flops, r.Flops));
+        }
+        Assert.Equal(3, runs.Select(r => r.RunId).Distinct().Count() / once.Count);
+        var errorsOfPreview = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(design.Replace("%RATES%", ""","learningRates":[0.001,0.003,0.01]"""), errorsOfPreview)!;
+        var preview = SweepPreview.Of(spec, runs, 3e10, 1);
+        Assert.Equal(runs.Count, preview.RunCount);
+        Assert.Equal(3 * once.Sum(r => r.Flops), preview.TotalFlops, 1e-9 * preview.TotalFlops);
+    }
+
+    [Fact]
+    public void IsoFlop_learning_rates_cross_with_axes_and_errors_name_the_rate()
+    {
+        var (runs, errors) = Expand("""
+            {"name":"iso","kind":"isoflop","isoflop":{"budgets":[1e13],"sizes":[5e4,2e5],"learningRates":[0.001,0.01]},"axes":{"seed":[1,2]}}
+            """);
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal(2 * 2 * 2, runs!.Count);
+
+        // A rate the run config refuses is reported at the rate that made it, not at base.learningRate.
+        var (_, refused) = Expand("""
+            {"name":"iso","kind":"isoflop","base":{"warmupSteps":5},"isoflop":{"budgets":[1e13],"sizes":[5e4],"learningRates":[0.001,2]}}
+            """);
+        Assert.Contains("isoflop.learningRates[1]", refused.ToDictionary().Keys);
+    }
+
+    [Fact]
     public void Ablation_varies_one_factor_at_a_time_and_sweeps_the_learning_rate_per_arm()
     {
         var (runs, errors) = Expand("""
@@ -126,6 +170,11 @@ public class StudyDesignTests
     [InlineData("""{"name":"x","kind":"ablation","ablation":{"variations":{"nLayers":[0]}}}""", "ablation.variations.nLayers[0]")]
     [InlineData("""{"name":"x","kind":"ablation","ablation":{"variations":{"wings":[2]}}}""", "ablation.variations.wings")]
     [InlineData("""{"name":"x","kind":"ablation","ablation":{"variations":{"nLayers":[3]},"learningRates":[-1]}}""", "ablation.learningRates[0]")]
+    [InlineData("""{"name":"x","kind":"isoflop","isoflop":{"budgets":[1e12],"learningRates":[]}}""", "isoflop.learningRates")]
+    [InlineData("""{"name":"x","kind":"isoflop","isoflop":{"budgets":[1e12],"learningRates":[0.001,0]}}""", "isoflop.learningRates[1]")]
+    [InlineData("""{"name":"x","kind":"isoflop","isoflop":{"budgets":[1e12],"learningRates":[0.001,"fast"]}}""", "isoflop.learningRates[1]")]
+    [InlineData("""{"name":"x","kind":"isoflop","isoflop":{"budgets":[1e12],"learningRates":[0.001,0.001]}}""", "isoflop.learningRates")]
+    [InlineData("""{"name":"x","kind":"isoflop","isoflop":{"budgets":[1e12],"learningRates":[0.001,0.01]},"axes":{"learningRate":[0.1]}}""", "isoflop.learningRates")]
     public void Invalid_study_designs_are_refused_naming_the_field(string json, string field)
     {
         var (runs, errors) = Expand(json);

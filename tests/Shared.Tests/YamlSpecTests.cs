@@ -33,6 +33,25 @@ public class YamlSpecTests
     }
 
     [Fact]
+    public void An_isoflop_learning_rate_sweep_reads_the_same_from_yaml()
+    {
+        const string yaml = """
+            name: iso-lr
+            kind: isoflop
+            isoflop:
+              budgets: [1e13]
+              sizes: [5e4, 2e5]
+              learningRates: [1e-3, 3e-3, 1e-2]
+            """;
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(YamlSpec.ToJson(yaml, errors)!, errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.NewGuid(), spec, SweepLimits.Default, errors);
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal([0.001, 0.003, 0.01], spec!.IsoFlop!.LearningRates);
+        Assert.Equal(2 * 3, runs!.Count);
+    }
+
+    [Fact]
     public void The_shipped_yaml_example_is_a_valid_spec()
     {
         var errors = new ValidationErrors();

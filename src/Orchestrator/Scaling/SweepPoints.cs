@@ -11,7 +11,8 @@ namespace ScaleLab.Orchestrator.Scaling;
 /// <summary>
 /// Turns the succeeded runs of sweeps into scaling points, counted as their study counts them: N = non-embedding or
 /// total parameters, C = the run's training FLOPs (exact, or 6·N·D), D = tokens trained on, loss = final validation
-/// loss (training loss when a run has none), epochs = the passes over its training data it logged. Sweeps that count
+/// loss (training loss when a run has none), epochs = the passes over its training data it logged. Runs that differ
+/// only in learning rate and seed are one point, at its best rate (<see cref="BestLearningRate"/>). Sweeps that count
 /// differently cannot be fitted together.
 /// </summary>
 public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
@@ -35,18 +36,33 @@ public sealed class SweepPoints(IDbContextFactory<ScaleLabDb> dbFactory)
         // Epochs only grow with the step, so a run's largest logged value is its total.
         var epochs = await db.Metrics.AsNoTracking().Where(m => m.Name == "epochs" && runIds.Contains(m.RunId))
             .GroupBy(m => m.RunId).Select(g => new { RunId = g.Key, Epochs = g.Max(m => m.Value) }).ToDictionaryAsync(x => x.RunId, x => x.Epochs, ct);
-        var points = runs
+        var scored = runs
             .Where(r => (r.FinalValLoss ?? r.FinalLoss) is not null)
-            .Select(r => new ScalingPoint(accounting.Parameters == ParameterCount.Total ? r.TotalParameters : r.NonEmbeddingParameters,
+            .Select(r => new BestLearningRate.Run(ConfigOf(r.ConfigJson), new ScalingPoint(accounting.Parameters == ParameterCount.Total ? r.TotalParameters : r.NonEmbeddingParameters,
                 r.TokensSeen, (r.FinalValLoss ?? r.FinalLoss)!.Value, r.PlannedFlops,
                 groupBy switch
                 {
                     null => null,
                     "sweep" => sweeps[r.SweepId],
                     _ => GroupValue(r.ConfigJson, groupBy),
-                }, epochs.TryGetValue(r.Id, out var e) ? e : null))
+                }, epochs.TryGetValue(r.Id, out var e) ? e : null)))
             .ToList();
+        // A point trained at several learning rates (isoflop.learningRates, ablation.learningRates, a learningRate axis) is fitted at its best one.
+        var (points, _) = BestLearningRate.Select(scored);
         return new Loaded(points, sweepIds.Where(id => !sweeps.ContainsKey(id)).ToList(), accounting);
+    }
+
+    /// <summary>The run's config, or null where it cannot be read as one (such a run is a point of its own).</summary>
+    private static RunConfig? ConfigOf(string configJson)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<RunConfig>(configJson, SpecJson.Options);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static string? GroupValue(string configJson, string field)

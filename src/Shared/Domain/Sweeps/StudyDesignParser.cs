@@ -8,7 +8,7 @@ namespace ScaleLab.Sweeps;
 /// <summary>Reads and checks the "isoflop", "ablation" and "random" sections of a spec.</summary>
 internal static class StudyDesignParser
 {
-    public const int MaxBudgets = 50, MaxSizes = 50;
+    public const int MaxBudgets = 50, MaxSizes = 50, MaxLearningRates = 20;
 
     public static IsoFlopDesign? ReadIsoFlop(JsonNode node, ValidationErrors errors)
     {
@@ -21,7 +21,7 @@ internal static class StudyDesignParser
         {
             var path = ex.Path is { Length: > 2 } p ? "isoflop." + p.TrimStart('$', '.') : "isoflop";
             errors.Add(path, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "unknown field; expected budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim"
+                ? "unknown field; expected budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim, learningRates"
                 : "has the wrong type or an out-of-range number");
             return null;
         }
@@ -44,6 +44,13 @@ internal static class StudyDesignParser
         if (!(design.Spread is > 1 and <= 1000)) errors.Add("isoflop.spread", "must be a factor above 1 (sizes span optimum / spread .. optimum x spread)");
         if (design.AspectRatio is < 1 or > 1024) errors.Add("isoflop.aspectRatio", "must be between 1 and 1024 (d_model per layer)");
         if (design.HeadDim is < 8 or > 256) errors.Add("isoflop.headDim", "must be between 8 and 256");
+        if (design.LearningRates is { } rates)
+        {
+            if (rates.Count is 0 or > MaxLearningRates) errors.Add("isoflop.learningRates", $"must list 1 to {MaxLearningRates} learning rates, each (budget, size) point trained at every one");
+            for (var i = 0; i < rates.Count; i++)
+                if (!(double.IsFinite(rates[i]) && rates[i] is > 0 and <= 1)) errors.Add($"isoflop.learningRates[{i}]", "must be a learning rate in (0, 1]");
+            if (rates.Distinct().Count() != rates.Count) errors.Add("isoflop.learningRates", "lists a rate more than once");
+        }
         return design;
     }
 

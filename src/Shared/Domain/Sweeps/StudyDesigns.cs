@@ -4,6 +4,8 @@ namespace ScaleLab.Sweeps;
 /// kind "isoflop": for every compute budget, models of several sizes each trained on exactly that budget
 /// (D = C / the engine's FLOPs per token). Sizes are given as non-embedding parameter targets, or chosen
 /// around the expected optimum: <see cref="SizesPerBudget"/> sizes log-spaced over ×/÷ <see cref="Spread"/>.
+/// <see cref="LearningRates"/>, when given, trains every (budget, size) point at each rate, and fits take each point's
+/// best run: the best rate moves with size (Porian et al. 2024), so one rate for all sizes biases N_opt.
 /// </summary>
 public sealed record IsoFlopDesign(
     IReadOnlyList<double> Budgets,
@@ -11,7 +13,8 @@ public sealed record IsoFlopDesign(
     int SizesPerBudget = 5,
     double Spread = 4,
     int AspectRatio = 64,
-    int HeadDim = 32);
+    int HeadDim = 32,
+    IReadOnlyList<double>? LearningRates = null);
 
 /// <summary>
 /// kind "ablation": the base run and, for every listed field, one run per value with only that field changed

@@ -137,7 +137,8 @@ public static class SweepExpander
             case StudyKinds.IsoFlop:
                 var d = spec.IsoFlop!;
                 var sizes = d.Sizes?.Count ?? d.SizesPerBudget;
-                return ((double)d.Budgets.Count * sizes, $"{d.Budgets.Count} budgets x {sizes} sizes");
+                var lrs = d.LearningRates?.Count ?? 1;
+                return ((double)d.Budgets.Count * sizes * lrs, $"{d.Budgets.Count} budgets x {sizes} sizes" + (lrs > 1 ? $" x {lrs} learning rates" : ""));
             case StudyKinds.Ablation:
                 var arms = 1.0 + spec.Ablation!.Variations.Sum(v => (double)v.Values.Count);
                 var rates = spec.Ablation.LearningRates?.Count ?? 1;
@@ -154,8 +155,9 @@ public static class SweepExpander
 
     private static IEnumerable<DesignPoint> DesignPoints(SweepSpec spec) => spec.Kind switch
     {
-        StudyKinds.IsoFlop => IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
-        StudyKinds.Ablation => AblationPoints(spec.Ablation!),
+        StudyKinds.IsoFlop => AtEachLearningRate(IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
+            spec.IsoFlop!.LearningRates?.Select(lr => JsonValue.Create(lr).ToJsonString()).ToList(), "isoflop.learningRates"),
+        StudyKinds.Ablation => AtEachLearningRate(AblationPoints(spec.Ablation!), spec.Ablation!.LearningRates, "ablation.learningRates"),
         StudyKinds.Random => RandomPoints(spec.Random!),
         StudyKinds.Ladder => LadderPoints(spec.Base, spec.Ladder!, spec.Counting),
         _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
@@ -223,7 +225,7 @@ public static class SweepExpander
         }
     }
 
-    /// <summary>The base, then each variation alone; every arm at each learning rate when <see cref="AblationDesign.LearningRates"/> is set.</summary>
+    /// <summary>The base, then each variation alone.</summary>
     private static IEnumerable<DesignPoint> AblationPoints(AblationDesign design)
     {
         var arms = new List<DesignPoint> { new("base", [], new Dictionary<string, string>(), null) };
@@ -232,15 +234,21 @@ public static class SweepExpander
                 arms.Add(new DesignPoint($"{variation.Parameter}={variation.Values[i]}",
                     new JsonObject { [variation.Parameter] = JsonNode.Parse(variation.Values[i]) },
                     new Dictionary<string, string> { [variation.Parameter] = $"ablation.variations.{variation.Parameter}[{i}]" }, null));
-        if (design.LearningRates is null) return arms;
-        return arms.SelectMany(arm => design.LearningRates.Select((lr, j) =>
-        {
-            var overrides = arm.Overrides.DeepClone().AsObject();
-            overrides["learningRate"] = JsonNode.Parse(lr);
-            var origins = new Dictionary<string, string>(arm.Origins) { ["learningRate"] = $"ablation.learningRates[{j}]" };
-            return new DesignPoint($"{arm.Name}, lr={lr}", overrides, origins, null);
-        }));
+        return arms;
     }
+
+    /// <summary>
+    /// Every design point at each learning rate (JSON text), when the design sweeps the rate (<paramref name="field"/>,
+    /// e.g. "isoflop.learningRates", names each rate's origin); the points unchanged when it does not.
+    /// </summary>
+    private static IEnumerable<DesignPoint> AtEachLearningRate(IEnumerable<DesignPoint> points, IReadOnlyList<string>? rates, string field) =>
+        rates is null ? points : points.SelectMany(point => rates.Select((lr, j) =>
+        {
+            var overrides = point.Overrides.DeepClone().AsObject();
+            overrides["learningRate"] = JsonNode.Parse(lr);
+            var origins = new Dictionary<string, string>(point.Origins) { ["learningRate"] = $"{field}[{j}]" };
+            return point with { Name = $"{point.Name}, lr={lr}", Overrides = overrides, Origins = origins };
+        }));
 
     /// <summary>
     /// The samples of a random search, drawn from SplitMix64 seeded by the design's seed, so the same spec always
