@@ -73,6 +73,37 @@ public class FitsApiTests(ClusterFixture cluster)
         Assert.True(errors.TryGetProperty("group 'dModel=16'", out _), errors.ToString());
     }
 
+    [Fact]
+    public async Task A_sweeps_points_trained_at_several_learning_rates_are_fitted_at_their_best_rate()
+    {
+        // An IsoFLOP grid on Hoffmann et al.'s law (written to the database: no training), every point at 3 rates. Bigger
+        // models want smaller rates, and a run away from its point's best rate loses 3 % per grid step: all runs together
+        // would pull each budget's minimum towards the sizes the grid suits.
+        var sweepId = Guid.NewGuid();
+        double[] rates = [1e-3, 3e-3, 1e-2];
+        var runs = new List<Orchestrator.Runs.RunRecord>();
+        foreach (var c in new[] { 1e18, 1e19, 1e20, 1e21 })
+            foreach (var n in new[] { 0.25, 0.5, 1, 2, 4 }.Select(f => f * 1.3e8 * Math.Pow(c / 1e18, 0.45)))
+                for (var j = 0; j < rates.Length; j++)
+                {
+                    var d = c / (6 * n);
+                    var best = n < 1e9 ? 2 : n < 1e10 ? 1 : 0;
+                    var run = StoredSweeps.Run(Guid.NewGuid(), sweepId, $"C={c:E0}, N={n:E2}, lr={rates[j]}");
+                    (run.NonEmbeddingParameters, run.TotalParameters, run.TokensSeen, run.PlannedTokens, run.PlannedFlops) = ((long)n, (long)n, (long)d, (long)d, c);
+                    run.ConfigJson = JsonSerializer.Serialize(new ScaleLab.Runs.RunConfig { LearningRate = rates[j] }, ScaleLab.Sweeps.SpecJson.Options);
+                    run.FinalValLoss = (1.69 + 406.4 / Math.Pow(n, 0.34) + 410.7 / Math.Pow(d, 0.28)) * (1 + 0.03 * Math.Abs(j - best));
+                    runs.Add(run);
+                }
+        await StoredSweeps.InsertAsync(cluster, sweepId, "it-fit-best-rate", ScaleLab.Sweeps.SweepStatus.Succeeded, false, [.. runs]);
+
+        using var response = await PostAsync("api/fits", $$"""{"law":"isoflop","sweepIds":["{{sweepId}}"]}""");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result");
+        Assert.Equal(runs.Count / rates.Length, result.GetProperty("points").GetInt32());
+        Assert.InRange(result.GetProperty("a").GetDouble(), 0.42, 0.48);   // Hoffmann et al.'s β/(α+β) = 0.45
+    }
+
     [Theory]
     [InlineData("""{"law":"magic","points":[]}""", "law")]
     [InlineData("""{"law":"compute","points":[{"n":1,"d":1,"loss":-2}]}""", "points[0].loss")]
