@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Does the best learning rate transfer across width under μP (issue #16 item 3)? Trains task "hmm" (16 states, 64
 # tokens: a source whose best loss is known and whose small vocabulary leaves most weights hidden) at two widths
-# under the standard parametrization and under μP (base width: the narrower one), each at 8 learning rates 2x apart,
-# with the standalone trainer on this machine's CPU; then bench/MupTransferBench prints each width's loss at every
-# rate, its best rate, and whether the best rate moved by less than one grid step. Runs train JOBS at a time, each on
-# one intra-op thread (on a 2-core machine shared with other work, two threads per run ran 11x slower than one).
-# usage: [WIDTHS="32 128"] [RATES="..."] [JOBS=2] bench/mup-transfer.sh [outdir]   (about 10 minutes on 2 idle cores)
+# under the standard parametrization and under μP (base width: the narrower one), each at 8 learning rates 2x apart
+# and with SEEDS seeds, with the standalone trainer on this machine's CPU; then bench/MupTransferBench prints each
+# width's loss at every rate (mean over seeds), its best rate, and whether the best rate moved by less than one grid
+# step. Runs train JOBS at a time, each on one intra-op thread (on a 2-core machine shared with other work, two
+# threads per run ran 11x slower than one).
+# usage: [WIDTHS="32 128"] [RATES="..."] [SEEDS="1 2"] [JOBS=2] bench/mup-transfer.sh [outdir]
+# (32 runs a seed; 20 minutes a seed on the 2 cores while other work kept the load at 10-20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-$(mktemp -d)}"
@@ -17,15 +19,17 @@ todo=()
 for parametrization in standard mup; do
   for d_model in "${widths[@]}"; do
     for lr in ${RATES:-0.00125 0.0025 0.005 0.01 0.02 0.04 0.08 0.16}; do
-      name="$parametrization-d$d_model-lr$lr"
+     for seed in ${SEEDS:-1 2}; do
+      name="$parametrization-d$d_model-lr$lr-s$seed"
       [ -s "$out/$name/metrics.jsonl" ] && grep -q '"val_loss"' <(tail -1 "$out/$name/metrics.jsonl") && continue   # trained already
       cat > "$out/$name.json" <<JSON
 { "task": "hmm", "hmmStates": 16, "hmmVocab": 64, "dModel": $d_model, "nLayers": 2, "nHeads": 4, "seqLen": 64,
   "batchSize": 16, "tokens": $((300 * 1024)), "learningRate": $lr, "warmupSteps": 20, "evalInterval": 1000000,
-  "logInterval": 50, "checkpointInterval": 0, "finalEvalTokens": 65536, "seed": 1,
+  "logInterval": 50, "checkpointInterval": 0, "finalEvalTokens": 65536, "seed": $seed,
   "parametrization": "$parametrization", "mupBaseWidth": ${widths[0]} }
 JSON
       todo+=("$name")
+     done
     done
   done
 done

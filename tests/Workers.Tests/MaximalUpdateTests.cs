@@ -83,7 +83,7 @@ public class MaximalUpdateTests(ITestOutputHelper output)
             Assert.True(w.equal(atStandard[name]).all().item<bool>(), name);
 
         var (mup, standard) = (Weights(wide), Weights(wide with { Parametrization = Parametrizations.Standard }));
-        using var model = new DecoderLM(wide);
+        using var model = ModelInitialisation.Build(wide, seed: null);
         foreach (var (name, w) in mup)
         {
             var expected = model.HiddenWeights.Contains(name) ? standard[name] / 2 : standard[name];   // m = 4: σ/√m
@@ -100,8 +100,8 @@ public class MaximalUpdateTests(ITestOutputHelper output)
     public void Hidden_weights_take_the_rate_over_m_and_the_weight_decay_times_m_and_everything_else_the_rate()
     {
         var config = Config(Parametrizations.Mup) with { DModel = 128, TieEmbeddings = false, WeightDecay = 0.1 };   // m = 4
-        using var model = new DecoderLM(config);
-        using var precision = new MixedPrecision(model, model.OptimizerGroups, 1, () => new DecoderLM(config), config.Precision, CPU);
+        using var model = ModelInitialisation.Build(config, seed: null);
+        using var precision = new MixedPrecision(model, model.OptimizerGroups, 1, () => ModelInitialisation.Build(config, seed: null), config.Precision, CPU);
         using var optimizer = precision.NewOptimizer(config);
         optimizer.SetLearningRate(0.02);
 
@@ -120,8 +120,8 @@ public class MaximalUpdateTests(ITestOutputHelper output)
     public void The_standard_parametrization_keeps_its_two_groups_at_one_rate()
     {
         var config = Config(Parametrizations.Standard);
-        using var model = new DecoderLM(config);
-        using var precision = new MixedPrecision(model, model.OptimizerGroups, 1, () => new DecoderLM(config), config.Precision, CPU);
+        using var model = ModelInitialisation.Build(config, seed: null);
+        using var precision = new MixedPrecision(model, model.OptimizerGroups, 1, () => ModelInitialisation.Build(config, seed: null), config.Precision, CPU);
         using var optimizer = precision.NewOptimizer(config);
         optimizer.SetLearningRate(0.02);
         Assert.Equal(["decay", "no decay"], precision.Groups.Select(g => g.Name));
@@ -139,19 +139,21 @@ public class MaximalUpdateTests(ITestOutputHelper output)
         using var b = ModelInitialisation.Build(standard with { Parametrization = Parametrizations.Mup }, seed: 6);
         b.load_state_dict(a.state_dict());
         using var _ = no_grad();
-        var idx = randint(0, standard.VocabSize, [2, 32], dtype: int64);
+        var idx = randint(0, standard.VocabSize, [2, 32], dtype: int64, generator: new Generator(7));
         Assert.True((a.forward(idx) / 3).allclose(b.forward(idx), rtol: 1e-5, atol: 1e-7));
     }
 
     [Fact]
     public void Softmax_attention_scores_q_dot_k_over_the_head_dimension()
     {
-        manual_seed(2);
         var (d, heads, t) = (64, 2, 10);
-        using var attention = new CausalSelfAttention(d, heads, rotary: false, mup: true);
+        var config = Config(Parametrizations.Mup) with { DModel = d, NHeads = heads, NLayers = 1, Positions = "none" };
+        using var model = ModelInitialisation.Build(config, seed: 2);
+        var attention = model.Blocks.Single().Mixer;
+        Assert.IsType<CausalSelfAttention>(attention);
         var weights = attention.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
         using var _ = no_grad();
-        var x = randn(3, t, d);
+        var x = randn([3, t, d], generator: new Generator(3));
         var qkv = nn.functional.linear(x, weights["qkv.weight"]).split(d, dim: 2);
         var (q, k, v) = (AttentionHeads.SplitHeads(qkv[0], heads), AttentionHeads.SplitHeads(qkv[1], heads), AttentionHeads.SplitHeads(qkv[2], heads));
         var scores = q.matmul(k.transpose(2, 3)) / (d / heads);                                        // 1/d_head, not 1/√d_head
