@@ -52,6 +52,20 @@ public class YamlSpecTests
     }
 
     [Fact]
+    public void The_shipped_mup_transfer_example_trains_both_parametrizations_at_both_widths_and_every_rate()
+    {
+        var errors = new ValidationErrors();
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "examples", "mup-transfer.yaml"));
+        var spec = SweepSpecParser.Parse(YamlSpec.ToJson(text, errors)!, errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.NewGuid(), spec, SweepLimits.Default, errors);
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal(2 * 2 * 8, runs!.Count);
+        Assert.Equal(16, runs.Count(r => r.Config is { Parametrization: "mup", MupBaseWidth: 32 }));
+        // The arms a comparison at the best rate reads: each (parametrization, width), its 8 rates.
+        Assert.Equal(4, ScaleLab.Analysis.ArmComparison.ArmLabels(runs.Select(r => r.Config).ToList()).Distinct().Count());
+    }
+
+    [Fact]
     public void The_shipped_yaml_example_is_a_valid_spec()
     {
         var errors = new ValidationErrors();
