@@ -22,6 +22,26 @@ public class StudyFormTests
     }
 
     [Fact]
+    public void IsoFlop_form_can_train_every_point_at_several_rates_under_mup()
+    {
+        var form = new StudyForm
+        {
+            Kind = StudyKind.IsoFlop, Name = "iso", Budgets = "1e12, 3e12", SizesPerBudget = 3, LearningRates = "0.001, 0.01",
+            Parametrization = "mup", MupBaseWidth = 32,
+        };
+
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(form.ToSpecJson(), errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal([0.001, 0.01], spec!.IsoFlop!.LearningRates);
+        Assert.Equal(2 * 3 * 2, runs!.Count); // budgets × sizes × rates
+        Assert.All(runs, r => Assert.Equal(("mup", 32), (r.Config.Parametrization, r.Config.MupBaseWidth)));
+        Assert.DoesNotContain("parametrization", new StudyForm().ToSpecJson());   // the standard one is the default: not written
+    }
+
+    [Fact]
     public void Ablation_form_varies_one_field_and_sweeps_learning_rates_per_arm()
     {
         var form = new StudyForm { Kind = StudyKind.Ablation, VariedField = "mixer", VariedValues = "linear, gla", LearningRates = "0.001, 0.01" };
@@ -67,6 +87,8 @@ public class StudyFormTests
     [InlineData("ladder.sizes[0]", "ladderSizes")]
     [InlineData("ladder.tokensPerParameter[2]", "tokensPerParameter")]
     [InlineData("ladder.cooldown", "cooldown")]
+    [InlineData("isoflop.learningRates[1]", "learningRates")]
+    [InlineData("base.mupBaseWidth", "mupBaseWidth")]
     [InlineData("name", "name")]
     [InlineData("body", null)]
     public void Api_error_keys_land_on_the_form_field_that_wrote_them(string errorKey, string? field) =>

@@ -25,6 +25,10 @@ public sealed class StudyForm
     public int NHeads { get; set; } = 4;
     public long Tokens { get; set; } = 200_000;
 
+    /// <summary>"standard" or "mup" (the maximal update parametrization, tuned at <see cref="MupBaseWidth"/>).</summary>
+    public string Parametrization { get; set; } = ScaleLab.Runs.Parametrizations.Standard;
+    public int MupBaseWidth { get; set; } = 64;
+
     // IsoFLOP
     public string Budgets { get; set; } = "3e11, 1e12, 3e12";
     public int SizesPerBudget { get; set; } = 5;
@@ -41,6 +45,8 @@ public sealed class StudyForm
     // Ablation
     public string VariedField { get; set; } = "mixer";
     public string VariedValues { get; set; } = "linear, gla, mamba";
+
+    /// <summary>An ablation's rates per arm, or an IsoFLOP study's per point (optional).</summary>
     public string LearningRates { get; set; } = "";
 
     // Grid (and repeats for every kind)
@@ -55,6 +61,11 @@ public sealed class StudyForm
             ["task"] = Task, ["mixer"] = Mixer, ["seqLen"] = SeqLen, ["batchSize"] = BatchSize, ["learningRate"] = LearningRate,
             ["logInterval"] = 10, ["evalInterval"] = 50, ["evalBatches"] = 4,
         };
+        if (Parametrization != ScaleLab.Runs.Parametrizations.Standard)
+        {
+            baseConfig["parametrization"] = Parametrization;
+            baseConfig["mupBaseWidth"] = MupBaseWidth;
+        }
         if (Kind is not (StudyKind.IsoFlop or StudyKind.Ladder))
         {
             baseConfig["dModel"] = DModel;
@@ -72,6 +83,7 @@ public sealed class StudyForm
                     ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread,
                     ["aspectRatio"] = AspectRatio, ["headDim"] = HeadDim,
                 };
+                if (!string.IsNullOrWhiteSpace(LearningRates)) spec["isoflop"]!["learningRates"] = List(LearningRates);
                 break;
             case StudyKind.Ladder:
                 spec["ladder"] = new JsonObject
