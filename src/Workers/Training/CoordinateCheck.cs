@@ -28,8 +28,12 @@ public static class CoordinateCheck
         {
             var c = config with
             {
-                DModel = width, Tokens = steps * config.TokensPerStep, LogInterval = 1, CheckpointInterval = 0,
-                EvalInterval = Math.Max(1, steps), FinalEvalTokens = 0,
+                DModel = width,
+                Tokens = steps * config.TokensPerStep,
+                LogInterval = 1,
+                CheckpointInterval = 0,
+                EvalInterval = Math.Max(1, steps),
+                FinalEvalTokens = 0,
             };
             var runTask = task(c);
             using var probe = runTask.Train(0, device).Input;                 // (B, T): the first training batch, the same at every width
