@@ -5,7 +5,7 @@ using ScaleLab.Runs;
 using ScaleLab.Sweeps;
 
 // Does the best learning rate transfer across width (issue #16 item 3)? For the runs trained by bench/mup-transfer.sh
-// (DIR/NAME.json configs, DIR/NAME/metrics.jsonl curves): each parametrization's final validation loss at every width
+// (DIR/NAME.json configs, DIR/NAME/metrics.jsonl or DIR/NAME.metrics.jsonl curves): each parametrization's final validation loss at every width
 // and rate (the mean over seeds), each width's best rate, and between the narrowest and the widest width how far the
 // best rate moved and what the widest model loses when trained at the narrowest one's best rate. The best rate is
 // read two ways: the rate with the lowest loss, and the vertex of a parabola in ln(rate) through the 5 rates around
@@ -17,7 +17,8 @@ var dir = args[0];
 var runs = Directory.GetFiles(dir, "*.json").Order().Select(path =>
 {
     var config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(path), SpecJson.Options)!;
-    var metrics = Path.Combine(Path.ChangeExtension(path, null), "metrics.jsonl");
+    // The trainer's DIR/NAME/metrics.jsonl, or DIR/NAME.metrics.jsonl as bench/results keeps it.
+    var metrics = Path.Combine(Path.ChangeExtension(path, null), "metrics.jsonl") is var trained && File.Exists(trained) ? trained : Path.ChangeExtension(path, ".metrics.jsonl");
     var last = File.Exists(metrics) ? File.ReadLines(metrics).Select(l => JsonNode.Parse(l)!).LastOrDefault(n => n[MetricNames.ValLoss] is not null) : null;
     return (Config: config, Finished: last is not null && (int)last["step"]! == config.Steps, Loss: last is null ? double.NaN : (double)last[MetricNames.ValLoss]!);
 }).Where(r => r.Finished).ToList();
