@@ -95,6 +95,26 @@ public class LadderDesignTests
         }
     }
 
+    [Fact]
+    public void Learning_rates_per_point_make_a_ladder_of_their_own_at_each_rate_whose_branches_are_one_point_in_a_fit()
+    {
+        var (runs, errors) = Expand("""{"sizes": [20000, 80000], "tokensPerParameter": [10, 40], "learningRates": [0.001, 0.01]}""");
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal(8, runs!.Count);
+        foreach (var branch in runs.Where(r => r.Config.InitFrom is not null))
+        {
+            var trunk = runs.Single(r => r.RunId == branch.Config.InitFrom!.Run);
+            Assert.Equal((branch.Config.LearningRate, branch.Config.DModel), (trunk.Config.LearningRate, trunk.Config.DModel));
+        }
+        // In a fit, a branch at each rate is one point (their trunks differ with the rate): the better rate's is kept.
+        var scored = runs.Select(r => new Scaling.BestLearningRate.Run(r.Config,
+            new Scaling.ScalingPoint(r.NonEmbeddingParameters, r.Config.Tokens, r.Config.LearningRate == 0.01 ? 3.0 : 3.5))).ToList();
+        var (kept, leftOut) = Scaling.BestLearningRate.Select(scored);
+        Assert.Equal(4, leftOut);
+        Assert.All(kept, p => Assert.Equal(3.0, p.Loss));
+    }
+
     [Theory]
     [InlineData("""{"sizes": [20000], "tokensPerParameter": [20], "cooldown": 1.5}""", "{}", "ladder.cooldown")]
     [InlineData("""{"sizes": [20000], "tokensPerParameter": [20], "cooldownShape": "cosine"}""", "{}", "ladder.cooldownShape")]
@@ -104,6 +124,9 @@ public class LadderDesignTests
     [InlineData("""{"sizes": [20000], "tokensPerParameter": [20], "rungs": 3}""", "{}", "ladder.rungs")]
     [InlineData("""{"sizes": [20000], "tokensPerParameter": [20, 40]}""", """{"tokens": [1000, 2000]}""", "axes.tokens")]
     [InlineData("""{"sizes": [20000], "tokensPerParameter": [20, 40]}""", """{"schedule": ["cosine"]}""", "axes.schedule")]
+    [InlineData("""{"sizes": [20000], "tokensPerParameter": [20, 40], "learningRates": [0.01, 0.01]}""", "{}", "ladder.learningRates")]
+    [InlineData("""{"sizes": [20000], "tokensPerParameter": [20, 40], "learningRates": [2]}""", "{}", "ladder.learningRates[0]")]
+    [InlineData("""{"sizes": [20000], "tokensPerParameter": [20, 40], "learningRates": [0.01]}""", """{"learningRate": [0.001]}""", "ladder.learningRates")]
     public void Bad_ladders_are_refused_at_the_field(string ladder, string axes, string field)
     {
         var (runs, errors) = Expand(ladder, axes);

@@ -16,6 +16,7 @@ public sealed class SweepGrain(
     SweepStore store,
     Runs.RunStore runs,
     SweepLimits limits,
+    Runs.LossPredictions predictions,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string EnsureQueuedReminder = "ensure-queued";
@@ -67,9 +68,34 @@ public sealed class SweepGrain(
         var rule = state.State.EarlyStopping;
         if (rule is null || state.State.Cancelled || !metrics.TryGetValue(rule.Metric, out var value))
             return null;
+        if (rule.Method == EarlyStoppingMethods.Law) return await JudgeByLawAsync(rule, runId, step, totalSteps);
         var judgedBefore = state.State.JudgedThrough.GetValueOrDefault(runId);
         var verdict = new SuccessiveHalving(rule, state.State.RungsByArm, state.State.JudgedThrough, state.State.ArmOf).Judge(runId, step, totalSteps, value);
         if (state.State.JudgedThrough.GetValueOrDefault(runId) != judgedBefore) await state.WriteStateAsync();
+        return verdict;
+    }
+
+    /// <summary>
+    /// Law-based stopping (<see cref="LawStopping"/>): at each of the rule's fractions of a run's steps, its final loss
+    /// is predicted (the run page's prediction, <see cref="Runs.LossPredictions"/>) and set against its budget's rivals.
+    /// A run that cannot be predicted yet (no finished run of its arm has annealed) trains on.
+    /// </summary>
+    private async Task<string?> JudgeByLawAsync(EarlyStopping rule, Guid runId, int step, int totalSteps)
+    {
+        if (LawStopping.Due(rule, step, totalSteps, state.State.JudgedThrough.GetValueOrDefault(runId)) is not { } due) return null;
+        var prediction = await predictions.PredictAsync(runId, CancellationToken.None);
+        state.State.JudgedThrough[runId] = due;
+        if (prediction is not { Loss: { } loss, Low: { } low, High: { } high })
+        {
+            await state.WriteStateAsync();
+            logger.LogDebug("Run {RunId} not judged at step {Step}: {Reason}", runId, step, prediction?.Reason);
+            return null;
+        }
+        state.State.PredictedHigh[runId] = high;
+        await state.WriteStateAsync();
+        var (flops, parameters, group, rivals) = await store.RivalsAsync(SweepId, runId, state.State.PredictedHigh);
+        var verdict = LawStopping.Judge(rule, new LawStopping.Candidate(runId, flops, parameters, group, step, totalSteps, loss, low, high, prediction.Level), rivals);
+        if (verdict is not null) state.State.PredictedHigh.Remove(runId);
         return verdict;
     }
 

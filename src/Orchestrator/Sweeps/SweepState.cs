@@ -24,4 +24,6 @@ public sealed class SweepState
     [Id(12)] public Dictionary<string, List<double>> RungsByArm { get; set; } = [];
     /// <summary>The ablation arm of each run (absent: one arm, the whole sweep).</summary>
     [Id(13)] public Dictionary<Guid, string> ArmOf { get; set; } = [];
+    /// <summary>Law-based stopping's record: the high end of each unfinished run's latest predicted final loss (<see cref="ScaleLab.Sweeps.LawStopping"/>).</summary>
+    [Id(14)] public Dictionary<Guid, double> PredictedHigh { get; set; } = [];
 }

@@ -81,6 +81,32 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
         return true;
     }
 
+    /// <summary>
+    /// A run's budget and frontier group, and the runs of the sweep at that budget as law-based stopping sees them (<see cref="LawStopping.Rival"/>):
+    /// a succeeded run by its final training loss, a queued or running one by the high end of its latest prediction
+    /// (<paramref name="predictedHigh"/>), a stopped, failed or cancelled one as out. Read by budget in SQL, so a large
+    /// sweep costs the runs of one budget.
+    /// </summary>
+    public async Task<(double Flops, double Parameters, string Group, IReadOnlyList<LawStopping.Rival> Rivals)> RivalsAsync(Guid sweepId, Guid runId,
+        IReadOnlyDictionary<Guid, double> predictedHigh, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var run = await db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => new { r.PlannedFlops, r.NonEmbeddingParameters, r.ConfigJson }).SingleAsync(ct);
+        var flops = run.PlannedFlops;
+        var (low, high) = (flops / Math.Pow(10, ScaleLab.Scaling.IsoFlopAnalysis.BudgetTolerance), flops * Math.Pow(10, ScaleLab.Scaling.IsoFlopAnalysis.BudgetTolerance));
+        var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId && r.PlannedFlops >= low && r.PlannedFlops <= high)
+            .Select(r => new { r.Id, r.Name, r.PlannedFlops, r.NonEmbeddingParameters, r.ConfigJson, r.Status, r.FinalLoss }).ToListAsync(ct);
+        static string Group(string configJson) => LawStopping.Group(JsonSerializer.Deserialize<RunConfig>(configJson, SpecJson.Options)!);
+        return (flops, run.NonEmbeddingParameters, Group(run.ConfigJson), [.. runs.Select(r => new LawStopping.Rival(r.Id, r.Name, r.PlannedFlops, r.NonEmbeddingParameters, Group(r.ConfigJson),
+            r.Status switch
+            {
+                RunStatus.Succeeded => LawStopping.RivalStatus.Finished,
+                RunStatus.Queued or RunStatus.Running => LawStopping.RivalStatus.Training,
+                _ => LawStopping.RivalStatus.Out,
+            },
+            r.Status == RunStatus.Succeeded ? r.FinalLoss : predictedHigh.TryGetValue(r.Id, out var h) ? h : null))]);
+    }
+
     /// <summary>Whether the sweep has reached a terminal status (all its runs finished, or cancelled).</summary>
     public async Task<bool> IsFinishedAsync(Guid sweepId, CancellationToken ct = default)
     {

@@ -8,7 +8,7 @@ namespace ScaleLab.Scaling;
 /// A study may train each point of its design at several learning rates (<c>isoflop.learningRates</c>,
 /// <c>ablation.learningRates</c>, or a <c>learningRate</c> axis): the best rate moves with size, so one rate for every
 /// size biases the law (Porian et al. 2024). A fit then takes each point at its best rate. Runs that differ only in
-/// learning rate and seed (same config otherwise, same N and D, same fit group) are one point; its best rate is the one
+/// learning rate and seed (same config otherwise, a ladder's branches at different rates branching off different trunks, same N and D, same fit group) are one point; its best rate is the one
 /// with the lowest mean loss over its seeds, and the runs at every other rate are left out. A point trained at one rate
 /// keeps all its runs.
 /// </summary>
@@ -29,7 +29,7 @@ public static class BestLearningRate
         return (kept, runs.Count - kept.Count);
     }
 
-    /// <summary>What makes runs one point: everything but learning rate and seed.</summary>
+    /// <summary>What makes runs one point: everything but learning rate and seed (and, for a ladder's branch, its trunk, which is the same run at the branch's rate).</summary>
     private static string Key(Run r) =>
-        $"{r.Point.Group}|{r.Point.N:R}|{r.Point.D:R}|{JsonSerializer.Serialize(r.Config! with { LearningRate = 0, Seed = 0 }, SpecJson.Options)}";
+        $"{r.Point.Group}|{r.Point.N:R}|{r.Point.D:R}|{JsonSerializer.Serialize(r.Config! with { LearningRate = 0, Seed = 0, InitFrom = null }, SpecJson.Options)}";
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScaleLab.Validation;
 
@@ -11,20 +10,11 @@ internal static class LadderDesignParser
 
     public static LadderDesign? Read(JsonNode node, ValidationErrors errors)
     {
-        LadderDesign? design;
-        try
+        if (StudyDesignParser.Deserialize<LadderDesign>(node, "ladder", "sizes, tokensPerParameter, cooldown, cooldownShape, aspectRatio, headDim, learningRates", errors) is not { } design)
         {
-            design = node.Deserialize<LadderDesign>(SpecJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            var path = ex.Path is { Length: > 2 } p ? "ladder." + p.TrimStart('$', '.') : "ladder";
-            errors.Add(path, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "unknown field; expected sizes, tokensPerParameter, cooldown, cooldownShape, aspectRatio, headDim"
-                : "has the wrong type or an out-of-range number");
+            if (errors.IsEmpty) errors.Add("ladder", "must be an object");
             return null;
         }
-        if (design is null) { errors.Add("ladder", "must be an object"); return null; }
         if (design.Sizes is not { Count: > 0 and <= MaxSizes } sizes)
             errors.Add("ladder.sizes", $"must list 1 to {MaxSizes} model sizes (parameter counts)");
         else
@@ -47,6 +37,7 @@ internal static class LadderDesignParser
             errors.Add("ladder.cooldownShape", $"must be one of: {string.Join(", ", Runs.CooldownShapes.All)}");
         if (design.AspectRatio is < 1 or > 1024) errors.Add("ladder.aspectRatio", "must be between 1 and 1024 (d_model per layer)");
         if (design.HeadDim is < 8 or > 256) errors.Add("ladder.headDim", "must be between 8 and 256");
+        StudyDesignParser.CheckLearningRates(design.LearningRates, "ladder", "size (its trunk and branches)", errors);
         return design;
     }
 }

@@ -12,19 +12,7 @@ internal static class StudyDesignParser
 
     public static IsoFlopDesign? ReadIsoFlop(JsonNode node, ValidationErrors errors)
     {
-        IsoFlopDesign? design;
-        try
-        {
-            design = node.Deserialize<IsoFlopDesign>(SpecJson.Options);
-        }
-        catch (JsonException ex)
-        {
-            var path = ex.Path is { Length: > 2 } p ? "isoflop." + p.TrimStart('$', '.') : "isoflop";
-            errors.Add(path, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "unknown field; expected budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim, learningRates"
-                : "has the wrong type or an out-of-range number");
-            return null;
-        }
+        var design = Deserialize<IsoFlopDesign>(node, "isoflop", "budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim, learningRates", errors);
         if (design?.Budgets is not { Count: > 0 } budgets)
         {
             errors.Add("isoflop.budgets", "must list at least one compute budget in FLOPs");
@@ -44,14 +32,38 @@ internal static class StudyDesignParser
         if (!(design.Spread is > 1 and <= 1000)) errors.Add("isoflop.spread", "must be a factor above 1 (sizes span optimum / spread .. optimum x spread)");
         if (design.AspectRatio is < 1 or > 1024) errors.Add("isoflop.aspectRatio", "must be between 1 and 1024 (d_model per layer)");
         if (design.HeadDim is < 8 or > 256) errors.Add("isoflop.headDim", "must be between 8 and 256");
-        if (design.LearningRates is { } rates)
-        {
-            if (rates.Count is 0 or > MaxLearningRates) errors.Add("isoflop.learningRates", $"must list 1 to {MaxLearningRates} learning rates, each (budget, size) point trained at every one");
-            for (var i = 0; i < rates.Count; i++)
-                if (!(double.IsFinite(rates[i]) && rates[i] is > 0 and <= 1)) errors.Add($"isoflop.learningRates[{i}]", "must be a learning rate in (0, 1]");
-            if (rates.Distinct().Count() != rates.Count) errors.Add("isoflop.learningRates", "lists a rate more than once");
-        }
+        CheckLearningRates(design.LearningRates, "isoflop", "(budget, size) point", errors);
         return design;
+    }
+
+    /// <summary>
+    /// A design section read as its record; a JSON error becomes a problem naming the field (an unknown one listed
+    /// against <paramref name="expected"/>), and null is returned.
+    /// </summary>
+    public static T? Deserialize<T>(JsonNode node, string section, string expected, ValidationErrors errors) where T : class
+    {
+        try
+        {
+            return node.Deserialize<T>(SpecJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            var path = ex.Path is { Length: > 2 } p ? section + "." + p.TrimStart('$', '.') : section;
+            errors.Add(path, ex.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? $"unknown field; expected {expected}"
+                : "has the wrong type or an out-of-range number");
+            return null;
+        }
+    }
+
+    /// <summary>A design's learning rates per point (null: the base's one rate): 1 to <see cref="MaxLearningRates"/> distinct rates in (0, 1].</summary>
+    public static void CheckLearningRates(IReadOnlyList<double>? rates, string section, string point, ValidationErrors errors)
+    {
+        if (rates is null) return;
+        if (rates.Count is 0 or > MaxLearningRates) errors.Add($"{section}.learningRates", $"must list 1 to {MaxLearningRates} learning rates, each {point} trained at every one");
+        for (var i = 0; i < rates.Count; i++)
+            if (!(double.IsFinite(rates[i]) && rates[i] is > 0 and <= 1)) errors.Add($"{section}.learningRates[{i}]", "must be a learning rate in (0, 1]");
+        if (rates.Distinct().Count() != rates.Count) errors.Add($"{section}.learningRates", "lists a rate more than once");
     }
 
     public static AblationDesign? ReadAblation(JsonNode node, ValidationErrors errors)
@@ -159,21 +171,47 @@ internal static class StudyDesignParser
         return result;
     }
 
-    private static readonly string[] EarlyStoppingFields = ["metric", "mode", "reductionFactor", "gracePeriod"];
+    private static readonly string[] AshaFields = ["method", "metric", "mode", "reductionFactor", "gracePeriod"];
+    private static readonly string[] LawFields = ["method", "metric", "at", "keep"];
+    public const int MaxJudgements = 10;
 
     public static EarlyStopping? ReadEarlyStopping(JsonNode node, ValidationErrors errors)
     {
         if (node is not JsonObject obj)
         {
-            errors.Add("earlyStopping", "must be an object: {\"metric\", \"mode\", \"reductionFactor\", \"gracePeriod\"}");
+            errors.Add("earlyStopping", "must be an object: {\"method\": \"asha\", \"metric\", \"mode\", \"reductionFactor\", \"gracePeriod\"} or {\"method\": \"law\", \"at\", \"keep\"}");
             return null;
         }
+        var method = obj["method"] is JsonValue m && m.TryGetValue<string>(out var name) ? name : obj["method"] is null ? EarlyStoppingMethods.Asha : null;
+        if (method is null || !EarlyStoppingMethods.All.Contains(method))
+        {
+            errors.Add("earlyStopping.method", $"must be one of: {string.Join(", ", EarlyStoppingMethods.All)}");
+            return null;
+        }
+        var fields = method == EarlyStoppingMethods.Law ? LawFields : AshaFields;
         foreach (var (key, _) in obj)
-            if (!EarlyStoppingFields.Contains(key)) errors.Add($"earlyStopping.{key}", $"unknown field; expected {string.Join(", ", EarlyStoppingFields)}");
+            if (!fields.Contains(key))
+                errors.Add($"earlyStopping.{key}", $"unknown field for method {method}; expected {string.Join(", ", fields)}");
         EarlyStopping? rule;
         try { rule = obj.Deserialize<EarlyStopping>(SpecJson.Options); }
         catch (JsonException) { errors.Add("earlyStopping", "has a field of the wrong type"); return null; }
         if (rule is null) return null;
+        if (method == EarlyStoppingMethods.Law)
+        {
+            // The law predicts the training loss; it is the only metric it judges.
+            if (obj["metric"] is not null && rule.Metric != MetricNames.Loss) errors.Add("earlyStopping.metric", "the law predicts the training loss: leave metric out or set it to loss");
+            rule = rule with { Metric = MetricNames.Loss, Mode = "min" };
+            if (rule.At is { } at)
+            {
+                if (at.Count is 0 or > MaxJudgements) errors.Add("earlyStopping.at", $"must list 1 to {MaxJudgements} fractions of a run's steps at which it is judged, e.g. [0.25, 0.5]");
+                for (var i = 0; i < at.Count; i++)
+                    if (!(double.IsFinite(at[i]) && at[i] is > 0 and < 1)) errors.Add($"earlyStopping.at[{i}]", "must be a fraction of the run's steps in (0, 1)");
+                if (at.Distinct().Count() != at.Count) errors.Add("earlyStopping.at", "lists a fraction more than once");
+            }
+            if (rule.Keep is < 1 or > 1000)
+                errors.Add("earlyStopping.keep", "must be between 1 and 1000: the runs of each budget left to train (3 or more for an IsoFLOP profile)");
+            return rule;
+        }
         if (!MetricNames.Watchable.Contains(rule.Metric))
             errors.Add("earlyStopping.metric", "must be val_loss, loss or mqar_accuracy");
         if (rule.Mode is not ("min" or "max")) errors.Add("earlyStopping.mode", "must be min or max");

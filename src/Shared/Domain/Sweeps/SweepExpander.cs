@@ -147,7 +147,9 @@ public static class SweepExpander
                 return (spec.Random!.Runs, $"{spec.Random.Runs} samples");
             case StudyKinds.Ladder:
                 var l = spec.Ladder!;
-                return ((double)l.Sizes.Count * l.TokensPerParameter.Count, $"{l.Sizes.Count} sizes x {l.TokensPerParameter.Count} budgets");
+                var ladderRates = l.LearningRates?.Count ?? 1;
+                return ((double)l.Sizes.Count * l.TokensPerParameter.Count * ladderRates,
+                    $"{l.Sizes.Count} sizes x {l.TokensPerParameter.Count} budgets" + (ladderRates > 1 ? $" x {ladderRates} learning rates" : ""));
             default:
                 return (1, "the base run");
         }
@@ -155,13 +157,15 @@ public static class SweepExpander
 
     private static IEnumerable<DesignPoint> DesignPoints(SweepSpec spec) => spec.Kind switch
     {
-        StudyKinds.IsoFlop => AtEachLearningRate(IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting),
-            spec.IsoFlop!.LearningRates?.Select(lr => JsonValue.Create(lr).ToJsonString()).ToList(), "isoflop.learningRates"),
+        StudyKinds.IsoFlop => AtEachLearningRate(IsoFlopPoints(spec.Base, spec.IsoFlop!, spec.Counting), Json(spec.IsoFlop!.LearningRates), "isoflop.learningRates"),
         StudyKinds.Ablation => AtEachLearningRate(AblationPoints(spec.Ablation!), spec.Ablation!.LearningRates, "ablation.learningRates"),
         StudyKinds.Random => RandomPoints(spec.Random!),
-        StudyKinds.Ladder => LadderPoints(spec.Base, spec.Ladder!, spec.Counting),
+        // A branch names its trunk by the trunk's config, its own with the trunk's tokens: the same rate, so each rate is a ladder of its own.
+        StudyKinds.Ladder => AtEachLearningRate(LadderPoints(spec.Base, spec.Ladder!, spec.Counting), Json(spec.Ladder!.LearningRates), "ladder.learningRates"),
         _ => [new DesignPoint("", [], new Dictionary<string, string>(), null)],
     };
+
+    private static List<string>? Json(IReadOnlyList<double>? rates) => rates?.Select(lr => JsonValue.Create(lr).ToJsonString()).ToList();
 
     /// <summary>Per budget, the sizes (given, or log-spaced around √(C/120)), shaped by <see cref="ModelSizing"/>; shapes that round to the same model are kept once.</summary>
     private static IEnumerable<DesignPoint> IsoFlopPoints(RunConfig template, IsoFlopDesign design, Scaling.FlopAccounting accounting)

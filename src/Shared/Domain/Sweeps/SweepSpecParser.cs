@@ -91,7 +91,7 @@ public static partial class SweepSpecParser
                 errors.Add($"axes.{axis.Parameter}", "is set by the ladder (sizes, budgets and its warmup-stable-decay schedule); vary it through the 'ladder' section");
         foreach (var d in random?.Parameters ?? [])
             if (axes.Any(a => a.Parameter == d.Parameter)) errors.Add($"random.parameters.{d.Parameter}", "is also an axis; vary a field one way");
-        if ((isoFlop?.LearningRates is not null || ablation?.LearningRates is not null) && axes.Any(a => a.Parameter == "learningRate"))
+        if ((isoFlop?.LearningRates is not null || ablation?.LearningRates is not null || ladder?.LearningRates is not null) && axes.Any(a => a.Parameter == "learningRate"))
             errors.Add($"{kind}.learningRates", "learningRate is also an axis; sweep the rate one way");
 
         return errors.IsEmpty ? new SweepSpec(name!, kind, priority, baseConfig!, axes, isoFlop, ablation, random, earlyStopping, accounting, ladder) : null;
