@@ -49,4 +49,40 @@ public class EarlyStoppingTests(ClusterFixture cluster)
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("status", out _));
     }
+
+    [Fact]
+    public async Task The_loss_law_stops_a_run_whose_predicted_final_loss_is_confidently_off_its_budgets_best()
+    {
+        // Two budgets (250 and 400 steps) at a good and a useless learning rate, run one after another in name order.
+        // The 400-step run at 1e-5 is judged half way: the finished 250-step run at its rate teaches the law its curve,
+        // and the finished 400-step run at 0.01 is its budget's best. keep 1: one rival is enough to stop it. The model
+        // is big enough that its last 200 steps take seconds, longer than the judgement and the stop.
+        const string spec = """
+            {"name":"it-law-stopping","base":{"dModel":64,"nLayers":1,"nHeads":2,"seqLen":64,"batchSize":16,
+             "warmupSteps":5,"evalInterval":1000,"evalBatches":1,"logInterval":10,"checkpointInterval":0},
+             "axes":{"tokens":[256000,409600],"learningRate":[0.01,1e-5]},
+             "earlyStopping":{"method":"law","at":[0.5],"keep":1}}
+            """;
+        using var response = await cluster.PostAsync("api/sweeps", spec);
+        var sweepId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sweepId").GetGuid();
+
+        var sweep = await cluster.WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(6));
+
+        Assert.Equal("Succeeded", sweep.GetProperty("sweep").GetProperty("status").GetString());   // a stopped run is no failure
+        var runs = sweep.GetProperty("runs").EnumerateArray().ToDictionary(
+            r => r.GetProperty("name").GetString()!, r => (Status: r.GetProperty("status").GetString(), Steps: r.GetProperty("stepsDone").GetInt32(),
+                Flops: r.GetProperty("plannedFlops").GetDouble(), Error: r.GetProperty("error").GetString()));
+        var stopped = runs["tokens=409600, learningRate=1e-5"];
+        Assert.Equal("Stopped", stopped.Status);
+        Assert.StartsWith("stopped by the loss law at step", stopped.Error);
+        Assert.Contains("by tokens=409600, learningRate=0.01 at the same budget", stopped.Error);
+        Assert.InRange(stopped.Steps, 200, 399);
+        foreach (var name in new[] { "tokens=256000, learningRate=0.01", "tokens=256000, learningRate=1e-5", "tokens=409600, learningRate=0.01" })
+            Assert.Equal(("Succeeded", null), (runs[name].Status, runs[name].Error));   // nothing to judge the short ones by; the best trains on
+
+        // The compute it did not spend is not counted as used.
+        var used = sweep.GetProperty("sweep").GetProperty("usedFlops").GetDouble();
+        var planned = runs.Values.Sum(r => r.Flops);
+        Assert.Equal(planned - stopped.Flops * (400 - stopped.Steps) / 400, used, planned * 1e-6);
+    }
 }
