@@ -72,7 +72,7 @@ public class RunSelectionTests : BunitContext
         await Tick(page, gla.Id);
         await Tick(page, softmax.Id);
 
-        await page.InvokeAsync(() => page.Find("button.sort[data-column='Loss']").Click());
+        await page.InvokeAsync(() => page.Find("button.sort[data-column='loss']").Click());
         page.WaitForAssertion(() => Assert.Equal(new[] { gla.Id, softmax.Id }.Order(), Ticked(page).Order()));    // sorted: other rows around them
         await page.InvokeAsync(() => page.Find("#runs-filter").Input("softmax"));              // hides the GLA run
         page.WaitForAssertion(() => Assert.Equal([softmax.Id], Ticked(page)));

@@ -3,7 +3,7 @@ using ScaleLab.Dashboard.Runs;
 
 namespace ScaleLab.Dashboard.Tests;
 
-/// <summary>The runs table's ticks and grouping, and a comparison, survive their addresses; a selection holds at most 12 runs.</summary>
+/// <summary>The runs table's ticks, grouping, order and filter, and a comparison, survive their addresses; a selection holds at most 12 runs.</summary>
 public class RunsQueryTests
 {
     private static readonly Guid A = Guid.Parse("0191c9a0-0000-7000-8000-00000000000a"), B = Guid.Parse("0191c9a0-0000-7000-8000-00000000000b");
@@ -21,6 +21,18 @@ public class RunsQueryTests
         var query = System.Web.HttpUtility.ParseQueryString(new Uri("http://x/" + RunsQuery.Sweep(A, "a b&c", [B])).Query);
         Assert.Equal("a b&c", query["groupBy"]);
         Assert.Equal([B], RunsQuery.Ids(query["selected"]));
+    }
+
+    [Fact]
+    public void The_order_and_the_filter_are_written_so_the_page_reads_them_back()
+    {
+        var address = RunsQuery.Sweep(A, "mixer", [B], new RunSort("dModel", Descending: true), "mixer=gla loss<3.5 \"C=3E+14, N\" dModel>=1e2");
+
+        Assert.Equal($"sweeps/{A}?groupBy=mixer&selected={B}&sort=-dModel&filter=mixer%3Dgla%20loss%3C3.5%20%22C%3D3E%2B14%2C%20N%22%20dModel%3E%3D1e2", address);
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri("http://x/" + address).Query);
+        Assert.Equal(new RunSort("dModel", true), RunSort.Parse(query["sort"]));
+        Assert.Equal("mixer=gla loss<3.5 \"C=3E+14, N\" dModel>=1e2", query["filter"]);
+        Assert.Equal($"sweeps/{A}?sort=loss", RunsQuery.Sweep(A, null, [], new RunSort("loss", false), "  "));
     }
 
     [Fact]

@@ -4,42 +4,26 @@ using static ScaleLab.Dashboard.Csv;
 
 namespace ScaleLab.Dashboard.Runs;
 
-/// <summary>A column of a sweep's runs table, to sort by.</summary>
-public enum RunColumn { Name, Status, Parameters, Tokens, Flops, Step, Loss, ValLoss, Attempt }
-
 /// <summary>
-/// The runs table of a sweep page: filtered by text, sorted by any column (runs without a value last), grouped
-/// (<see cref="RunGroups"/>) into rows under collapsible headers, and as CSV.
+/// The runs table of a sweep page: filtered (<see cref="RunFilter"/>), sorted by any field (<see cref="RunFields"/>:
+/// a column's metric, the budget, a config field; runs without a value last), grouped (<see cref="RunGroups"/>) into
+/// rows under collapsible headers, and as CSV.
 /// </summary>
 public static class RunTable
 {
-    /// <summary>Runs whose name, status or error contains the text, ignoring case; all runs for no text.</summary>
-    public static IEnumerable<RunSummary> Filter(IEnumerable<RunSummary> runs, string? text) =>
-        string.IsNullOrWhiteSpace(text)
-            ? runs
-            : runs.Where(r => r.Name.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)
-                || r.Status.ToString().Contains(text.Trim(), StringComparison.OrdinalIgnoreCase)
-                || r.Error?.Contains(text.Trim(), StringComparison.OrdinalIgnoreCase) == true);
-
-    /// <summary>Stable: ties keep the order the API gave (submission order).</summary>
-    public static List<RunSummary> Sort(IEnumerable<RunSummary> runs, RunColumn column, bool descending)
+    /// <summary>
+    /// Numbers numerically, text ordinally ignoring case; runs without the value last either way; stable: ties keep
+    /// the order the runs came in (the API gives submission order).
+    /// </summary>
+    public static List<RunSummary> Sort(IEnumerable<RunSummary> runs, RunField field, bool descending)
     {
-        var rows = runs.ToList();
-        if (column == RunColumn.Name) return Ordered(rows, r => r.Name, descending, StringComparer.OrdinalIgnoreCase);
-        if (column == RunColumn.Status) return Ordered(rows, r => r.Status.ToString(), descending, StringComparer.Ordinal);
-        Func<RunSummary, double?> key = column switch
-        {
-            RunColumn.Parameters => r => r.NonEmbeddingParameters,
-            RunColumn.Tokens => r => r.PlannedTokens,
-            RunColumn.Flops => r => r.PlannedFlops,
-            RunColumn.Step => r => r.StepsDone,
-            RunColumn.Loss => Loss,
-            RunColumn.ValLoss => r => r.FinalValLoss,
-            _ => r => r.Attempt,
-        };
-        var known = rows.Where(r => key(r) is not null);
-        var sorted = descending ? known.OrderByDescending(r => key(r)) : known.OrderBy(r => key(r));
-        return [.. sorted, .. rows.Where(r => key(r) is null)];
+        var keyed = runs.Select(r => (Run: r, Number: field.IsNumber ? field.Number(r) : null, Text: field.IsNumber ? null : field.Text(r))).ToList();
+        bool Known((RunSummary Run, double? Number, string? Text) k) => field.IsNumber ? k.Number is not null : k.Text is not null;
+        var known = keyed.Where(Known);
+        var sorted = field.IsNumber
+            ? descending ? known.OrderByDescending(k => k.Number) : known.OrderBy(k => k.Number)
+            : descending ? known.OrderByDescending(k => k.Text, StringComparer.OrdinalIgnoreCase) : known.OrderBy(k => k.Text, StringComparer.OrdinalIgnoreCase);
+        return [.. sorted.Select(k => k.Run), .. keyed.Where(k => !Known(k)).Select(k => k.Run)];
     }
 
     /// <summary>
@@ -85,7 +69,4 @@ public static class RunTable
     public static double? Loss(RunSummary r) => r.FinalLoss ?? r.LastLoss;
 
     private static string Optional(double? v) => v is { } x ? Number(x) : "";
-
-    private static List<RunSummary> Ordered(List<RunSummary> rows, Func<RunSummary, string> key, bool descending, StringComparer comparer) =>
-        descending ? [.. rows.OrderByDescending(key, comparer)] : [.. rows.OrderBy(key, comparer)];
 }
