@@ -5,7 +5,7 @@
 # then fits both and prints the compute each spent and the exponents with their intervals.
 # usage: bench/ladder.sh [cpu|gpu] [outdir]
 #   cpu: this machine (about 10 minutes on 2 cores). gpu: plan here, then on the lent GPU run
-#   bench/ladder-train.sh DIR infra/gpu/run.sh 4 over the planned folder, and analyze its results here:
+#   bench/gpu/train-plan.sh DIR over the planned folder, and analyze its results here:
 #   dotnet bench/LadderBench/bin/Release/net10.0/ladder-bench.dll analyze DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +13,7 @@ scale="${1:-cpu}"
 out="${2:-$(mktemp -d)}"
 dotnet build bench/LadderBench -c Release -v quiet -nologo -clp:ErrorsOnly
 dotnet bench/LadderBench/bin/Release/net10.0/ladder-bench.dll plan "$scale" "$out"
-[ "$scale" = gpu ] && { echo "planned in $out; train it on the GPU with bench/ladder-train.sh"; exit 0; }
+[ "$scale" = gpu ] && { echo "planned in $out; train it on the GPU with bench/gpu/train-plan.sh"; exit 0; }
 dotnet build src/Workers -c Release -v quiet -nologo -clp:ErrorsOnly
-bench/ladder-train.sh "$out" "dotnet src/Workers/bin/Release/net10.0/ScaleLab.Workers.dll" "${JOBS:-2}"
+bench/train-plan.sh "$out" "dotnet src/Workers/bin/Release/net10.0/ScaleLab.Workers.dll" "${JOBS:-2}"
 dotnet bench/LadderBench/bin/Release/net10.0/ladder-bench.dll analyze "$out" | tee "$out/table.md"

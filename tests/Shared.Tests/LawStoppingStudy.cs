@@ -5,6 +5,7 @@ using ScaleLab.Sweeps;
 
 namespace ScaleLab.Shared.Tests;
 
+
 /// <summary>
 /// A study drawn from a known law, for law-based stopping: an IsoFLOP grid whose sizes every budget shares (7 sizes
 /// log-spaced from a third of the smallest budget's optimum to 3x the largest's), budgets 5x apart, cosine runs at one
@@ -20,10 +21,14 @@ public sealed record LawStoppingStudy(IReadOnlyList<LawStoppingReplay.Run> Runs,
 
     public static readonly double[] Budgets = [1e18, 5e18, 2.5e19];
 
+    /// <summary>Hoffmann et al.'s fitted law (as <c>Synthetic.Hoffmann</c>; this file is also linked into bench/LawStoppingBench).</summary>
+    public static readonly ChinchillaLaw Law = new(E: 1.69, A: 406.4, B: 410.7, Alpha: 0.34, Beta: 0.28);
+
     public static LawStoppingStudy Draw(int seed)
     {
-        var law = Synthetic.Hoffmann;
-        var sizes = Synthetic.LogSpace(law.ComputeOptimal(Budgets[0]).N / 3, law.ComputeOptimal(Budgets[^1]).N * 3, 7);
+        var law = Law;
+        var (smallest, largest) = (law.ComputeOptimal(Budgets[0]).N / 3, law.ComputeOptimal(Budgets[^1]).N * 3);
+        var sizes = Enumerable.Range(0, 7).Select(i => smallest * Math.Pow(largest / smallest, i / 6.0)).ToArray();
         var random = new Random(seed);
         var runs = new List<LawStoppingReplay.Run>();
         var truth = new Dictionary<Guid, double>();

@@ -16,6 +16,11 @@ public static class LossPredictionText
         return $"Predicted final loss {NumberFormat.Short(loss)}{interval} at step {p.Step:N0}, from {from}{siblings}.";
     }
 
+    /// <summary>"→ 2.834 [2.812, 2.861]": a prediction in a table cell; null where there is none.</summary>
+    public static string? Brief(LossPredictionView p) =>
+        p.Loss is not { } loss ? null
+        : "→ " + NumberFormat.Short(loss) + (p.Low is { } low && p.High is { } high ? $" [{NumberFormat.Short(low)}, {NumberFormat.Short(high)}]" : "");
+
     /// <summary>L(s) = L0 + A·S1^−α − C·S2 with the fitted numbers.</summary>
     public static string Law(LossLawView law) =>
         $"L(s) = {NumberFormat.Short(law.L0)} + {NumberFormat.Short(law.A)}·S1^−{NumberFormat.Short(law.Alpha)} − {NumberFormat.Short(law.C)}·S2 " +

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Trains the runs of a plan made by `ladder-bench plan` (DIR/plan.tsv): phase 1 (the grid and the ladder's trunks),
-# then phase 2 (the branches, each from its trunk's checkpoint), JOBS at a time. A run with a summary is not retrained.
-# usage: bench/ladder-train.sh DIR "RUNNER" [JOBS]   (RUNNER: how to call the worker, e.g. infra/gpu/run.sh)
+# Trains the runs of a plan made by a bench's `plan` (DIR/plan.tsv, by `ladder-bench` or `law-stopping-bench`): phase 1
+# (every run from scratch: a grid, a ladder's trunks), then phase 2 (a ladder's branches, each from its trunk's
+# checkpoint), JOBS at a time. A run with a summary is not retrained.
+# usage: bench/train-plan.sh DIR "RUNNER" [JOBS]   (RUNNER: how to call the worker, e.g. infra/gpu/run.sh)
 set -euo pipefail
 dir="$1" runner="$2" jobs="${3:-2}"
 train_one() { # phase name branch-points parent
