@@ -42,6 +42,29 @@ public class StudyFormTests
     }
 
     [Fact]
+    public void IsoFlop_form_with_shared_sizes_writes_law_based_stopping()
+    {
+        var form = new StudyForm
+        {
+            Kind = StudyKind.IsoFlop, Name = "iso", Budgets = "1e12, 4e12", IsoFlopSizes = "20000, 40000, 80000",
+            EarlyStopping = "law", LawAt = "0.3, 0.6", LawKeep = 2,
+        };
+
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(form.ToSpecJson(), errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal([20000.0, 40000, 80000], spec!.IsoFlop!.Sizes);
+        Assert.Equal(2 * 3, runs!.Count);
+        Assert.Equal((EarlyStoppingMethods.Law, 2), (spec.EarlyStopping!.Method, spec.EarlyStopping.Keep));
+        Assert.Equal([0.3, 0.6], spec.EarlyStopping.JudgedAt);
+        // A ladder writes none (it refuses early stopping), whatever was picked before switching to it.
+        form.Kind = StudyKind.Ladder;
+        Assert.DoesNotContain("earlyStopping", form.ToSpecJson());
+    }
+
+    [Fact]
     public void Ablation_form_varies_one_field_and_sweeps_learning_rates_per_arm()
     {
         var form = new StudyForm { Kind = StudyKind.Ablation, VariedField = "mixer", VariedValues = "linear, gla", LearningRates = "0.001, 0.01" };
@@ -90,6 +113,10 @@ public class StudyFormTests
     [InlineData("isoflop.learningRates[1]", "learningRates")]
     [InlineData("base.mupBaseWidth", "mupBaseWidth")]
     [InlineData("name", "name")]
+    [InlineData("isoflop.sizes[0]", "sizes")]
+    [InlineData("earlyStopping.at[1]", "lawAt")]
+    [InlineData("earlyStopping.keep", "lawKeep")]
+    [InlineData("earlyStopping.method", "earlyStopping")]
     [InlineData("body", null)]
     public void Api_error_keys_land_on_the_form_field_that_wrote_them(string errorKey, string? field) =>
         Assert.Equal(field, StudyForm.FieldFor(errorKey));

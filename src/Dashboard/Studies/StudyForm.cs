@@ -32,6 +32,9 @@ public sealed class StudyForm
     // IsoFLOP
     public string Budgets { get; set; } = "3e11, 1e12, 3e12";
     public int SizesPerBudget { get; set; } = 5;
+
+    /// <summary>Sizes every budget shares (isoflop.sizes), in place of sizes per budget; empty for none. The loss law judges runs of a size by its shorter runs.</summary>
+    public string IsoFlopSizes { get; set; } = "";
     public double Spread { get; set; } = 4;
     public int AspectRatio { get; set; } = 64;
     public int HeadDim { get; set; } = 32;
@@ -53,6 +56,11 @@ public sealed class StudyForm
     public string AxisField { get; set; } = "dModel";
     public string AxisValues { get; set; } = "32, 64";
     public string Seeds { get; set; } = "";
+
+    // Early stopping (every kind but ladder): "none", "asha" or "law"
+    public string EarlyStopping { get; set; } = "none";
+    public string LawAt { get; set; } = "0.25, 0.5";
+    public int LawKeep { get; set; } = 3;
 
     public string ToSpecJson()
     {
@@ -83,6 +91,7 @@ public sealed class StudyForm
                     ["budgets"] = List(Budgets), ["sizesPerBudget"] = SizesPerBudget, ["spread"] = Spread,
                     ["aspectRatio"] = AspectRatio, ["headDim"] = HeadDim,
                 };
+                if (!string.IsNullOrWhiteSpace(IsoFlopSizes)) spec["isoflop"]!["sizes"] = List(IsoFlopSizes);
                 if (!string.IsNullOrWhiteSpace(LearningRates)) spec["isoflop"]!["learningRates"] = List(LearningRates);
                 break;
             case StudyKind.Ladder:
@@ -103,6 +112,9 @@ public sealed class StudyForm
         }
         if (!string.IsNullOrWhiteSpace(Seeds)) axes["seed"] = List(Seeds);
         if (axes.Count > 0) spec["axes"] = axes;
+        if (Kind != StudyKind.Ladder && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Asha) spec["earlyStopping"] = new JsonObject { ["method"] = EarlyStopping };
+        if (Kind != StudyKind.Ladder && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Law)
+            spec["earlyStopping"] = new JsonObject { ["method"] = EarlyStopping, ["at"] = List(LawAt), ["keep"] = LawKeep };
         return spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
@@ -119,6 +131,9 @@ public sealed class StudyForm
         if (key.StartsWith("ablation.variations", StringComparison.Ordinal)) return "variedValues";
         if (key == "ablation.learningRates") return "learningRates";
         if (key == "axes.seed") return "seeds";
+        if (key.StartsWith("earlyStopping.at", StringComparison.Ordinal)) return "lawAt";
+        if (key == "earlyStopping.keep") return "lawKeep";
+        if (key.StartsWith("earlyStopping", StringComparison.Ordinal)) return "earlyStopping";
         if (key.StartsWith("axes", StringComparison.Ordinal)) return "axisValues";
         if (key.StartsWith("base.", StringComparison.Ordinal)) return key["base.".Length..];
         return key is "name" or "kind" ? key : null;
