@@ -19,13 +19,14 @@ return args switch
 {
     ["plan", var scale, var dir] => Plan(scale, dir),
     ["analyze", var dir] => Analyze(dir, rule),
+    ["analyze", var dir, var at] => Analyze(dir, rule with { At = [.. at.Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture))] }),
     ["synthetic", var seeds] => Synthetic(int.Parse(seeds, CultureInfo.InvariantCulture), rule),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: law-stopping-bench plan cpu|gpu DIR | law-stopping-bench analyze DIR | law-stopping-bench synthetic SEEDS");
+    Console.Error.WriteLine("usage: law-stopping-bench plan cpu|gpu DIR | law-stopping-bench analyze DIR [AT,AT..] | law-stopping-bench synthetic SEEDS");
     return 2;
 }
 
@@ -71,7 +72,8 @@ static int Analyze(string dir, EarlyStopping rule)
         runs.Add(new LawStoppingReplay.Run(id, $"{name} ({row[4]})", config, flops, n, curve, loss));
         points[id] = new ScalingPoint(n, (long)summary["tokens"]!, loss, flops);
     }
-    var outcome = Report(runs, points, f => points[f.RunId].Loss, rule, $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))} ({runs.Count} runs)", header: true);
+    var outcome = Report(runs, points, f => points[f.RunId].Loss, rule,
+        $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))} ({runs.Count} runs), judged at {string.Join(", ", rule.JudgedAt)}", header: true);
     foreach (var j in outcome.Judgements)
     {
         var run = runs.Single(r => r.RunId == j.RunId);
