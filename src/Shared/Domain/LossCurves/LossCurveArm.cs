@@ -11,19 +11,6 @@ namespace ScaleLab.LossCurves;
 /// </summary>
 public static class LossCurveArm
 {
-    public static string Key(RunConfig c) => JsonSerializer.Serialize(c with
-    {
-        Tokens = 0,
-        Seed = 0,
-        Schedule = "",
-        DecayFraction = 0,
-        CooldownShape = "",
-        InitFrom = null,
-        WarmupSteps = 0,
-        EvalInterval = 0,
-        EvalBatches = 0,
-        FinalEvalTokens = 0,
-        LogInterval = 0,
-        CheckpointInterval = 0,
-    }, SpecJson.Options);
+    public static string Key(RunConfig c) =>
+        JsonSerializer.Serialize(RunBookkeeping.Without(c) with { Schedule = "", DecayFraction = 0, CooldownShape = "" }, SpecJson.Options);
 }

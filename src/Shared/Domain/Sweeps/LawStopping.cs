@@ -42,22 +42,8 @@ public static class LawStopping
     }
 
     /// <summary>Which runs compete for one frontier point: the config without its size, learning rate, seed, length and bookkeeping.</summary>
-    public static string Group(RunConfig c) => JsonSerializer.Serialize(c with
-    {
-        DModel = 0,
-        NLayers = 0,
-        NHeads = 0,
-        LearningRate = 0,
-        Seed = 0,
-        Tokens = 0,
-        WarmupSteps = 0,
-        InitFrom = null,
-        EvalInterval = 0,
-        EvalBatches = 0,
-        FinalEvalTokens = 0,
-        LogInterval = 0,
-        CheckpointInterval = 0,
-    }, SpecJson.Options);
+    public static string Group(RunConfig c) =>
+        JsonSerializer.Serialize(RunBookkeeping.Without(c) with { DModel = 0, NLayers = 0, NHeads = 0, LearningRate = 0 }, SpecJson.Options);
 
     /// <summary>
     /// The step to judge a run at now, having been judged through <paramref name="judgedThrough"/>: its current step,
