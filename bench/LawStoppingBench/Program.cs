@@ -73,7 +73,7 @@ static int Analyze(string dir, EarlyStopping rule)
         points[id] = new ScalingPoint(n, (long)summary["tokens"]!, loss, flops);
     }
     var outcome = Report(runs, points, f => points[f.RunId].Loss, rule,
-        $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))} ({runs.Count} runs), judged at {string.Join(", ", rule.JudgedAt)}", header: true);
+        $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dir))} ({runs.Count} runs), judged at {string.Join(", ", rule.JudgedAt())}", header: true);
     foreach (var j in outcome.Judgements)
     {
         var run = runs.Single(r => r.RunId == j.RunId);

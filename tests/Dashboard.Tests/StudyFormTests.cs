@@ -58,7 +58,7 @@ public class StudyFormTests
         Assert.Equal([20000.0, 40000, 80000], spec!.IsoFlop!.Sizes);
         Assert.Equal(2 * 3, runs!.Count);
         Assert.Equal((EarlyStoppingMethods.Law, 2), (spec.EarlyStopping!.Method, spec.EarlyStopping.Keep));
-        Assert.Equal([0.3, 0.6], spec.EarlyStopping.JudgedAt);
+        Assert.Equal([0.3, 0.6], spec.EarlyStopping.JudgedAt());
         // A ladder writes none (it refuses early stopping), whatever was picked before switching to it.
         form.Kind = StudyKind.Ladder;
         Assert.DoesNotContain("earlyStopping", form.ToSpecJson());

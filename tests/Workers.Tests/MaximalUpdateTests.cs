@@ -10,6 +10,9 @@ using static TorchSharp.torch;
 namespace ScaleLab.Workers.Tests;
 
 /// <summary>μP (Yang et al. 2022) in the engine: the coordinate check on real training, and each of its rules pinned.</summary>
+// Alone: it compares weights drawn from one seed of libtorch's global generator, which a test training beside it
+// draws from too (the clean-clone suite once saw tokens.weight differ).
+[Collection(AloneCollection.Name)]
 public class MaximalUpdateTests(ITestOutputHelper output)
 {
     private static readonly int[] Widths = [32, 64, 128, 256];

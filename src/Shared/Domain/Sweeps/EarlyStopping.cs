@@ -28,8 +28,11 @@ public sealed record EarlyStopping(
     /// <summary>Where a run is judged by the law when <see cref="At"/> is not given: a quarter and half of its steps.</summary>
     public static readonly IReadOnlyList<double> DefaultAt = [0.25, 0.5];
 
-    /// <summary>The fractions of a run's steps at which the law judges it, in order.</summary>
-    public IReadOnlyList<double> JudgedAt => [.. (At ?? DefaultAt).Order()];
+    /// <summary>
+    /// The fractions of a run's steps at which the law judges it, in order. A method, not a property: the rule is kept
+    /// in the sweep grain's stored state, whose JSON serializer would write a computed property and fail to read it back.
+    /// </summary>
+    public IReadOnlyList<double> JudgedAt() => [.. (At ?? DefaultAt).Order()];
 
     /// <summary>The rung steps below a run's last step (a run that reaches its last step has finished anyway).</summary>
     public IReadOnlyList<int> Rungs(int totalSteps)

@@ -53,7 +53,7 @@ public static class LawStopping
     public static int? Due(EarlyStopping rule, int step, int totalSteps, int judgedThrough)
     {
         if (step >= totalSteps) return null;   // it has finished anyway
-        var passed = rule.JudgedAt.Select(f => (int)Math.Ceiling(f * totalSteps)).Where(s => s <= step && s > judgedThrough).ToList();
+        var passed = rule.JudgedAt().Select(f => (int)Math.Ceiling(f * totalSteps)).Where(s => s <= step && s > judgedThrough).ToList();
         return passed.Count == 0 ? null : step;
     }
 

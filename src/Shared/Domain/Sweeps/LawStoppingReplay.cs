@@ -29,7 +29,7 @@ public static class LawStoppingReplay
     {
         options ??= new LossCurvePredictor.Options();
         // Judgements come before a finish at the same moment: a run is judged on what had finished strictly before.
-        var events = runs.SelectMany(r => rule.JudgedAt.Select(f => (int)Math.Ceiling(f * r.Config.Steps)).Where(s => s >= 1 && s < r.Config.Steps).Distinct()
+        var events = runs.SelectMany(r => rule.JudgedAt().Select(f => (int)Math.Ceiling(f * r.Config.Steps)).Where(s => s >= 1 && s < r.Config.Steps).Distinct()
                 .Select(s => (Time: r.Flops * s / r.Config.Steps, Order: 0, Run: r, Step: s)))
             .Concat(runs.Select(r => (Time: r.Flops, Order: 1, Run: r, Step: r.Config.Steps)))
             .OrderBy(e => e.Time).ThenBy(e => e.Order).ToList();
