@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Globalization;
+using ScaleLab.Scaling;
+using ScaleLab.Shared.Tests;
+
+// Adaptive design (issue #16, item 4) against plain designs of the same compute, on studies drawn from a known law
+// (AdaptiveDesignStudy, shared with AdaptiveDesignTests): Hoffmann et al.'s L(N, D), N_opt exponent a = 0.452, with
+// log-normal noise on every run's loss. The candidates are an IsoFLOP grid as ScaleLab designs one: 5 budgets 1e18 to
+// 1e20 FLOPs, 7 sizes each from N₀/4 to 4·N₀ around N₀ = √(C/120). For each share of the whole grid's compute and each
+// seed of noise, the interval of a reached by AdaptiveStudy.Simulate is set against grids of the same shape within the
+// same compute (the b cheapest budgets x the s middle sizes: the largest, and the best in hindsight) and a uniform random
+// subset of the candidates. A run has the same noisy loss whichever design trains it. Prints a markdown table; each
+// study's result goes to stderr.
+// usage: adaptive-design-bench [--seeds 20] [--noise 0.005] [--bootstrap 200] [--fantasies 2] [--per-round 2]
+//                              [--repeats 1] [--share 0.25] [--chinchilla 1]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var flags = Flags(args);
+var seeds = (int)flags.GetValueOrDefault("seeds", 20);
+var sigma = flags.GetValueOrDefault("noise", 0.005);
+var perRound = (int)flags.GetValueOrDefault("per-round", 2);
+var repeats = flags.GetValueOrDefault("repeats", 1) > 0;
+var options = new AdaptiveOptions
+{
+    Bootstrap = (int)flags.GetValueOrDefault("bootstrap", 200),
+    Fantasies = (int)flags.GetValueOrDefault("fantasies", 2),
+    Target = flags.GetValueOrDefault("chinchilla", 0) > 0 ? DesignTarget.ChinchillaExponent : DesignTarget.IsoFlopExponent,
+};
+double[] shares = flags.TryGetValue("share", out var only) ? [only] : [0.25, 0.5, 1.0];
+
+var truth = AdaptiveDesignStudy.Truth.NOptExponent;
+var candidates = AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets);
+var whole = candidates.Sum(c => c.Compute);
+var exact = AdaptiveDesign.Interval(candidates.Select(r => r.Trained(AdaptiveDesignStudy.Truth.Predict(r.N, r.D))).ToList(), options with { Bootstrap = 0 });
+var law = options.Target == DesignTarget.IsoFlopExponent ? "IsoFLOP profiles (approach 2)" : "L(N, D) (approach 3)";
+
+Console.WriteLine($"Target: a of N_opt ∝ C^a by {law}. Truth: a = {truth:F4}; the whole grid without noise gives {exact.Estimate!.Value:F4}.");
+Console.WriteLine($"{candidates.Count} candidates (5 budgets x 7 sizes), {whole:0.###E+0} FLOPs in all; noise σ = {sigma} on ln loss; " +
+    $"{seeds} seeds; {options.Bootstrap} bootstrap refits per interval, {options.Fantasies} fantasies per candidate, {perRound} runs per round.");
+Console.WriteLine();
+Console.WriteLine("| compute | design | runs | compute used | usable interval | width of a: median | p90 | covers the truth | median \\|a − truth\\| | time per study |");
+Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var share in shares)
+{
+    var budget = share * whole;
+    var shapes = SubGrids(candidates, budget);
+    var adaptive = new List<Result>();
+    var twice = new List<Result>();
+    var random = new List<Result>();
+    var grids = shapes.ToDictionary(s => s, _ => new List<Result>());
+    for (var seed = 1; seed <= seeds; seed++)
+    {
+        var study = new AdaptiveDesignStudy(candidates, sigma, seed);
+        var seeded = options with { Seed = seed };
+        Result Measure(IReadOnlyList<ScalingPoint> trained, double seconds = 0)
+        {
+            // In one order for every design: the bootstrap's resamples follow the order of the points.
+            var points = trained.OrderBy(p => p.Compute).ThenBy(p => p.N).ThenBy(p => p.Loss).ToList();
+            return new Result(points, AdaptiveDesign.Interval(points, seeded), seconds);
+        }
+        Result Adaptive(IReadOnlyList<CandidateRun> offered, string name)
+        {
+            var clock = Stopwatch.StartNew();
+            var history = AdaptiveStudy.Simulate(offered, study.Trainer(), budget, seeded, perRound);
+            var result = Measure(history.Points, clock.Elapsed.TotalSeconds);
+            Console.Error.WriteLine($"{share:P0} seed {seed} {name}: {result} ({history.Stop}, {history.Rounds.Count} rounds, {result.Seconds:F1} s)");
+            return result;
+        }
+
+        adaptive.Add(Adaptive(candidates, "adaptive"));
+        if (repeats) twice.Add(Adaptive(candidates.Concat(candidates).ToList(), "adaptive, repeats"));
+        random.Add(Measure(study.Train(RandomSubset(candidates, budget, seed))));
+        Console.Error.WriteLine($"{share:P0} seed {seed} random subset: {random[^1]}");
+        foreach (var shape in shapes) grids[shape].Add(Measure(study.Train(AdaptiveDesignStudy.SubGrid(candidates, shape.Budgets, shape.Sizes))));
+    }
+    var largest = shapes.MaxBy(s => (grids[s][0].Compute, s.Budgets));
+    // The narrowest median width among the grids whose interval holds the truth in 80 % of the seeds or more (a narrow
+    // interval that misses it is no better design).
+    var honest = shapes.Where(s => grids[s].Count(r => r.Interval.Covers(truth)) >= 0.8 * seeds).ToList();
+    var best = honest.Count == 0 ? largest : honest.MinBy(s => (Quantile(grids[s].Select(r => r.Interval.Width), 0.5), -grids[s][0].Compute));
+    Row(share, "adaptive", adaptive);
+    if (repeats) Row(share, "adaptive, each candidate up to twice", twice);
+    Row(share, $"grid {largest.Budgets} x {largest.Sizes} (the largest)", grids[largest]);
+    if (best != largest) Row(share, $"grid {best.Budgets} x {best.Sizes} (the best in hindsight)", grids[best]);
+    Row(share, "random subset", random);
+}
+return 0;
+
+void Row(double share, string name, List<Result> results)
+{
+    var widths = results.Select(r => r.Interval.Width).ToList();
+    var errors = results.Where(r => r.Interval.Estimate is not null).Select(r => Math.Abs(r.Interval.Estimate!.Value - truth)).ToList();
+    Console.WriteLine($"| {share:P0} | {name} | {results.Average(r => r.Points.Count):F1} | {results.Average(r => r.Compute) / whole:P0} | " +
+        $"{results.Count(r => r.Interval.Usable)} of {seeds} | {Width(Quantile(widths, 0.5))} | {Width(Quantile(widths, 0.9))} | " +
+        $"{results.Count(r => r.Interval.Covers(truth))} of {seeds} | {(errors.Count == 0 ? "–" : Quantile(errors, 0.5).ToString("F3"))} | " +
+        $"{(name.StartsWith("adaptive", StringComparison.Ordinal) ? $"{results.Average(r => r.Seconds):F1} s" : "")} |");
+}
+
+static string Width(double w) => double.IsFinite(w) ? w.ToString("F3") : "none";
+
+// A missing interval counts as infinitely wide: a quantile that reaches one is infinite.
+static double Quantile(IEnumerable<double> values, double q)
+{
+    var sorted = values.Select(v => double.IsFinite(v) ? v : double.MaxValue).Order().ToArray();
+    var x = Estimate.Percentile(sorted, q);
+    return x >= double.MaxValue / 2 ? double.PositiveInfinity : x;
+}
+
+// Every grid of the whole grid's shape within the budget: the b cheapest budgets (b ≥ 2) x the s middle sizes (s ≥ 3).
+static List<(int Budgets, int Sizes)> SubGrids(IReadOnlyList<CandidateRun> candidates, double budget) =>
+    (from b in Enumerable.Range(2, 4)
+     from s in Enumerable.Range(3, 5)
+     where AdaptiveDesignStudy.SubGrid(candidates, b, s).Sum(r => r.Compute) <= budget * (1 + 1e-9)
+     select (b, s)).ToList();
+
+// Candidates in a random order, each taken while it fits in what is left.
+static IReadOnlyList<CandidateRun> RandomSubset(IReadOnlyList<CandidateRun> candidates, double budget, int seed)
+{
+    var random = new Random(seed);
+    var chosen = new List<CandidateRun>();
+    foreach (var c in candidates.OrderBy(_ => random.Next()))
+        if (chosen.Sum(r => r.Compute) + c.Compute <= budget * (1 + 1e-9)) chosen.Add(c);
+    return chosen;
+}
+
+static Dictionary<string, double> Flags(string[] args)
+{
+    var flags = new Dictionary<string, double>();
+    for (var i = 0; i + 1 < args.Length; i += 2)
+        flags[args[i].TrimStart('-')] = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    return flags;
+}
+
+internal sealed record Result(IReadOnlyList<ScalingPoint> Points, TargetInterval Interval, double Seconds)
+{
+    public double Compute => Points.Sum(p => p.Compute);
+
+    public override string ToString() =>
+        $"{Points.Count} runs, a = {Interval.Estimate?.Value:F3} [{Interval.Estimate?.Low:F3}, {Interval.Estimate?.High:F3}], {Interval.Succeeded} refits; " +
+        $"runs per budget {string.Join(" ", Points.GroupBy(p => p.Compute).OrderBy(g => g.Key).Select(g => g.Count()))}";
+}

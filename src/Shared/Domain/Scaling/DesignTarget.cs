@@ -1,0 +1,11 @@
+namespace ScaleLab.Scaling;
+
+/// <summary>The quantity an adaptive design (<see cref="AdaptiveDesign"/>) narrows the bootstrap interval of.</summary>
+public enum DesignTarget
+{
+    /// <summary>a of N_opt ∝ C^a from IsoFLOP profiles (approach 2): parameter "a" of an <c>isoflop</c> fit.</summary>
+    IsoFlopExponent,
+
+    /// <summary>a = β/(α+β) of the fitted L(N, D) (approach 3): derived "a" of a <c>chinchilla</c> fit.</summary>
+    ChinchillaExponent,
+}
