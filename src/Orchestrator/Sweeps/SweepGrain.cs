@@ -95,7 +95,6 @@ public sealed class SweepGrain(
         await state.WriteStateAsync();
         var (flops, parameters, group, rivals) = await store.RivalsAsync(SweepId, runId, state.State.PredictedHigh);
         var verdict = LawStopping.Judge(rule, new LawStopping.Candidate(runId, flops, parameters, group, step, totalSteps, loss, low, high, prediction.Level), rivals);
-        if (verdict is not null) state.State.PredictedHigh.Remove(runId);
         return verdict;
     }
 
