@@ -3,7 +3,10 @@ using Spectre.Console;
 
 namespace ScaleLab.Cli;
 
-/// <summary>A fit for people: parameters and derived quantities with their intervals, IsoFLOP minima, crossings.</summary>
+/// <summary>
+/// A fit for people: parameters and derived quantities with their intervals, IsoFLOP minima, crossings; every number in
+/// the app's <see cref="NumberFormat"/>, so the CLI reads as the dashboard does.
+/// </summary>
 public static class FitReport
 {
     public static void Write(FitResult result, IAnsiConsole console)
@@ -13,7 +16,7 @@ public static class FitReport
             var level = $"{result.Confidence:P0} interval";
             var table = new Table().Title(Markup.Escape($"{result.Law} fit · {g.Group} · {g.Points} points" +
                                           (g.BootstrapUsed > 0 ? $" · {g.BootstrapUsed} bootstrap refits" : "")))
-                .Caption(Markup.Escape($"derived quantities at C = {result.TargetCompute:E3} FLOPs"))
+                .Caption(Markup.Escape($"derived quantities at C = {NumberFormat.Short(result.TargetCompute)} FLOPs"))
                 .AddColumns("Quantity", "Estimate", level);
             foreach (var (key, e) in g.Parameters.Concat(g.Derived)) table.AddRow(Markup.Escape(key), NumberFormat.Short(e.Value), Markup.Escape(Interval(e)));
             console.Write(table);
@@ -35,10 +38,9 @@ public static class FitReport
         }
         foreach (var c in result.Crossings)
             console.MarkupLine(Markup.Escape(c.Compute is { } x
-                ? $"{c.GroupA} and {c.GroupB} cross at C = {x:E3} FLOPs; above it {c.BetterAtHighCompute} is better."
-                : $"{c.GroupA} and {c.GroupB} do not cross between {c.SearchedFrom:E1} and {c.SearchedTo:E1} FLOPs; {c.BetterAtHighCompute} is better at the high end."));
+                ? $"{c.GroupA} and {c.GroupB} cross at C = {NumberFormat.Short(x)} FLOPs; above it {c.BetterAtHighCompute} is better."
+                : $"{c.GroupA} and {c.GroupB} do not cross between {NumberFormat.Short(c.SearchedFrom)} and {NumberFormat.Short(c.SearchedTo)} FLOPs; {c.BetterAtHighCompute} is better at the high end."));
     }
-
 
     private static string Interval(Estimate e) => e.Low is { } lo && e.High is { } hi ? $"[{NumberFormat.Short(lo)}, {NumberFormat.Short(hi)}]" : "";
 }

@@ -1,7 +1,7 @@
 namespace ScaleLab.Client;
 
 /// <summary>
-/// A sweep or run id as people type it: the whole id, or (as git takes a commit) a prefix of at least
+/// A sweep, run or schedule id as people type it: the whole id, or (as git takes a commit) a prefix of at least
 /// <see cref="MinDigits"/> of its hex digits, with or without dashes. Lists print <see cref="Short"/> ids, which are
 /// such prefixes; which id a prefix names is asked of the API (<see cref="ScaleLabApi.FindSweepsAsync"/>).
 /// </summary>

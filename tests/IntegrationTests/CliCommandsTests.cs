@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using ScaleLab.Scaling;
 
 namespace ScaleLab.IntegrationTests;
 
@@ -32,6 +33,20 @@ public sealed class CliCommandsTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains("The API refused (400)", stderr);
         Assert.Matches(@"axes\.dModel(\[0\])?: ", stderr);
+    }
+
+    [Fact]
+    public async Task Preview_writes_its_numbers_in_the_apps_number_format()
+    {
+        await File.WriteAllTextAsync(_spec, """{"name":"it-cli-preview-numbers","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[16,32]}}""");
+        var preview = JsonDocument.Parse((await Cli("preview", _spec, "--json")).Out).RootElement;
+
+        var (exit, stdout, stderr) = await Cli("preview", _spec);
+
+        Assert.True(exit == 0, stderr);
+        var caption = Regex.Replace(stdout, @"\s+", " ");   // the caption wraps at the table's width
+        Assert.Contains($"total {NumberFormat.Short(preview.GetProperty("totalFlops").GetDouble())} FLOPs", caption);
+        Assert.Contains($"at {NumberFormat.Short(preview.GetProperty("deviceFlopsPerSecond").GetDouble())} FLOP/s", caption);
     }
 
     [Fact]
@@ -96,19 +111,20 @@ public sealed class CliCommandsTests(ClusterFixture cluster) : IDisposable
     }
 
     [Fact]
-    public async Task A_schedule_is_created_paused_and_deleted_from_the_cli()
+    public async Task A_schedule_is_created_paused_by_its_short_id_and_deleted_from_the_cli()
     {
         var name = $"it-cli-schedule-{Guid.NewGuid().ToString("N")[..6]}";
         await File.WriteAllTextAsync(_spec, """{"name":"scheduled","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[16]}}""");
 
         var created = await Cli("schedules", "create", name, "0 3 * * *", _spec, "--time-zone", "Europe/Paris");
         Assert.True(created.Exit == 0, created.Err);
-        var id = Guid.Parse(Regex.Match(created.Out, @"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").Value);
-        var listed = (await cluster.Api.GetFromJsonAsync<JsonElement>($"api/schedules/{id}"));
-        Assert.Equal(name, listed.GetProperty("name").GetString());
+        var listed = (await cluster.Api.GetFromJsonAsync<JsonElement[]>("api/schedules"))!.Single(s => s.GetProperty("name").GetString() == name);
+        var id = listed.GetProperty("id").GetGuid();
         Assert.Equal("Europe/Paris", listed.GetProperty("timeZone").GetString());
+        Assert.Matches($@"(?m)^\W*{id.ToString("N")[..8]}\W+{name}\W", created.Out);   // the table's id, as short as sweeps'
+        Assert.DoesNotContain(id.ToString(), created.Out);
 
-        var paused = await Cli("schedules", "pause", id.ToString());
+        var paused = await Cli("schedules", "pause", id.ToString("N")[..8]);
         Assert.True(paused.Exit == 0, paused.Err);
         Assert.True((await cluster.Api.GetFromJsonAsync<JsonElement>($"api/schedules/{id}")).GetProperty("paused").GetBoolean());
 

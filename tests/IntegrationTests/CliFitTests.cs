@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using ScaleLab.Scaling;
 
 namespace ScaleLab.IntegrationTests;
 
@@ -51,6 +53,20 @@ public class CliFitTests
         Assert.True(computeJson.GetProperty("groups").TryGetProperty("softmax", out var softmax));
         Assert.InRange(softmax.GetProperty("alpha").GetDouble(), 0.05, 0.08);
         Assert.Single(computeJson.GetProperty("crossings").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task The_report_writes_compute_in_the_apps_number_format()
+    {
+        var json = JsonDocument.Parse((await RunAsync("fit", "examples/fits/mixers-compute.csv", "--law", "compute", "--json")).Out).RootElement;
+
+        var (exit, stdout, stderr) = await RunAsync("fit", "examples/fits/mixers-compute.csv", "--law", "compute");
+
+        Assert.True(exit == 0, stderr);
+        var printed = Regex.Replace(stdout, @"\s+", " ");   // captions wrap at the table's width
+        Assert.Contains($"derived quantities at C = {NumberFormat.Short(json.GetProperty("targetCompute").GetDouble())} FLOPs", printed);
+        var crossing = json.GetProperty("crossings")[0].GetProperty("compute").GetDouble();
+        Assert.Contains($"linear and softmax cross at C = {NumberFormat.Short(crossing)} FLOPs", printed);   // 8.343E+17, as the dashboard writes it
     }
 
     [Fact]

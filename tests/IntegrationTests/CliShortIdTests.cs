@@ -1,13 +1,18 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using ScaleLab.Orchestrator.Infrastructure.Database;
+using ScaleLab.Orchestrator.Schedules;
 using ScaleLab.Sweeps;
 
 namespace ScaleLab.IntegrationTests;
 
 /// <summary>
-/// Sweep and run ids given to the CLI as a unique prefix (git's short ids): listed 8 digits long (longer where 8 do not
-/// tell them apart), resolved through the API, and an ambiguous or unknown prefix refused naming its argument (exit 2).
-/// The sweeps are written to the database with random ids: a submitted sweep's id begins with its creation time.
+/// Sweep, run and schedule ids given to the CLI as a unique prefix (git's short ids): listed 8 digits long (longer where
+/// 8 do not tell them apart), resolved through the API, and an ambiguous or unknown prefix refused naming its argument
+/// (exit 2). The sweeps and schedules are written to the database with chosen ids: a submitted sweep's id, and a
+/// created schedule's, begins with its creation time.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class CliShortIdTests(ClusterFixture cluster)
@@ -15,6 +20,9 @@ public sealed class CliShortIdTests(ClusterFixture cluster)
     private Task<(int Exit, string Out, string Err)> Cli(params string[] args) => ScalelabProcess.RunAsync(cluster, TimeSpan.FromMinutes(1), args);
 
     private static string Short(Guid id) => id.ToString("N")[..8];
+
+    /// <summary>A random id that starts with <paramref name="prefix"/> then <paramref name="next"/>.</summary>
+    private static Guid Sharing(string prefix, char next) => Guid.ParseExact(prefix + next + Guid.NewGuid().ToString("N")[(prefix.Length + 1)..], "N");
 
     [Fact]
     public async Task Short_ids_name_a_sweep_and_a_run_in_the_commands_that_take_them()
@@ -80,7 +88,6 @@ public sealed class CliShortIdTests(ClusterFixture cluster)
     {
         // Two sweeps (one archived: prefixes reach those too) whose ids share 7 digits; two runs of one that share 7.
         var shared = Guid.NewGuid().ToString("N")[..7];
-        Guid Sharing(string prefix, char next) => Guid.ParseExact(prefix + next + Guid.NewGuid().ToString("N")[8..], "N");
         var (a, b) = (Sharing(shared, 'a'), Sharing(shared, 'b'));
         var runPrefix = Guid.NewGuid().ToString("N")[..7];
         var (runA, runB) = (Sharing(runPrefix, 'c'), Sharing(runPrefix, 'd'));
@@ -114,5 +121,40 @@ public sealed class CliShortIdTests(ClusterFixture cluster)
         Assert.StartsWith($"run: {Short(runA)} is a short run id: give the run's sweep too (--sweep SWEEP)", noSweepGiven.Err);
         Assert.NotEqual(0, notAnId.Exit);
         Assert.Contains("sweep: '12ab' is not a sweep id: give the full id, or at least 6 of its leading hex digits", notAnId.Err);
+    }
+
+    [Fact]
+    public async Task Schedule_commands_take_a_unique_prefix_and_refuse_an_ambiguous_or_unknown_one()
+    {
+        // Two schedules whose ids share 7 digits, stored paused: they never fire.
+        var shared = Guid.NewGuid().ToString("N")[..7];
+        var (a, b) = (Sharing(shared, 'a'), Sharing(shared, 'b'));
+        await using (var db = new ScaleLabDb(new DbContextOptionsBuilder<ScaleLabDb>().UseNpgsql(cluster.PostgresConnectionString).Options))
+        {
+            foreach (var (id, name) in new[] { (a, "it-cli-schedule-a"), (b, "it-cli-schedule-b") })
+                db.Add(new ScheduleRecord { Id = id, Name = name, Cron = "0 3 * * *", TimeZone = "UTC", SpecJson = "{}", Paused = true, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        var unknown = "0000" + Guid.NewGuid().ToString("N")[..6];   // created schedules' ids begin with the time: 019...
+
+        var ambiguous = await Cli("schedules", "resume", shared);
+        var missing = await Cli("schedules", "trigger", unknown);
+        var notAnId = await Cli("schedules", "pause", "12ab");
+        var deleted = await Cli("schedules", "delete", Short(a));
+
+        Assert.Equal(2, ambiguous.Exit);
+        Assert.StartsWith($"schedule: {shared} is ambiguous: 2 schedules have ids starting with it: ", ambiguous.Err);
+        Assert.Contains($"{Short(a)} (it-cli-schedule-a)", ambiguous.Err);
+        Assert.Contains($"{Short(b)} (it-cli-schedule-b)", ambiguous.Err);
+        Assert.Equal("", ambiguous.Out);
+        Assert.True((await cluster.Api.GetFromJsonAsync<JsonElement>($"api/schedules/{b}")).GetProperty("paused").GetBoolean());
+        Assert.Equal(2, missing.Exit);
+        Assert.StartsWith($"schedule: no schedule id starts with {unknown}", missing.Err);
+        Assert.NotEqual(0, notAnId.Exit);
+        Assert.Contains("schedule: '12ab' is not a schedule id: give the full id, or at least 6 of its leading hex digits", notAnId.Err);
+        Assert.True(deleted.Exit == 0, deleted.Err);
+        using (var gone = await cluster.Api.GetAsync($"api/schedules/{a}")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        using (var kept = await cluster.Api.GetAsync($"api/schedules/{b}")) Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        Assert.Equal(0, (await Cli("schedules", "delete", b.ToString())).Exit);
     }
 }

@@ -1,5 +1,6 @@
 using ScaleLab.Client;
 using System.CommandLine;
+using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
@@ -30,10 +31,13 @@ public static class ApiOptions
         Recursive = true,
     };
 
-    /// <summary>Every command that prints what it read can print it as the API's JSON instead, for scripts.</summary>
+    /// <summary>
+    /// Every command can print its answer as the API's JSON instead, for scripts: one document on stdout and nothing
+    /// else there (progress goes to <see cref="Human"/>, errors to stderr).
+    /// </summary>
     public static readonly Option<bool> Json = new("--json")
     {
-        Description = "print the answer as one JSON value (the API's own shape) instead of a table",
+        Description = "print the answer as one JSON value (the API's own shape) and nothing else on stdout, instead of tables and progress",
         Recursive = true,
     };
 
@@ -44,6 +48,13 @@ public static class ApiOptions
         Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(value, ScaleLabApi.Json));
         return true;
     }
+
+    /// <summary>
+    /// Where a command shows people what it is doing before its answer (a live frame, progress, what it submitted):
+    /// the terminal, or nowhere with --json, so that stdout holds the JSON document alone.
+    /// </summary>
+    public static IAnsiConsole Human(ParseResult parse) =>
+        parse.GetValue(Json) ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }) : AnsiConsole.Console;
 
     public static string? KeyOf(ParseResult parse) => parse.GetValue(ApiKey) ?? Environment.GetEnvironmentVariable("SCALELAB_API_KEY");
 

@@ -59,7 +59,8 @@ public static class DatasetsCommand
                 return 2;
             }
             var requested = registration.Tokenizers.Select(DatasetTokenizers.Canonical).ToHashSet();
-            AnsiConsole.MarkupLine(Markup.Escape(outcome switch
+            var console = ApiOptions.Human(parse);
+            console.MarkupLine(Markup.Escape(outcome switch
             {
                 HttpStatusCode.Created => $"Registered data set {dataset.Name}; tokenizing with {string.Join(", ", requested)}",
                 HttpStatusCode.Accepted => $"Data set {dataset.Name}: tokenizing with {string.Join(", ", requested)}",
@@ -67,23 +68,21 @@ public static class DatasetsCommand
             }));
             if (parse.GetValue(noWait))
             {
-                foreach (var t in Requested(dataset, requested)) AnsiConsole.MarkupLine(Markup.Escape($"{t.Tokenizer}: {StateOf(t)}"));
+                foreach (var t in Requested(dataset, requested)) console.MarkupLine(Markup.Escape($"{t.Tokenizer}: {StateOf(t)}"));
+                ApiOptions.PrintedJson(parse, dataset);
                 return 0;
             }
-            dataset = Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive
-                ? await FollowAsync(api, dataset, requested, LogChanges(), ct)
+            dataset = parse.GetValue(ApiOptions.Json) ? await FollowAsync(api, dataset, requested, _ => { }, ct)   // shown to no one: stdout holds the JSON alone
+                : Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive ? await FollowAsync(api, dataset, requested, LogChanges(), ct)
                 : await AnsiConsole.Progress().AutoClear(false)
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                     .StartAsync(ctx => FollowAsync(api, dataset, requested, Bars(ctx), ct));
             var failed = Requested(dataset, requested).Where(t => t.Status == TokenizationStatus.Failed).ToList();
-            if (failed.Count > 0)
-            {
-                foreach (var t in failed)
-                    Console.Error.WriteLine($"Tokenizing {dataset.Name} with {t.Tokenizer} failed:{Environment.NewLine}  {t.ErrorField ?? "dataset"}: {t.Error}");
-                return 2;
-            }
-            Write(dataset);
-            return 0;
+            // With --json the data set is printed failed or not (its jobs carry their errors), as `watch --json` prints a failed sweep.
+            if (!ApiOptions.PrintedJson(parse, dataset) && failed.Count == 0) Write(dataset);
+            foreach (var t in failed)
+                Console.Error.WriteLine($"Tokenizing {dataset.Name} with {t.Tokenizer} failed:{Environment.NewLine}  {t.ErrorField ?? "dataset"}: {t.Error}");
+            return failed.Count > 0 ? 2 : 0;
         }));
         return command;
     }

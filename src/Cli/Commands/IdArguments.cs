@@ -6,7 +6,7 @@ using System.CommandLine.Parsing;
 namespace ScaleLab.Cli.Commands;
 
 /// <summary>
-/// Sweep and run ids as commands take them: the full id or a unique prefix of it (<see cref="IdPrefix"/>), checked when
+/// Sweep, run and schedule ids as commands take them: the full id or a unique prefix of it (<see cref="IdPrefix"/>), checked when
 /// the command line is parsed and resolved through the API when the command runs. Every error names its argument.
 /// </summary>
 public static class IdArguments
@@ -14,6 +14,8 @@ public static class IdArguments
     public static Argument<IdPrefix> Sweep() => new("sweep") { Description = $"the sweep: {IdPrefix.Rule}", CustomParser = r => Parse(r, "sweep", "sweep") };
 
     public static Argument<IdPrefix> Run() => new("run") { Description = $"the run: {IdPrefix.Rule} (a prefix needs --sweep)", CustomParser = r => Parse(r, "run", "run") };
+
+    public static Argument<IdPrefix> Schedule() => new("schedule") { Description = $"the schedule: {IdPrefix.Rule}", CustomParser = r => Parse(r, "schedule", "schedule") };
 
     /// <summary>`--sweep ID`, once.</summary>
     public static Option<IdPrefix?> SweepOption(string description) => new("--sweep") { Description = description, CustomParser = r => Parse(r, "--sweep", "sweep") };
@@ -59,6 +61,21 @@ public static class IdArguments
                 several: $"runs of sweep {IdPrefix.Short(sweepId)} ({detail.Sweep.Name})");
     }
 
+    /// <summary>
+    /// The schedule an id argument names; a prefix is looked up among all schedules, which the API lists whole in one
+    /// call (there are a few, not thousands as there are sweeps).
+    /// </summary>
+    public static async Task<Guid> ScheduleIdAsync(ScaleLabApi api, ParseResult parse, Argument<IdPrefix> argument, CancellationToken ct)
+    {
+        var given = parse.GetValue(argument)!;
+        if (given.Full is { } id) return id;
+        var found = (await api.ListSchedulesAsync(ct)).Where(s => given.Matches(s.Id)).ToList();
+        return found.Count == 1
+            ? found[0].Id
+            : throw Unresolved(argument.Name, given, [.. found.Select(s => (s.Id, s.Name))], found.Count,
+                none: $"no schedule id starts with {given}", several: "schedules");
+    }
+
     private static IdPrefix? Parse(ArgumentResult result, string argument, string what, string? token = null)
     {
         token ??= result.Tokens.Single().Value;
@@ -85,5 +102,5 @@ public static class IdArguments
     }
 }
 
-/// <summary>An id argument that names no sweep or run, or several: a usage error (exit 2), worded for its argument.</summary>
+/// <summary>An id argument that names no sweep, run or schedule, or several: a usage error (exit 2), worded for its argument.</summary>
 public sealed class UnresolvedIdException(string message) : Exception(message);

@@ -27,7 +27,7 @@ public static class PreviewCommand
                 table.AddRow(Markup.Escape(r.Name + (r.BranchOf is { } trunk ? $" (branches off {trunk})" : "")), r.NonEmbeddingParameters.ToString("N0"),
                     r.Tokens.ToString("N0"), NumberFormat.Short(r.Flops), NumberFormat.Short(r.OwnFlops), TimeSpan.FromSeconds(r.EstimatedDeviceSeconds).ToString(@"hh\:mm\:ss"));
             table.Caption(Markup.Escape($"total {NumberFormat.Short(preview.TotalFlops)} FLOPs, about {TimeSpan.FromSeconds(preview.EstimatedDeviceSeconds):hh\\:mm\\:ss} of device time " +
-                $"at {preview.DeviceFlopsPerSecond:E1} FLOP/s, {TimeSpan.FromSeconds(preview.EstimatedWallSeconds):hh\\:mm\\:ss} on {preview.Slots} slot(s)"));
+                $"at {NumberFormat.Short(preview.DeviceFlopsPerSecond)} FLOP/s, {TimeSpan.FromSeconds(preview.EstimatedWallSeconds):hh\\:mm\\:ss} on {preview.Slots} slot(s)"));
             AnsiConsole.Write(table);
             if (preview.SavingText() is { } saving) AnsiConsole.WriteLine(saving);
             foreach (var warning in preview.Warnings) AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(warning));

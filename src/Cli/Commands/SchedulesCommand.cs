@@ -8,20 +8,29 @@ namespace ScaleLab.Cli.Commands;
 
 /// <summary>
 /// `schedules` lists cron-scheduled studies; `schedules create NAME CRON SPEC [--time-zone Z]`, `pause ID`,
-/// `resume ID`, `trigger ID` and `delete ID` manage them.
+/// `resume ID`, `trigger ID` and `delete ID` manage them (ID whole or a unique prefix, as sweeps take it).
 /// </summary>
 public static class SchedulesCommand
 {
     public static Command Create()
     {
+        // --json: pause and resume print the schedule as the API answers; trigger and delete, whose answers have no
+        // body, what was done to which schedule.
         var command = new Command("schedules", "List and manage studies that run on a cron schedule")
         {
             CreateCommand(),
             Action("pause", "Stop firing until resumed", async (api, id, key, ct) => (await api.SetSchedulePausedAsync(id, true, key, ct)).OrThrow()),
             Action("resume", "Fire again from the next scheduled time", async (api, id, key, ct) => (await api.SetSchedulePausedAsync(id, false, key, ct)).OrThrow()),
-            Action("trigger", "Fire now for the latest scheduled time (at most one study per scheduled time)",
-                async (api, id, key, ct) => (await api.TriggerScheduleAsync(id, key, ct)).OrThrow()),
-            Action("delete", "Delete a schedule (its studies stay)", async (api, id, key, ct) => (await api.DeleteScheduleAsync(id, key, ct)).OrThrow()),
+            Action("trigger", "Fire now for the latest scheduled time (at most one study per scheduled time)", async (api, id, key, ct) =>
+            {
+                (await api.TriggerScheduleAsync(id, key, ct)).OrThrow();
+                return new { ScheduleId = id, Triggered = true };
+            }),
+            Action("delete", "Delete a schedule (its studies stay)", async (api, id, key, ct) =>
+            {
+                (await api.DeleteScheduleAsync(id, key, ct)).OrThrow();
+                return new { ScheduleId = id, Deleted = true };
+            }),
         };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
@@ -55,20 +64,22 @@ public static class SchedulesCommand
                 return 2;
             }
             var created = (await api.CreateScheduleAsync(parse.GetValue(name)!, parse.GetValue(cron)!, parse.GetValue(zone)!, specJson, ApiOptions.KeyOf(parse), ct)).OrThrow();
-            Show([created]);
+            if (!ApiOptions.PrintedJson(parse, created)) Show([created]);
             return 0;
         }));
         return command;
     }
 
-    private static Command Action(string verb, string description, Func<ScaleLabApi, Guid, string?, CancellationToken, Task> call)
+    /// <param name="call">Does it to the schedule and returns what --json prints.</param>
+    private static Command Action(string verb, string description, Func<ScaleLabApi, Guid, string?, CancellationToken, Task<object>> call)
     {
-        var id = new Argument<Guid>("id") { Description = "the schedule id" };
-        var command = new Command(verb, description) { id };
+        var schedule = IdArguments.Schedule();
+        var command = new Command(verb, description) { schedule };
         command.SetAction((parse, ct) => ApiOptions.WithApiAsync(parse, async api =>
         {
-            await call(api, parse.GetValue(id), ApiOptions.KeyOf(parse), ct);
-            AnsiConsole.MarkupLine($"Schedule {parse.GetValue(id)}: {verb} done.");
+            var id = await IdArguments.ScheduleIdAsync(api, parse, schedule, ct);
+            var done = await call(api, id, ApiOptions.KeyOf(parse), ct);
+            if (!ApiOptions.PrintedJson(parse, done)) AnsiConsole.MarkupLine($"Schedule {id}: {verb} done.");
             return 0;
         }));
         return command;
@@ -77,10 +88,14 @@ public static class SchedulesCommand
     private static void Show(IReadOnlyList<ScheduleView> schedules)
     {
         var table = new Table().Title("Schedules").AddColumns("Id", "Name", "Cron", "Time zone", "State", "Next firing (UTC)", "Firings", "Last study");
+        // Ids as long as needed to tell the listed ones apart, and each can be typed back (schedules pause ID); the
+        // studies of schedules firing in the same minute share their first 8 digits (IdPrefix.DistinctDigits).
+        var digits = IdPrefix.DistinctDigits(schedules.Select(s => s.Id));
+        var studyDigits = IdPrefix.DistinctDigits(schedules.SelectMany(s => s.RecentFirings.Take(1)).Select(f => f.SweepId));
         foreach (var s in schedules)
-            table.AddRow(s.Id.ToString(), Markup.Escape(s.Name), Markup.Escape(s.Cron), s.TimeZone, s.Paused ? "paused" : "active",
+            table.AddRow(IdPrefix.Short(s.Id, digits), Markup.Escape(s.Name), Markup.Escape(s.Cron), s.TimeZone, s.Paused ? "paused" : "active",
                 s.NextFireAt?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss") ?? "-", s.Firings.ToString(),
-                s.RecentFirings.FirstOrDefault()?.SweepId.ToString() ?? "-");
+                s.RecentFirings.FirstOrDefault() is { } last ? IdPrefix.Short(last.SweepId, studyDigits) : "-");
         AnsiConsole.Write(table);
     }
 }

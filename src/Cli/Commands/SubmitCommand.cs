@@ -32,14 +32,29 @@ public static class SubmitCommand
                 return 2;
             }
             var accepted = (await api.SubmitAsync(await File.ReadAllTextAsync(file.FullName, ct), ApiOptions.KeyOf(parse), ct: ct)).OrThrow();
-            AnsiConsole.MarkupLine($"Sweep [bold]{accepted.SweepId}[/] accepted with {accepted.RunCount} runs");
-            if (!parse.GetValue(watch)) return 0;
-            if (await SweepWatch.FollowAsync(api, accepted.SweepId, AnsiConsole.Console, TimeProvider.System, ct) is not { } detail) return SweepWatch.Interrupted;
+            // With --json the one document is the answer of the last step that finished: the accepted sweep (also when
+            // the watching is stopped), the finished sweep as `watch --json` prints it, or its fit as `fit --sweeps --json` does.
+            var console = ApiOptions.Human(parse);
+            console.MarkupLine($"Sweep [bold]{accepted.SweepId}[/] accepted with {accepted.RunCount} runs");
+            if (!parse.GetValue(watch))
+            {
+                ApiOptions.PrintedJson(parse, accepted);
+                return 0;
+            }
+            if (await SweepWatch.FollowAsync(api, accepted.SweepId, console, TimeProvider.System, ct) is not { } detail)
+            {
+                ApiOptions.PrintedJson(parse, accepted);   // the sweep goes on, and a script still learns its id
+                return SweepWatch.Interrupted;
+            }
             var exit = SweepWatch.ExitCode(detail);
-            if (parse.GetValue(fit) is not { } law || detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Cancelled) return exit;
-            AnsiConsole.WriteLine();
+            if (parse.GetValue(fit) is not { } law || detail.Sweep.Status == ScaleLab.Sweeps.SweepStatus.Cancelled)
+            {
+                ApiOptions.PrintedJson(parse, detail);
+                return exit;
+            }
+            console.WriteLine();
             return Math.Max(exit, await SweepFit.WriteAsync(api, ApiOptions.KeyOf(parse), new SweepFitRequest([accepted.SweepId], SweepFitRequest.LawName(law), FitBootstrap),
-                json: false, AnsiConsole.Console, ct));
+                parse.GetValue(ApiOptions.Json), console, ct));
         }));
         return command;
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 
 namespace ScaleLab.Cli.Commands;
 
@@ -18,9 +17,7 @@ public static class WatchCommand
         {
             var sweepId = await IdArguments.SweepIdAsync(api, parse, id, ct);
             // With --json, for scripts: the same following, shown to no one, then the finished sweep as the API returns it.
-            var json = parse.GetValue(ApiOptions.Json);
-            var console = json ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) }) : AnsiConsole.Console;
-            if (await SweepWatch.FollowAsync(api, sweepId, console, TimeProvider.System, ct) is not { } detail) return SweepWatch.Interrupted;
+            if (await SweepWatch.FollowAsync(api, sweepId, ApiOptions.Human(parse), TimeProvider.System, ct) is not { } detail) return SweepWatch.Interrupted;
             ApiOptions.PrintedJson(parse, detail);
             return SweepWatch.ExitCode(detail);
         }));
