@@ -65,6 +65,28 @@ public class StudyFormTests
     }
 
     [Fact]
+    public void IsoFlop_form_writes_an_adaptive_design_and_no_early_stopping_beside_it()
+    {
+        var form = new StudyForm
+        {
+            Kind = StudyKind.IsoFlop, Name = "iso", Budgets = "1e12, 3e12, 1e13", SizesPerBudget = 5, EarlyStopping = "asha",
+            Adaptive = true, AdaptiveWidth = 0.08, AdaptiveFraction = 0.4, AdaptiveRunsPerRound = 3,
+        };
+
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(form.ToSpecJson(), errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors);
+
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal(new AdaptiveSpec(0.08, AdaptiveSpec.IsoFlopExponent, 0.4, 3), spec!.IsoFlop!.Adaptive);
+        Assert.Null(spec.EarlyStopping);   // an adaptive design refuses it: the form does not write it
+        Assert.Equal(3 * 5, runs!.Count);  // the grid, as candidates
+        Assert.Equal("adaptiveWidth", StudyForm.FieldFor("isoflop.adaptive.targetWidth"));
+        Assert.Equal("adaptiveFraction", StudyForm.FieldFor("isoflop.adaptive.maxComputeFraction"));
+        Assert.Equal("adaptive", StudyForm.FieldFor("isoflop.adaptive"));
+    }
+
+    [Fact]
     public void Ablation_form_varies_one_field_and_sweeps_learning_rates_per_arm()
     {
         var form = new StudyForm { Kind = StudyKind.Ablation, VariedField = "mixer", VariedValues = "linear, gla", LearningRates = "0.001, 0.01" };

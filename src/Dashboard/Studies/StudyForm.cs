@@ -39,6 +39,12 @@ public sealed class StudyForm
     public int AspectRatio { get; set; } = 64;
     public int HeadDim { get; set; } = 32;
 
+    /// <summary>isoflop.adaptive: train only the grid's runs that narrow the N_opt exponent's interval the most per FLOP.</summary>
+    public bool Adaptive { get; set; }
+    public double AdaptiveWidth { get; set; } = 0.1;
+    public double AdaptiveFraction { get; set; } = 0.5;
+    public int AdaptiveRunsPerRound { get; set; } = 2;
+
     // Ladder (and the IsoFLOP study's aspect ratio and head dimension)
     public string LadderSizes { get; set; } = "2e4, 4e4, 8e4";
     public string TokensPerParameter { get; set; } = "5, 10, 20, 40";
@@ -61,6 +67,9 @@ public sealed class StudyForm
     public string EarlyStopping { get; set; } = "none";
     public string LawAt { get; set; } = "0.25, 0.5";
     public int LawKeep { get; set; } = 3;
+
+    /// <summary>Whether the study may stop runs early: not a ladder (its trunks feed branches), nor an adaptive design (it picks each run to train to its end).</summary>
+    public bool StopsEarly => Kind != StudyKind.Ladder && !(Kind == StudyKind.IsoFlop && Adaptive);
 
     public string ToSpecJson()
     {
@@ -93,6 +102,11 @@ public sealed class StudyForm
                 };
                 if (!string.IsNullOrWhiteSpace(IsoFlopSizes)) spec["isoflop"]!["sizes"] = List(IsoFlopSizes);
                 if (!string.IsNullOrWhiteSpace(LearningRates)) spec["isoflop"]!["learningRates"] = List(LearningRates);
+                if (Adaptive)
+                    spec["isoflop"]!["adaptive"] = new JsonObject
+                    {
+                        ["targetWidth"] = AdaptiveWidth, ["maxComputeFraction"] = AdaptiveFraction, ["runsPerRound"] = AdaptiveRunsPerRound,
+                    };
                 break;
             case StudyKind.Ladder:
                 spec["ladder"] = new JsonObject
@@ -112,8 +126,8 @@ public sealed class StudyForm
         }
         if (!string.IsNullOrWhiteSpace(Seeds)) axes["seed"] = List(Seeds);
         if (axes.Count > 0) spec["axes"] = axes;
-        if (Kind != StudyKind.Ladder && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Asha) spec["earlyStopping"] = new JsonObject { ["method"] = EarlyStopping };
-        if (Kind != StudyKind.Ladder && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Law)
+        if (StopsEarly && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Asha) spec["earlyStopping"] = new JsonObject { ["method"] = EarlyStopping };
+        if (StopsEarly && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Law)
             spec["earlyStopping"] = new JsonObject { ["method"] = EarlyStopping, ["at"] = List(LawAt), ["keep"] = LawKeep };
         return spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
@@ -125,6 +139,9 @@ public sealed class StudyForm
     public static string? FieldFor(string errorKey)
     {
         var key = errorKey.Split('[')[0];
+        if (key == "isoflop.adaptive.targetWidth") return "adaptiveWidth";
+        if (key == "isoflop.adaptive.maxComputeFraction") return "adaptiveFraction";
+        if (key == "isoflop.adaptive.runsPerRound") return "adaptiveRunsPerRound";
         if (key.StartsWith("isoflop.", StringComparison.Ordinal)) return key["isoflop.".Length..].Split('.')[0];
         if (key == "ladder.sizes") return "ladderSizes";
         if (key.StartsWith("ladder.", StringComparison.Ordinal)) return key["ladder.".Length..].Split('.')[0];

@@ -50,7 +50,8 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
         // The same rule as the list's: each run's planned FLOPs times the fraction of its steps done by itself.
         var used = runs.Where(r => r.TotalSteps > 0).Sum(r => r.PlannedFlops * Math.Max(0, r.StepsDone - r.FirstStep) / r.TotalSteps);
         return new SweepDetail(ToSummary(sweep) with { UsedFlops = used, RunsStopped = runs.Count(r => r.Status == RunStatus.Stopped) },
-            sweep.SpecJson, runs.Select(ToSummary).ToList(), sweep.Notes);
+            sweep.SpecJson, runs.Select(ToSummary).ToList(), sweep.Notes,
+            sweep.DesignJson is null ? null : JsonSerializer.Deserialize<AdaptiveLog>(sweep.DesignJson, SpecJson.Options));
     }
 
     /// <summary>The config fields that vary across a sweep's runs and each run's values, or null when there is no such sweep.</summary>

@@ -52,7 +52,8 @@ public sealed class RunGrain(RunStore store, ILogger<RunGrain> logger) : Grain, 
                 if (await store.HasWaitingBranchesAsync(RunId)) await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).EnqueueSweepAsync(sweepId);
             }
             else sweepFinished |= await store.FailOrphanedBranchesAsync(sweepId);
-            if (sweepFinished) await GrainFactory.GetGrain<ISweepGrain>(sweepId).RunFinishedAsync(RunId, completion.Result.Status);
+            // An adaptive study chooses its next runs from this one's result.
+            if (sweepFinished || completion.DesignOpen) await GrainFactory.GetGrain<ISweepGrain>(sweepId).RunFinishedAsync(RunId, completion.Result.Status);
         }
         // Free the slot even for a stale or repeated completion: the worker is done with it either way.
         await GrainFactory.GetGrain<ISchedulerGrain>(ISchedulerGrain.Default).ReleaseAsync(slotId, RunId);

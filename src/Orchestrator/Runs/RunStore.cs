@@ -72,8 +72,11 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlData
         });
     }
 
-    /// <summary>How a completion was taken: the result as recorded, and whether it finished the sweep.</summary>
-    public sealed record Completion(RunResult Result, bool SweepFinished);
+    /// <summary>
+    /// How a completion was taken: the result as recorded, whether it finished the sweep, and whether the sweep is an
+    /// adaptive study still choosing runs (which then wants to hear of every run that ends).
+    /// </summary>
+    public sealed record Completion(RunResult Result, bool SweepFinished, bool DesignOpen = false);
 
     /// <summary>
     /// Final numbers, the checkpoint artifact, the log line and the sweep's count, in one statement (so they commit
@@ -83,7 +86,7 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlData
     /// then that of its last logged step. The sweep counts the run when, and only when, the run's row turns terminal
     /// here, so a repeated completion is counted once, and the sweep's last run finishes it (the count is taken under
     /// the sweep row's lock, so of two runs finishing at once exactly one is the last); a cancelled sweep counts
-    /// nothing more.
+    /// nothing more, and an adaptive study still choosing runs (design_open) does not finish.
     /// </summary>
     /// <returns>Null for a completion that is not the current attempt's, or that came again: nothing changed.</returns>
     public async Task<Completion?> CompleteAsync(Guid sweepId, RunResult result)
@@ -105,12 +108,12 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlData
                 UPDATE sweeps s SET
                     runs_finished = s.runs_finished + 1,
                     runs_failed = s.runs_failed + failed.n,
-                    status = CASE WHEN s.runs_finished + 1 < s.run_count THEN '{nameof(SweepStatus.Running)}'
+                    status = CASE WHEN s.runs_finished + 1 < s.run_count OR s.design_open THEN '{nameof(SweepStatus.Running)}'
                         WHEN s.runs_failed + failed.n = 0 THEN '{nameof(SweepStatus.Succeeded)}' ELSE '{nameof(SweepStatus.CompletedWithFailures)}' END,
-                    finished_at = CASE WHEN s.runs_finished + 1 < s.run_count THEN s.finished_at ELSE coalesce(s.finished_at, $10) END
+                    finished_at = CASE WHEN s.runs_finished + 1 < s.run_count OR s.design_open THEN s.finished_at ELSE coalesce(s.finished_at, $10) END
                 FROM done, LATERAL (SELECT CASE WHEN done.status IN ('{succeeded}', '{stopped}') THEN 0 ELSE 1 END AS n) failed
                 WHERE s.id = $11 AND s.status <> '{nameof(SweepStatus.Cancelled)}'
-                RETURNING s.runs_finished >= s.run_count AS last),
+                RETURNING s.runs_finished >= s.run_count AND NOT s.design_open AS last, s.design_open AS open),
             logged AS (
                 INSERT INTO run_events (run_id, attempt, at, source, kind, message)
                 SELECT done.id, $3, $10, '{RunLog.Source}',
@@ -122,7 +125,7 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlData
                 SELECT $14, done.id, 'checkpoint', CASE WHEN done.status = '{succeeded}' THEN 'checkpoint-final' ELSE 'checkpoint-latest' END, $15, $16, $10
                 FROM done WHERE $15::text IS NOT NULL
                 ON CONFLICT (run_id, name) DO NOTHING)
-            SELECT done.status, done.error, coalesce((SELECT last FROM counted), false) FROM done
+            SELECT done.status, done.error, coalesce((SELECT last FROM counted), false), coalesce((SELECT open FROM counted), false) FROM done
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = result.RunId });
         command.Parameters.Add(new NpgsqlParameter { Value = result.Status.ToString() });
@@ -144,7 +147,7 @@ public sealed class RunStore(IDbContextFactory<ScaleLabDb> dbFactory, NpgsqlData
         if (!await reader.ReadAsync()) return null;
         var status = Enum.Parse<RunStatus>(reader.GetString(0));
         var recorded = status == result.Status ? result : result with { Status = status, Error = reader.IsDBNull(1) ? null : reader.GetString(1) };
-        return new Completion(recorded, reader.GetBoolean(2));
+        return new Completion(recorded, reader.GetBoolean(2), reader.GetBoolean(3));
     }
 
     /// <summary>Whether runs wait to branch off this one (a ladder's trunk): its success is their cue to be queued.</summary>

@@ -7,7 +7,7 @@ namespace ScaleLab.Orchestrator.Sweeps;
 
 /// <summary>
 /// Owns one sweep: expands the spec, stores sweep and runs, queues the runs and judges their progress for early
-/// stopping. Its runs are counted home in the database, in the transaction that finishes each (RunStore), so its own
+/// stopping; for an adaptive study, chooses its next runs as results come in. Its runs are counted home in the database, in the transaction that finishes each (RunStore), so its own
 /// state does not grow with its runs. A reminder re-queues unfinished runs every few minutes, so a crash between any
 /// two steps loses nothing (the scheduler and the run grain ignore a run that is already queued, running or finished).
 /// </summary>
@@ -17,6 +17,7 @@ public sealed class SweepGrain(
     Runs.RunStore runs,
     SweepLimits limits,
     Runs.LossPredictions predictions,
+    Scaling.SweepPoints points,
     ILogger<SweepGrain> logger) : Grain, ISweepGrain, IRemindable
 {
     private const string EnsureQueuedReminder = "ensure-queued";
@@ -37,13 +38,16 @@ public sealed class SweepGrain(
         var runs = spec is null ? null : SweepExpander.Expand(SweepId, spec, limits, errors);
         if (spec is null || runs is null) throw new ArgumentException($"Invalid sweep spec: {errors}");
 
-        await store.CreateAsync(SweepId, spec, specJson, runs, owner);
+        // An adaptive study stores only the runs of its first step (the grid is its candidates; Expand checked that step fits its cap).
+        var design = spec.IsoFlop?.Adaptive is null ? null : AdaptiveSweep.Next(spec, runs, new Dictionary<Guid, RunStatus>(), [], null);
+        if (design is not null) runs = design.Queue;
+        await store.CreateAsync(SweepId, spec, specJson, runs, owner, design?.Log);
         // The reminder goes in before the runs are queued: if we die right after, it queues them.
         await this.RegisterOrUpdateReminder(EnsureQueuedReminder, TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(2));
         state.State = new SweepState
         {
             Accepted = true, RunCount = runs.Count,
-            EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256,
+            EarlyStopping = spec.EarlyStopping, SpecSha256 = specSha256, Adaptive = design is not null,
             // Early stopping ranks a run only among its own arm's runs, so it can never decide an ablation by itself.
             ArmOf = spec.Kind == StudyKinds.Ablation && spec.EarlyStopping is not null
                 ? runs.Zip(ScaleLab.Analysis.ArmComparison.ArmLabels(runs.Select(r => r.Config).ToList())).ToDictionary(p => p.First.RunId, p => p.Second)
@@ -58,6 +62,7 @@ public sealed class SweepGrain(
 
     public async Task RunFinishedAsync(Guid runId, RunStatus status)
     {
+        if (state.State.Adaptive && !state.State.Cancelled) await AdvanceDesignAsync();
         if (!await store.IsFinishedAsync(SweepId)) return;
         await UnregisterEnsureQueuedAsync();
         logger.LogInformation("Sweep {SweepId} finished", SweepId);
@@ -98,6 +103,40 @@ public sealed class SweepGrain(
         return verdict;
     }
 
+    /// <summary>
+    /// An adaptive study's next step (<see cref="AdaptiveSweep"/>), from what is stored: queue the runs it picks, or end
+    /// its choosing. Called when one of its runs ends and by the reminder, so a crash in between loses nothing; a step
+    /// taken twice adds nothing the second time.
+    /// </summary>
+    private async Task AdvanceDesignAsync()
+    {
+        var design = await store.DesignAsync(SweepId);
+        if (!design.Open) return;
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(design.SpecJson, errors);
+        var grid = spec is null ? null : SweepExpander.Expand(SweepId, spec, limits, errors);
+        if (spec is null || grid is null)
+        {
+            // Only a change of the deployment's limits since the study was accepted can bring this here.
+            logger.LogError("Sweep {SweepId}: its grid no longer expands ({Errors}); it adds no more runs", SweepId, errors.ToString());
+            await store.CloseDesignAsync(SweepId, (design.Log ?? new AdaptiveLog("", 0, 0, 0, [])) with { Stop = "the grid no longer expands under this deployment's limits: " + errors });
+            return;
+        }
+        var finished = await points.LoadAsync([SweepId], null, errors, CancellationToken.None);
+        // Hundreds of bootstrap refits per candidate: off the grain's scheduler, which other grains share.
+        var step = await Task.Run(() => AdaptiveSweep.Next(spec, grid, design.Runs, finished.Points, design.Log));
+        if (step.Stop is { } stop)
+        {
+            await store.CloseDesignAsync(SweepId, step.Log);
+            logger.LogInformation("Sweep {SweepId}: adaptive design stopped ({Stop}) after {Rounds} rounds", SweepId, stop, step.Log.Rounds.Count);
+        }
+        else if (step.Queue.Count > 0 && await store.AddRunsAsync(SweepId, step.Queue, step.Log) > 0)
+        {
+            logger.LogInformation("Sweep {SweepId}: adaptive design round {Round} queues {Runs}", SweepId, step.Log.Rounds.Count, string.Join("; ", step.Queue.Select(r => r.Name)));
+            await QueueUnfinishedAsync();
+        }
+    }
+
     public async Task CancelAsync()
     {
         if (!state.State.Accepted || state.State.Cancelled || await store.IsFinishedAsync(SweepId)) return;
@@ -114,6 +153,7 @@ public sealed class SweepGrain(
     {
         if (reminderName != EnsureQueuedReminder) return;
         if (!state.State.Cancelled) await runs.FailOrphanedBranchesAsync(SweepId);
+        if (state.State.Adaptive && !state.State.Cancelled) await AdvanceDesignAsync();
         if (state.State.Cancelled || await store.IsFinishedAsync(SweepId)) await UnregisterEnsureQueuedAsync();
         else await QueueUnfinishedAsync();
     }

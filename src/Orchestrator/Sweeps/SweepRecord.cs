@@ -23,6 +23,13 @@ public sealed class SweepRecord
     public string Notes { get; set; } = "";
     /// <summary>Hidden from lists and pickers unless asked for; nothing else changes.</summary>
     public bool Archived { get; set; }
+    /// <summary>
+    /// An adaptive study still choosing runs (<see cref="ScaleLab.Sweeps.AdaptiveSweep"/>): it does not finish when its
+    /// runs so far have, since it may add more.
+    /// </summary>
+    public bool DesignOpen { get; set; }
+    /// <summary>An adaptive study's record (jsonb, <see cref="ScaleLab.Sweeps.AdaptiveLog"/>); null for other studies.</summary>
+    public string? DesignJson { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
 }

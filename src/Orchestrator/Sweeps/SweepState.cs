@@ -26,4 +26,6 @@ public sealed class SweepState
     [Id(13)] public Dictionary<Guid, string> ArmOf { get; set; } = [];
     /// <summary>Law-based stopping's record: the high end of each unfinished run's latest predicted final loss (<see cref="ScaleLab.Sweeps.LawStopping"/>).</summary>
     [Id(14)] public Dictionary<Guid, double> PredictedHigh { get; set; } = [];
+    /// <summary>An adaptive study (isoflop.adaptive): its runs are chosen as results come in (<see cref="ScaleLab.Sweeps.AdaptiveSweep"/>).</summary>
+    [Id(15)] public bool Adaptive { get; set; }
 }

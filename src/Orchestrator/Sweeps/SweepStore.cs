@@ -11,8 +11,12 @@ namespace ScaleLab.Orchestrator.Sweeps;
 /// <summary>The sweep rows the SweepGrain writes. Every write is idempotent, since a grain call may be retried.</summary>
 public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProvider clock)
 {
-    /// <summary>Stores the sweep and all its runs in one transaction: either everything is accepted or nothing is.</summary>
-    public async Task CreateAsync(Guid sweepId, SweepSpec spec, string specJson, IReadOnlyList<PlannedRun> runs, string owner, CancellationToken ct = default)
+    /// <summary>
+    /// Stores the sweep and all its runs in one transaction: either everything is accepted or nothing is. An adaptive
+    /// study (<paramref name="design"/>) stores the runs of its first step, and stays open for more.
+    /// </summary>
+    public async Task CreateAsync(Guid sweepId, SweepSpec spec, string specJson, IReadOnlyList<PlannedRun> runs, string owner,
+        AdaptiveLog? design = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
@@ -32,27 +36,91 @@ public sealed class SweepStore(IDbContextFactory<ScaleLabDb> dbFactory, TimeProv
                 Owner = owner,
                 RunCount = runs.Count,
                 PlannedFlops = runs.Sum(r => r.OwnFlops),
+                DesignOpen = design is { Stop: null },
+                DesignJson = design is null ? null : JsonSerializer.Serialize(design, SpecJson.Options),
                 CreatedAt = now,
             });
-            db.Runs.AddRange(runs.Select(r => new RunRecord
-            {
-                Id = r.RunId,
-                SweepId = sweepId,
-                Name = r.Name,
-                Status = RunStatus.Queued,
-                ConfigJson = JsonSerializer.Serialize(r.Config, SpecJson.Options),
-                NonEmbeddingParameters = r.NonEmbeddingParameters,
-                TotalParameters = r.TotalParameters,
-                PlannedTokens = r.Config.Tokens,
-                PlannedFlops = r.Flops,
-                ParentRunId = r.Config.InitFrom?.Run,
-                FirstStep = r.FirstStep,
-                TotalSteps = r.Config.Steps,
-                CreatedAt = now,
-            }));
+            db.Runs.AddRange(runs.Select(r => Row(sweepId, r, now)));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         });
+    }
+
+    private static RunRecord Row(Guid sweepId, PlannedRun r, DateTimeOffset now) => new()
+    {
+        Id = r.RunId,
+        SweepId = sweepId,
+        Name = r.Name,
+        Status = RunStatus.Queued,
+        ConfigJson = JsonSerializer.Serialize(r.Config, SpecJson.Options),
+        NonEmbeddingParameters = r.NonEmbeddingParameters,
+        TotalParameters = r.TotalParameters,
+        PlannedTokens = r.Config.Tokens,
+        PlannedFlops = r.Flops,
+        ParentRunId = r.Config.InitFrom?.Run,
+        FirstStep = r.FirstStep,
+        TotalSteps = r.Config.Steps,
+        CreatedAt = now,
+    };
+
+    /// <summary>What an adaptive study's next step reads: its spec, the status of each run it has, and its record.</summary>
+    public sealed record DesignState(string SpecJson, IReadOnlyDictionary<Guid, RunStatus> Runs, AdaptiveLog? Log, bool Open);
+
+    public async Task<DesignState> DesignAsync(Guid sweepId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sweep = await db.Sweeps.AsNoTracking().Where(s => s.Id == sweepId).Select(s => new { s.SpecJson, s.DesignJson, s.DesignOpen }).SingleAsync(ct);
+        var runs = await db.Runs.AsNoTracking().Where(r => r.SweepId == sweepId).Select(r => new { r.Id, r.Status }).ToDictionaryAsync(r => r.Id, r => r.Status, ct);
+        return new DesignState(sweep.SpecJson, runs, sweep.DesignJson is null ? null : JsonSerializer.Deserialize<AdaptiveLog>(sweep.DesignJson, SpecJson.Options), sweep.DesignOpen);
+    }
+
+    /// <summary>
+    /// Adds an adaptive study's next runs and its record in one transaction, while the design is open (not after it
+    /// stopped or the sweep was cancelled). A run already stored (the same step taken twice) is not added again.
+    /// </summary>
+    /// <returns>How many runs were added.</returns>
+    public async Task<int> AddRunsAsync(Guid sweepId, IReadOnlyList<PlannedRun> runs, AdaptiveLog log, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var json = JsonSerializer.Serialize(log, SpecJson.Options);
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var ids = runs.Select(r => r.RunId).ToList();
+            var present = await db.Runs.Where(r => ids.Contains(r.Id)).Select(r => r.Id).ToListAsync(ct);
+            var added = runs.Where(r => !present.Contains(r.RunId)).ToList();
+            var now = clock.GetUtcNow();
+            var flops = added.Sum(r => r.OwnFlops);
+            // The row lock taken here orders this against a run completing (RunStore.CompleteAsync counts under it).
+            if (await db.Sweeps.Where(s => s.Id == sweepId && s.DesignOpen && s.Status != SweepStatus.Cancelled).ExecuteUpdateAsync(u => u
+                    .SetProperty(s => s.RunCount, s => s.RunCount + added.Count)
+                    .SetProperty(s => s.PlannedFlops, s => s.PlannedFlops + flops)
+                    .SetProperty(s => s.DesignJson, json), ct) == 0)
+                return 0;
+            db.Runs.AddRange(added.Select(r => Row(sweepId, r, now)));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return added.Count;
+        });
+    }
+
+    /// <summary>
+    /// Ends an adaptive study's choosing with its record; the sweep finishes here when its runs already have (else its
+    /// last run finishes it, as any sweep's). Returns whether the sweep is finished.
+    /// </summary>
+    public async Task<bool> CloseDesignAsync(Guid sweepId, AdaptiveLog log, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var json = JsonSerializer.Serialize(log, SpecJson.Options);
+        var now = clock.GetUtcNow();
+        await db.Sweeps.Where(s => s.Id == sweepId && s.DesignOpen).ExecuteUpdateAsync(u => u
+            .SetProperty(s => s.DesignOpen, false)
+            .SetProperty(s => s.DesignJson, json)
+            .SetProperty(s => s.Status, s => s.Status == SweepStatus.Cancelled || s.RunsFinished < s.RunCount ? s.Status
+                : s.RunsFailed == 0 ? SweepStatus.Succeeded : SweepStatus.CompletedWithFailures)
+            .SetProperty(s => s.FinishedAt, s => s.Status == SweepStatus.Cancelled || s.RunsFinished < s.RunCount ? s.FinishedAt : now), ct);
+        return await IsFinishedAsync(sweepId, ct);
     }
 
     /// <summary>The sweep and its not-yet-started runs become Cancelled; running runs follow when their attempt stops.</summary>

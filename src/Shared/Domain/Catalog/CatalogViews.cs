@@ -31,7 +31,8 @@ public sealed record SweepDetail(
     SweepSummary Sweep,
     string SpecJson,
     IReadOnlyList<RunSummary> Runs,
-    string Notes = "");
+    string Notes = "",
+    AdaptiveLog? Design = null);
 
 /// <summary>A run with its accounting and latest numbers.</summary>
 public sealed record RunSummary(

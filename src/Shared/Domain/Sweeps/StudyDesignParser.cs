@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScaleLab.Runs;
+using ScaleLab.Scaling;
 using ScaleLab.Validation;
 
 namespace ScaleLab.Sweeps;
@@ -12,7 +13,7 @@ internal static class StudyDesignParser
 
     public static IsoFlopDesign? ReadIsoFlop(JsonNode node, ValidationErrors errors)
     {
-        var design = Deserialize<IsoFlopDesign>(node, "isoflop", "budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim, learningRates", errors);
+        var design = Deserialize<IsoFlopDesign>(node, "isoflop", "budgets, sizes, sizesPerBudget, spread, aspectRatio, headDim, learningRates, adaptive", errors);
         if (design?.Budgets is not { Count: > 0 } budgets)
         {
             errors.Add("isoflop.budgets", "must list at least one compute budget in FLOPs");
@@ -33,7 +34,29 @@ internal static class StudyDesignParser
         if (design.AspectRatio is < 1 or > 1024) errors.Add("isoflop.aspectRatio", "must be between 1 and 1024 (d_model per layer)");
         if (design.HeadDim is < 8 or > 256) errors.Add("isoflop.headDim", "must be between 8 and 256");
         CheckLearningRates(design.LearningRates, "isoflop", "(budget, size) point", errors);
+        if (design.Adaptive is { } adaptive) CheckAdaptive(adaptive, design, errors);
         return design;
+    }
+
+    private static void CheckAdaptive(AdaptiveSpec adaptive, IsoFlopDesign design, ValidationErrors errors)
+    {
+        if (!AdaptiveSpec.Targets.Contains(adaptive.Target))
+            errors.Add("isoflop.adaptive.target", $"unknown target '{adaptive.Target}'; expected {string.Join(" or ", AdaptiveSpec.Targets)}");
+        if (!(double.IsFinite(adaptive.TargetWidth) && adaptive.TargetWidth is > 0 and < 10))
+            errors.Add("isoflop.adaptive.targetWidth", "is required: the width of the target's bootstrap interval at which the study stops, above 0 (e.g. 0.05 for a ± 0.025)");
+        if (!(adaptive.MaxComputeFraction is > 0 and <= 1))
+            errors.Add("isoflop.adaptive.maxComputeFraction", "must be in (0, 1]: the share of the whole grid's compute the study may spend");
+        if (adaptive.RunsPerRound is < 1 or > AdaptiveSpec.MaxRunsPerRound)
+            errors.Add("isoflop.adaptive.runsPerRound", $"must be between 1 and {AdaptiveSpec.MaxRunsPerRound}: the runs kept training at once");
+        if (design.LearningRates is not null)
+            errors.Add("isoflop.adaptive", "cannot be combined with isoflop.learningRates: the design chooses points, and a point at several rates is several runs; tune the rate first");
+        if (design.Budgets.Count < 2)
+            errors.Add("isoflop.adaptive", "needs at least 2 budgets: an N_opt exponent needs two IsoFLOP profiles");
+        var candidates = design.Budgets.Count * (design.Sizes?.Count ?? design.SizesPerBudget);
+        if (AdaptiveSpec.Targets.Contains(adaptive.Target) && candidates > adaptive.MaxCandidates)
+            errors.Add("isoflop.adaptive", $"offers {candidates} candidate runs (budgets x sizes); an adaptive design for {adaptive.Target} scores every one at each step, so at most {adaptive.MaxCandidates}");
+        if ((design.Sizes?.Count ?? design.SizesPerBudget) < IsoFlopAnalysis.MinPointsPerBudget)
+            errors.Add("isoflop.adaptive", $"needs at least {IsoFlopAnalysis.MinPointsPerBudget} sizes per budget: an IsoFLOP parabola needs three");
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ namespace ScaleLab.Sweeps;
 /// around the expected optimum: <see cref="SizesPerBudget"/> sizes log-spaced over ×/÷ <see cref="Spread"/>.
 /// <see cref="LearningRates"/>, when given, trains every (budget, size) point at each rate, and fits take each point's
 /// best run: the best rate moves with size (Porian et al. 2024), so one rate for all sizes biases N_opt.
+/// <see cref="Adaptive"/>, when given, trains only the runs of the grid that an adaptive design picks (<see cref="AdaptiveSpec"/>).
 /// </summary>
 public sealed record IsoFlopDesign(
     IReadOnlyList<double> Budgets,
@@ -14,7 +15,8 @@ public sealed record IsoFlopDesign(
     double Spread = 4,
     int AspectRatio = 64,
     int HeadDim = 32,
-    IReadOnlyList<double>? LearningRates = null);
+    IReadOnlyList<double>? LearningRates = null,
+    AdaptiveSpec? Adaptive = null);
 
 /// <summary>
 /// kind "ablation": the base run and, for every listed field, one run per value with only that field changed

@@ -101,6 +101,7 @@ public static class SweepExpander
 
         if (totalFlops > limits.MaxTotalFlops)
             errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep needs {totalFlops:E2} FLOPs; the limit is {limits.MaxTotalFlops:E2}");
+        if (errors.IsEmpty && spec.IsoFlop?.Adaptive is not null) AdaptiveSweep.CheckStart(spec, runs, errors);
         return errors.IsEmpty ? runs : null;
     }
 

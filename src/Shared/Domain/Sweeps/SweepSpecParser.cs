@@ -84,6 +84,10 @@ public static partial class SweepSpecParser
         var accounting = obj["accounting"] is { } acc ? StudyDesignParser.ReadAccounting(acc, errors) : null;
         if (baseConfig?.InitFrom is not null) errors.Add("base.initFrom", "is set by ladder studies for their branches, not by hand");
         if (axes.Any(a => a.Parameter == "initFrom")) errors.Add("axes.initFrom", "is set by ladder studies for their branches, not by hand");
+        if (isoFlop?.Adaptive is not null && earlyStopping is not null)
+            errors.Add("earlyStopping", "does not apply to an adaptive design: it picks each run to train to its end, and a stopped run gives it no point");
+        if (isoFlop?.Adaptive is not null && axes.Count > 0)
+            errors.Add($"axes.{axes[0].Parameter}", "cannot be combined with isoflop.adaptive: the design chooses one run per (budget, size) point");
         if (ladder is not null && earlyStopping is not null)
             errors.Add("earlyStopping", "does not apply to a ladder: stopping a trunk early would leave its branches nothing to start from");
         if (ladder is not null)

@@ -26,6 +26,8 @@ internal sealed class SweepRecordConfiguration : IEntityTypeConfiguration<SweepR
         b.Property(s => s.Tags).HasColumnName("tags").HasDefaultValueSql("'{}'::text[]");
         b.Property(s => s.Notes).HasColumnName("notes").HasDefaultValue("");
         b.Property(s => s.Archived).HasColumnName("archived").HasDefaultValue(false);
+        b.Property(s => s.DesignOpen).HasColumnName("design_open").HasDefaultValue(false);
+        b.Property(s => s.DesignJson).HasColumnName("design").HasColumnType("jsonb");
         b.HasIndex(s => s.CreatedAt);
     }
 }

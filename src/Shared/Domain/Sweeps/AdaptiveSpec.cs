@@ -1,0 +1,31 @@
+using ScaleLab.Scaling;
+
+namespace ScaleLab.Sweeps;
+
+/// <summary>
+/// "isoflop.adaptive": the IsoFLOP grid is a set of candidates, not a plan. The study trains the smallest design that
+/// makes a fit, then, keeping <see cref="RunsPerRound"/> runs in flight, the candidate that narrows the bootstrap
+/// interval of <see cref="Target"/> the most per FLOP (<see cref="AdaptiveDesign"/>), until that interval is narrower
+/// than <see cref="TargetWidth"/> or <see cref="MaxComputeFraction"/> of the grid's compute is spent.
+/// </summary>
+public sealed record AdaptiveSpec(
+    double TargetWidth,
+    string Target = AdaptiveSpec.IsoFlopExponent,
+    double MaxComputeFraction = 0.5,
+    int RunsPerRound = 2)
+{
+    /// <summary>The exponent a of N_opt ∝ C^a, from IsoFLOP profiles (approach 2) or from L(N, D) (approach 3).</summary>
+    public const string IsoFlopExponent = "isoflopExponent", ChinchillaExponent = "chinchillaExponent";
+
+    public static readonly IReadOnlyList<string> Targets = [IsoFlopExponent, ChinchillaExponent];
+
+    public const int MaxRunsPerRound = 64;
+
+    /// <summary>
+    /// Every step scores every candidate with hundreds of bootstrap refits, on the orchestrator: a parabola refit costs
+    /// microseconds, an L(N, D) refit milliseconds, so the grids are bounded to keep a step within seconds.
+    /// </summary>
+    public int MaxCandidates => DesignTarget == DesignTarget.ChinchillaExponent ? 40 : 150;
+
+    public DesignTarget DesignTarget => Target == ChinchillaExponent ? DesignTarget.ChinchillaExponent : DesignTarget.IsoFlopExponent;
+}
