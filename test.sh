@@ -6,6 +6,7 @@ cd "$(dirname "$0")"
 infra/local/prerequisites.sh
 build/restore.sh
 dotnet build Orchestrator.sln -c Debug --no-restore -v quiet -nologo -clp:ErrorsOnly
-# The house style (.editorconfig): a change that breaks it fails here, before any test runs.
-dotnet format whitespace Orchestrator.sln --verify-no-changes -v quiet
+# The house style (.editorconfig: whitespace, code style and analyzer rules): a change that breaks it fails here,
+# before any test runs.
+dotnet format Orchestrator.sln --verify-no-changes -v quiet
 dotnet test Orchestrator.sln -c Debug --no-build
