@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.JSInterop;
 using ScaleLab.Dashboard.Components.Shared;
 using ScaleLab.Scaling;
 
@@ -20,6 +21,41 @@ public class ComponentTests : BunitContext
         var derived = table.Find("#params-derived tr[data-group='all']");
         Assert.Contains("[", derived.QuerySelector("td[data-key='N_opt']")!.TextContent);
         Assert.Contains("95% bootstrap percentile intervals from 30 resamples", table.Markup);
+    }
+
+    [Fact]
+    public void Fit_table_copies_its_latex_to_the_clipboard_and_still_downloads_it()
+    {
+        var result = Fits.View(Fits.IsoFlopPoints(), FitLaw.Chinchilla).Result!;
+        var clipboard = JSInterop.SetupVoid("navigator.clipboard.writeText", _ => true);
+        clipboard.SetVoidResult();
+        JSInterop.SetupVoid("scalelab.downloadText", _ => true).SetVoidResult();
+        var table = Render<FitTable>(p => p.Add(c => c.Result, result).Add(c => c.Id, "params"));
+
+        table.Find("#params-copy-latex").Click();
+
+        var latex = FitTable.Latex(result);
+        Assert.StartsWith("% all: $L(N, D) = ", latex);
+        Assert.Contains("\\begin{tabular}{l r c c c c c}", latex);
+        Assert.Equal(latex, JSInterop.VerifyInvoke("navigator.clipboard.writeText").Arguments.Single());
+        Assert.Equal("copied", table.Find("#params-latex-copied").TextContent);
+        table.Find("#params-latex").Click();
+        Assert.Equal(["params.tex", latex, "application/x-tex"], JSInterop.VerifyInvoke("scalelab.downloadText").Arguments);
+    }
+
+    [Fact]
+    public void A_clipboard_the_browser_refuses_is_said_beside_the_buttons()
+    {
+        var result = Fits.View(Fits.IsoFlopPoints(), FitLaw.Chinchilla, bootstrap: 0).Result!;
+        JSInterop.SetupVoid("navigator.clipboard.writeText", _ => true)
+            .SetException(new JSException("Could not find 'navigator.clipboard.writeText' ('clipboard' was undefined).\nError: at findFunction"));
+        var table = Render<FitTable>(p => p.Add(c => c.Result, result).Add(c => c.Id, "params"));
+
+        table.Find("#params-copy-latex").Click();
+
+        Assert.Equal("Could not copy (Could not find 'navigator.clipboard.writeText' ('clipboard' was undefined).); download the .tex instead.",
+            table.Find("#params-latex-error").TextContent);
+        Assert.Empty(table.FindAll("#params-latex-copied"));
     }
 
     [Fact]

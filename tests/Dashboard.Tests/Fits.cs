@@ -25,10 +25,10 @@ internal static class Fits
         return points;
     }
 
-    public static ScalingView View(IReadOnlyList<ScalingPoint> points, FitLaw law, int bootstrap = 30)
+    public static ScalingView View(IReadOnlyList<ScalingPoint> points, FitLaw law, int bootstrap = 30, double? targetCompute = null)
     {
         var errors = new ValidationErrors();
-        var result = ScalingAnalysis.Run(points, new FitOptions { Law = law, Bootstrap = bootstrap, Seed = 4 }, errors);
+        var result = ScalingAnalysis.Run(points, new FitOptions { Law = law, Bootstrap = bootstrap, Seed = 4, TargetCompute = targetCompute }, errors);
         Assert.True(errors.IsEmpty, errors.ToString());
         return new ScalingView(points, result, errors.ToDictionary());
     }

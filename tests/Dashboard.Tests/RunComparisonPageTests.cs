@@ -83,6 +83,25 @@ public class RunComparisonPageTests : BunitContext
     }
 
     [Fact]
+    public async Task The_table_copies_as_latex_as_shown_with_the_shared_fields_once_unfolded()
+    {
+        var page = Open(Three.Select(r => r.Id));
+        var compared = RunComparison.Of([.. Three.Select(r => r.Detail)]);
+        string Copied() => (string)JSInterop.Invocations["navigator.clipboard.writeText"][^1].Arguments.Single()!;
+
+        page.WaitForElement("#compare-copy-latex");
+        await page.InvokeAsync(() => page.Find("#compare-copy-latex").Click());
+        Assert.Equal(ComparisonLatex.Write(compared, withShared: false), Copied());
+        Assert.Contains(@"Final loss & 3.6455 & 3.4923 & \textbf{2.9512} \\", Copied());
+        Assert.DoesNotContain("the same in every run", Copied());
+
+        await page.InvokeAsync(() => page.Find("#toggle-shared").Click());
+        await page.InvokeAsync(() => page.Find("#compare-copy-latex").Click());
+        Assert.Equal(ComparisonLatex.Write(compared, withShared: true), Copied());
+        Assert.Contains("task & hmm & hmm & hmm", Copied());
+    }
+
+    [Fact]
     public async Task Their_curves_are_overlaid_on_one_chart_in_the_colours_of_their_columns()
     {
         var page = Open(Three.Select(r => r.Id));

@@ -57,6 +57,31 @@ public class RunTableTests : BunitContext
     }
 
     [Fact]
+    public void The_latex_table_has_the_columns_shown_each_group_under_its_header_and_names_escaped()
+    {
+        RunSummary[] runs = [Run("iso_d64", RunStatus.Succeeded, 64_000, 3.2), Run("iso-d128 #2", RunStatus.Failed, 128_000, null, error: "boom")];
+        var totalParams = RunFields.Of(runs, null).Find(RunFields.TotalParameters);   // a field without a column: shown in an extra one while sorted by
+
+        var latex = RunTable.ToLatex(runs, RunGroups.By(runs, RunGroups.Status, null), totalParams);
+
+        Assert.Equal("""
+            \begin{tabular}{l l r r r r r r r r}
+            \toprule
+            Run & Status & Params (non-emb) & Tokens & FLOPs & Step & Loss & Val loss & Attempt & totalParams \\
+            \midrule
+            \multicolumn{10}{l}{\textit{status Succeeded}} \\
+            iso\_d64 & Succeeded & 64,000 & 1,000,000 & $3.84\times10^{11}$ & 100 / 100 & 3.2000 & 3.3000 & 1 & $6.5\times10^{4}$ \\
+            \midrule
+            \multicolumn{10}{l}{\textit{status Failed}} \\
+            iso-d128 \#2 & Failed & 128,000 & 1,000,000 & $7.68\times10^{11}$ & 100 / 100 & -- & -- & 1 & $1.29\times10^{5}$ \\
+            \bottomrule
+            \end{tabular}
+
+            """.ReplaceLineEndings("\n"), latex);
+        Assert.DoesNotContain("multicolumn", RunTable.ToLatex(runs, null, null));   // ungrouped: the rows alone
+    }
+
+    [Fact]
     public async Task On_the_sweep_page_a_header_click_sorts_and_the_filter_narrows()
     {
         var detail = new SweepDetail(new SweepSummary(SweepId, "iso", "isoflop", SweepStatus.Running, 4, 2, 1, 1e15, DateTimeOffset.UtcNow, null), "{}", Runs);

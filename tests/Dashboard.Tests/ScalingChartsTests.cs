@@ -34,6 +34,7 @@ public class ScalingChartsTests
         var series = ScalingCharts.IsoFlopProfiles(view, group);
 
         Assert.Equal(4 * 2 + 1, series.Count); // points and parabola per budget, then the minima
+        Assert.Equal(["C=1E+18", "C=1E+19", "C=1E+20", "C=1E+21"], series.Where(s => s.ShowInLegend && s.Kind == SeriesKind.Markers).Select(s => s.Name));
         var minima = series[^1];
         Assert.Equal(group.Profiles.Select(p => p.NOpt), minima.X);
         // The parabola's lowest sampled value is close to its vertex.

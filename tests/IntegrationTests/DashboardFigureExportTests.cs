@@ -64,6 +64,27 @@ public class DashboardFigureExportTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task The_parameter_table_is_copied_as_latex_to_the_browsers_clipboard()
+    {
+        var study = await ChinchillaStudyAsync("it-table-latex-" + Guid.NewGuid().ToString("N")[..6]);
+        await using var browser = await DashboardBrowser.OpenAsync(cluster);
+        var page = browser.Page;
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);   // a user's leave, as a browser would ask for it
+        await browser.GoInteractiveAsync($"scaling?sweeps={study}&law=chinchilla&bootstrap=0");
+        await browser.WaitForAsync("#scaling-params td[data-key=alpha]", "scaling fit", timeoutMs: 60_000);
+
+        await page.ClickAsync("#scaling-params-copy-latex");
+        await browser.WaitForAsync("#scaling-params-latex-copied", "copied");
+
+        var copied = await page.EvaluateAsync<string>("navigator.clipboard.readText()");
+        Assert.StartsWith("% all: $L(N, D) = ", copied);
+        Assert.Contains("\\begin{tabular}{l r c c c c c}\n\\toprule\nGroup & Runs & ", copied);   // the five parameters of Chinchilla's law
+        Assert.Contains("$\\alpha$", copied);
+        Assert.EndsWith("\\bottomrule\n\\end{tabular}\n", copied);   // no bootstrap, so no note below
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task What_is_not_a_figure_is_refused_with_problem_details_naming_the_field()
     {
         using var text = await cluster.Dashboard.PostAsync("figures/pdf?name=scaling-frontier", new StringContent("<svg/>", System.Text.Encoding.UTF8, "text/plain"));

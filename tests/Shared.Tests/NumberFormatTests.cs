@@ -29,6 +29,15 @@ public class NumberFormatTests
         Assert.Equal("–", NumberFormat.Short((double?)null));
     }
 
+    [Fact]
+    public void A_loss_has_four_decimals_and_a_missing_one_a_dash()
+    {
+        Assert.Equal("3.2841", NumberFormat.Loss(3.28414));
+        Assert.Equal("12.0000", NumberFormat.Loss(12));
+        Assert.Equal("–", NumberFormat.Loss(null));
+        Assert.Equal("–", NumberFormat.Loss(double.NaN));
+    }
+
     [Theory]
     [InlineData(0.3412, "0.3412")]
     [InlineData(1.234567e20, "1.235\\times10^{20}")]

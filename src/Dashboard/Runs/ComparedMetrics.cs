@@ -6,7 +6,11 @@ namespace ScaleLab.Dashboard.Runs;
 
 /// <summary>A row of what runs measured, compared: each run's value as text and, for a loss, which run has the lowest.</summary>
 /// <param name="Best">The column of the lowest value, where lower is better and at least two runs have one; else null.</param>
-public sealed record ComparedMetric(string Name, IReadOnlyList<string> Values, int? Best = null);
+public sealed record ComparedMetric(string Name, IReadOnlyList<string> Values, int? Best = null)
+{
+    /// <summary>The values as numbers where <see cref="Values"/> are <see cref="NumberFormat.Short"/>'s (1.2E+19), which a paper writes as math; else null.</summary>
+    public IReadOnlyList<double?>? Numbers { get; init; }
+}
 
 /// <summary>The metrics rows of a comparison of runs: status, losses, size, tokens, FLOPs, progress and duration.</summary>
 public static class ComparedMetrics
@@ -21,7 +25,7 @@ public static class ComparedMetrics
             Row("Params (non-emb)", runs, r => r.NonEmbeddingParameters.ToString("N0", CultureInfo.InvariantCulture)),
             Row("Params (total)", runs, r => r.TotalParameters.ToString("N0", CultureInfo.InvariantCulture)),
             Row("Tokens", runs, r => r.PlannedTokens.ToString("N0", CultureInfo.InvariantCulture)),
-            Row("FLOPs", runs, r => NumberFormat.Short(r.PlannedFlops)),
+            Row("FLOPs", runs, r => NumberFormat.Short(r.PlannedFlops)) with { Numbers = [.. runs.Select(r => (double?)r.PlannedFlops)] },
             Row("Step", runs, r => string.Create(CultureInfo.InvariantCulture, $"{r.StepsDone:N0} / {r.TotalSteps:N0}")),
             Row("Duration", runs, r => Duration(r.WallClockSeconds)),
             Row("Attempt", runs, r => r.Attempt.ToString(CultureInfo.InvariantCulture)),
@@ -51,6 +55,6 @@ public static class ComparedMetrics
         var values = runs.Select(loss).ToList();
         var present = values.Select((v, i) => (v, i)).Where(p => p.v is not null).ToList();
         int? best = present.Count >= 2 ? present.MinBy(p => p.v)!.i : null;
-        return new(name, [.. values.Select(v => v?.ToString("F4", CultureInfo.InvariantCulture) ?? "–")], best);
+        return new(name, [.. values.Select(NumberFormat.Loss)], best);
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using ScaleLab.Catalog;
+using ScaleLab.Scaling;
 using static ScaleLab.Dashboard.Csv;
 
 namespace ScaleLab.Dashboard.Runs;
@@ -7,10 +9,17 @@ namespace ScaleLab.Dashboard.Runs;
 /// <summary>
 /// The runs table of a sweep page: filtered (<see cref="RunFilter"/>), sorted by any field (<see cref="RunFields"/>:
 /// a column's metric, the budget, a config field; runs without a value last), grouped (<see cref="RunGroups"/>) into
-/// rows under collapsible headers, and as CSV.
+/// rows under collapsible headers, and as CSV and LaTeX.
 /// </summary>
 public static class RunTable
 {
+    /// <summary>The table's columns by the field each sorts by; the status column shows the error too.</summary>
+    public static readonly IReadOnlyList<(string Field, string Title)> Columns =
+    [
+        (RunFields.Name, "Run"), (RunFields.Status, "Status"), (RunFields.Parameters, "Params (non-emb)"), (RunFields.Tokens, "Tokens"),
+        (RunFields.Flops, "FLOPs"), (RunFields.Step, "Step"), (RunFields.Loss, "Loss"), (RunFields.ValLoss, "Val loss"), (RunFields.Attempt, "Attempt"),
+    ];
+
     /// <summary>
     /// Numbers numerically, text ordinally ignoring case; runs without the value last either way; stable: ties keep
     /// the order the runs came in (the API gives submission order).
@@ -48,13 +57,11 @@ public static class RunTable
     {
         var parts = new List<string> { s.Count == 1 ? "1 run" : $"{s.Count} runs", $"{s.Succeeded} succeeded" };
         if (s.Failed > 0) parts.Add($"{s.Failed} failed");
-        if (s.BestLoss is { } best) parts.Add($"best loss {Loss4(best)} ({s.BestRun})");
-        if (s.MedianLoss is { } median) parts.Add($"median {Loss4(median)}");
-        if (s.MedianValLoss is { } val) parts.Add($"median val loss {Loss4(val)}");
+        if (s.BestLoss is { } best) parts.Add($"best loss {NumberFormat.Loss(best)} ({s.BestRun})");
+        if (s.MedianLoss is { } median) parts.Add($"median {NumberFormat.Loss(median)}");
+        if (s.MedianValLoss is { } val) parts.Add($"median val loss {NumberFormat.Loss(val)}");
         return string.Join(" · ", parts);
     }
-
-    private static string Loss4(double loss) => loss.ToString("F4", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string ToCsv(IEnumerable<RunSummary> runs)
     {
@@ -64,6 +71,41 @@ public static class RunTable
                 r.StepsDone, r.TotalSteps, Optional(Loss(r)), Optional(r.FinalValLoss), r.Attempt, Optional(r.WallClockSeconds), Quote(r.Error ?? "")).Append('\n');
         return csv.ToString();
     }
+
+    /// <summary>
+    /// The table for a paper (<see cref="LatexTable"/>): its columns, and <paramref name="extra"/>'s when the table
+    /// shows one; its rows as the CSV has them (all of them, in their groups' order, collapsed groups too), each group
+    /// under its header.
+    /// </summary>
+    public static string ToLatex(IReadOnlyList<RunSummary> runs, IReadOnlyList<RunGroup>? groups, RunField? extra)
+    {
+        List<LatexColumn> columns = [.. Columns.Select(c => new LatexColumn(LatexTable.Text(c.Title), c.Field is RunFields.Name or RunFields.Status ? 'l' : 'r'))];
+        if (extra is not null) columns.Add(new LatexColumn(LatexTable.Text(extra.Name), extra.IsNumber ? 'r' : 'l'));
+        LatexRow Row(RunSummary r) => new LatexRow.Cells([.. Columns.Select(c => LatexCell(r, c.Field)), .. extra is null ? [] : new[] { ExtraCell(r, extra) }]);
+        IEnumerable<LatexRow> rows = groups is null ? runs.Select(Row)
+            : groups.SelectMany(g => g.Runs.Select(Row).Prepend(new LatexRow.Section(LatexTable.Text(g.Label))));
+        return LatexTable.Write(columns, rows);
+    }
+
+    private static string LatexCell(RunSummary r, string field) => field switch
+    {
+        RunFields.Name => LatexTable.Text(r.Name),
+        RunFields.Status => r.Status.ToString(),
+        RunFields.Parameters => r.NonEmbeddingParameters.ToString("N0", CultureInfo.InvariantCulture),
+        RunFields.Tokens => r.PlannedTokens.ToString("N0", CultureInfo.InvariantCulture),
+        RunFields.Flops => LatexTable.Number(r.PlannedFlops),
+        RunFields.Step => string.Create(CultureInfo.InvariantCulture, $"{r.StepsDone} / {r.TotalSteps}"),
+        RunFields.Loss => LossCell(Loss(r)),
+        RunFields.ValLoss => LossCell(r.FinalValLoss),
+        RunFields.Attempt => r.Attempt.ToString(CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(field), field, "not a column of the runs table"),
+    };
+
+    private static string LossCell(double? loss) => loss is { } l && double.IsFinite(l) ? NumberFormat.Loss(l) : LatexTable.None;
+
+    /// <summary>A number field's value as math (it may be 1E+13 on screen), a text field's as text.</summary>
+    private static string ExtraCell(RunSummary r, RunField field) =>
+        field.IsNumber && field.Number(r) is { } x ? LatexTable.Number(x) : LatexTable.Text(field.Text(r) ?? SweepFields.Missing);
 
     /// <summary>The loss the table shows: the final one, or the latest while the run trains.</summary>
     public static double? Loss(RunSummary r) => r.FinalLoss ?? r.LastLoss;

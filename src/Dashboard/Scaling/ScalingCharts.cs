@@ -42,7 +42,7 @@ public static class ScalingCharts
         {
             var profile = group.Profiles[k];
             var budget = budgets.FirstOrDefault(b => Math.Abs(Math.Log10(b.Average(p => p.Compute)) - Math.Log10(profile.Compute)) < IsoFlopAnalysis.BudgetTolerance);
-            var name = $"C={profile.Compute:E1}";
+            var name = $"C={NumberFormat.Short(profile.Compute)}";
             if (budget is not null)
             {
                 series.Add(new ChartSeries(name, budget.Select(p => p.N).ToList(), budget.Select(p => p.Loss).ToList(), SeriesKind.Markers) { Color = k });

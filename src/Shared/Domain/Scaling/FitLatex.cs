@@ -1,4 +1,4 @@
-using System.Text;
+using System.Globalization;
 
 namespace ScaleLab.Scaling;
 
@@ -45,40 +45,18 @@ public static class FitLatex
     public static string Table(FitResult result)
     {
         var keys = result.Groups.SelectMany(g => g.Parameters.Keys).Distinct().ToList();
-        var text = new StringBuilder();
-        text.Append("\\begin{tabular}{l r").Append(string.Concat(keys.Select(_ => " c"))).Append("}\n\\toprule\n");
-        text.Append("Group & Runs & ").Append(string.Join(" & ", keys.Select(k => Symbols.GetValueOrDefault(k) ?? Escape(k)))).Append(" \\\\\n\\midrule\n");
-        foreach (var g in result.Groups)
-        {
-            text.Append(Escape(g.Group)).Append(" & ").Append(g.Points);
-            foreach (var key in keys) text.Append(" & ").Append(Cell(g.Parameters.GetValueOrDefault(key)));
-            text.Append(" \\\\\n");
-        }
-        text.Append("\\bottomrule\n\\end{tabular}\n");
-        if (result.Bootstrap > 0)
-            text.Append($"% [low, high]: {result.Confidence * 100:0}% bootstrap percentile intervals from {result.Bootstrap} resamples (seed {result.Seed}).\n");
-        return text.ToString();
+        List<LatexColumn> columns = [new("Group"), new("Runs", 'r'), .. keys.Select(k => new LatexColumn(Symbols.GetValueOrDefault(k) ?? LatexTable.Text(k), 'c'))];
+        var rows = result.Groups.Select(g => new LatexRow.Cells(
+            [LatexTable.Text(g.Group), g.Points.ToString(CultureInfo.InvariantCulture), .. keys.Select(k => Cell(g.Parameters.GetValueOrDefault(k)))]));
+        string[] notes = result.Bootstrap > 0
+            ? [string.Create(CultureInfo.InvariantCulture, $"[low, high]: {result.Confidence * 100:0}% bootstrap percentile intervals from {result.Bootstrap} resamples (seed {result.Seed}).")]
+            : [];
+        return LatexTable.Write(columns, rows, notes);
     }
 
     private static string Cell(Estimate? e) =>
-        e is null || !double.IsFinite(e.Value) ? "--"
+        e is null || !double.IsFinite(e.Value) ? LatexTable.None
         : e.Low is { } low && e.High is { } high
             ? $"\\shortstack{{${NumberFormat.Latex(e.Value)}$ \\\\ \\scriptsize $[{NumberFormat.Latex(low)}, {NumberFormat.Latex(high)}]$}}"
-            : $"${NumberFormat.Latex(e.Value)}$";
-
-    /// <summary>Text as LaTeX prints it: its special characters escaped.</summary>
-    public static string Escape(string text)
-    {
-        var escaped = new StringBuilder();
-        foreach (var c in text)
-            escaped.Append(c switch
-            {
-                '\\' => "\\textbackslash{}",
-                '{' or '}' or '$' or '&' or '#' or '%' or '_' => "\\" + c,
-                '^' => "\\textasciicircum{}",
-                '~' => "\\textasciitilde{}",
-                _ => c.ToString(),
-            });
-        return escaped.ToString();
-    }
+            : LatexTable.Number(e.Value);
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ScaleLab.Scaling;
 
 /// <summary>
@@ -29,7 +27,7 @@ public static class FitWarnings
     public static IReadOnlyList<string> For(FitLaw law, GroupFit g, double targetCompute, double maxCompute, int bootstrapAsked)
     {
         var warnings = new List<string>();
-        static string F(double x) => x.ToString("G4", CultureInfo.InvariantCulture);
+        static string F(double x) => NumberFormat.Short(x);   // as the tables beside the warnings write it
 
         if (g.DegreesOfFreedom < MinDegreesOfFreedom)
             warnings.Add($"too few points: {g.DegreesOfFreedom} degrees of freedom (points used minus free parameters); at least {MinDegreesOfFreedom} are needed to judge the fit.");

@@ -18,6 +18,9 @@ public static class NumberFormat
 
     public static string Short(double? value) => value is { } v ? Short(v) : "–";
 
+    /// <summary>A loss, as every table writes one: 4 decimals ("3.2841"), "–" without one.</summary>
+    public static string Loss(double? loss) => loss is { } l && double.IsFinite(l) ? l.ToString("F4", CultureInfo.InvariantCulture) : "–";
+
     /// <summary>An estimate with its interval: "0.3412 [0.33, 0.352]"; "–" without a value.</summary>
     public static string Short(Estimate? e) =>
         e is null || !double.IsFinite(e.Value) ? "–" // no estimate: an interval from the few resamples that had one would mislead
