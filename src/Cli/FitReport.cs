@@ -38,7 +38,7 @@ public static class FitReport
         }
         foreach (var c in result.Crossings)
             console.MarkupLine(Markup.Escape(c.Compute is { } x
-                ? $"{c.GroupA} and {c.GroupB} cross at C = {NumberFormat.Short(x)} FLOPs; above it {c.BetterAtHighCompute} is better."
+                ? $"{c.GroupA} and {c.GroupB} cross at C = {NumberFormat.Short(x)}{c.IntervalText()} FLOPs; above it {c.BetterAtHighCompute} is better."
                 : $"{c.GroupA} and {c.GroupB} do not cross between {NumberFormat.Short(c.SearchedFrom)} and {NumberFormat.Short(c.SearchedTo)} FLOPs; {c.BetterAtHighCompute} is better at the high end."));
     }
 

@@ -84,13 +84,13 @@ public class ComponentTests : BunitContext
     {
         var crossings = Render<Crossings>(p => p.Add(c => c.Items,
         [
-            new FrontierCrossing("gla", "softmax", 3.2e19, "softmax", 1e17, 1e25, [3.2e19]),
+            new FrontierCrossing("gla", "softmax", 3.2e19, "softmax", 1e17, 1e25, [3.2e19]) { Low = 1e19, High = 9e19, Replicates = 200, Crossed = 196 },
             new FrontierCrossing("linear", "softmax", null, "softmax", 1e17, 1e25, []),
             new FrontierCrossing("mamba", "softmax", 5e22, "mamba", 1e17, 1e25, [2e18, 5e22]),
         ]));
 
         var items = crossings.FindAll("li");
-        Assert.Contains("cross at C ≈ 3.2E+19 FLOPs; above that softmax is better", items[0].TextContent);
+        Assert.Contains("cross at C ≈ 3.2E+19 [1E+19, 9E+19] FLOPs; above that softmax is better", items[0].TextContent);
         Assert.Contains("no crossing between 1E+17 and 1E+25 FLOPs; softmax is better throughout", items[1].TextContent);
         Assert.Contains("cross 2 times (at 2E+18, 5E+22 FLOPs); above C ≈ 5E+22 mamba is better", items[2].TextContent);
     }

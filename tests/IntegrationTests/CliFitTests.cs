@@ -58,15 +58,17 @@ public class CliFitTests
     [Fact]
     public async Task The_report_writes_compute_in_the_apps_number_format()
     {
-        var json = JsonDocument.Parse((await RunAsync("fit", "examples/fits/mixers-compute.csv", "--law", "compute", "--json")).Out).RootElement;
+        var json = JsonDocument.Parse((await RunAsync("fit", "examples/fits/mixers-compute.csv", "--law", "compute", "--bootstrap", "100", "--json")).Out).RootElement;
 
-        var (exit, stdout, stderr) = await RunAsync("fit", "examples/fits/mixers-compute.csv", "--law", "compute");
+        var (exit, stdout, stderr) = await RunAsync("fit", "examples/fits/mixers-compute.csv", "--law", "compute", "--bootstrap", "100");
 
         Assert.True(exit == 0, stderr);
         var printed = Regex.Replace(stdout, @"\s+", " ");   // captions wrap at the table's width
         Assert.Contains($"derived quantities at C = {NumberFormat.Short(json.GetProperty("targetCompute").GetDouble())} FLOPs", printed);
-        var crossing = json.GetProperty("crossings")[0].GetProperty("compute").GetDouble();
-        Assert.Contains($"linear and softmax cross at C = {NumberFormat.Short(crossing)} FLOPs", printed);   // 8.343E+17, as the dashboard writes it
+        var crossing = json.GetProperty("crossings")[0];
+        var (at, interval) = (crossing.GetProperty("compute").GetDouble(), crossing.GetProperty("interval"));
+        // 8.343E+17 [5.989E+17, 1.005E+18], as the dashboard writes them.
+        Assert.Contains($"linear and softmax cross at C = {NumberFormat.Short(at)} [{NumberFormat.Short(interval[0].GetDouble())}, {NumberFormat.Short(interval[1].GetDouble())}] FLOPs", printed);
     }
 
     [Fact]

@@ -182,6 +182,47 @@ public class ScalingAnalysisTests
     }
 
     [Fact]
+    public void The_crossing_has_a_bootstrap_interval_that_holds_the_true_one_and_survives_storage()
+    {
+        // The same two laws with 1 % log-normal noise: the true crossing is 4^20 ≈ 1.1e12, in the middle of the data.
+        var noise = new Random(11);
+        double Noisy(double loss) => loss * Math.Exp(0.01 * Math.Sqrt(-2 * Math.Log(1 - noise.NextDouble())) * Math.Cos(2 * Math.PI * noise.NextDouble()));
+        var cs = Synthetic.LogSpace(1e9, 1e15, 13);
+        var points = cs.Select(c => new ScalingPoint(1, 1, Noisy(50 * Math.Pow(c, -0.05)), c, "shallow"))
+            .Concat(cs.Select(c => new ScalingPoint(1, 1, Noisy(200 * Math.Pow(c, -0.10)), c, "steep"))).ToList();
+
+        var crossing = Run(points, new FitOptions { Law = FitLaw.Compute, IrreducibleLoss = false, Bootstrap = 200 }).Crossings.Single();
+
+        var truth = Math.Pow(4, 20);
+        Assert.Equal(200, crossing.Replicates);
+        Assert.True(crossing.Crossed >= 190, $"{crossing.Crossed} of 200 refit pairs cross");
+        Assert.InRange(truth, crossing.Low!.Value, crossing.High!.Value);
+        Assert.InRange(crossing.Compute!.Value, crossing.Low.Value, crossing.High.Value);
+        Assert.InRange(crossing.High.Value / crossing.Low.Value, 1.05, 10);   // measured 1.22: an interval, neither a point nor everything
+        Assert.StartsWith($" [{NumberFormat.Short(crossing.Low.Value)}, ", crossing.IntervalText());
+
+        var stored = FitResultJson.Read(FitResultJson.Write(Run(points, new FitOptions { Law = FitLaw.Compute, IrreducibleLoss = false, Bootstrap = 200 }))).Crossings.Single();
+        Assert.Equal((crossing.Low, crossing.High, crossing.Replicates, crossing.Crossed), (stored.Low, stored.High, stored.Replicates, stored.Crossed));
+    }
+
+    [Fact]
+    public void A_crossing_that_most_refit_pairs_do_not_reproduce_gets_no_interval_and_says_so()
+    {
+        LawFit Law(double e, double a, double alpha) => new ComputeLawFit(new ComputeLaw(e, a, alpha)) { FittedPoints = [] };
+        var crossing = FrontierCrossings.Find("one", Law(1.0, 10, 0.1), "two", Law(1.2, 100, 0.2), 1e8, 1e20);
+        // Replicate 0 crosses as the full fit does; 1 and 3 are the same law twice (never crossing); 2 lost a refit.
+        LawFit?[] a = [Law(1.0, 10, 0.1), Law(1.0, 10, 0.1), null, Law(1.1, 20, 0.1)];
+        LawFit?[] b = [Law(1.2, 100, 0.2), Law(1.0, 10, 0.1), Law(1.2, 100, 0.2), Law(1.1, 20, 0.1)];
+
+        var withInterval = FrontierCrossings.WithInterval(crossing, a, b, 0.95);
+
+        Assert.Equal((3, 1), (withInterval.Replicates, withInterval.Crossed));
+        Assert.Null(withInterval.Low);
+        Assert.Equal(" (no interval: 1 of 3 bootstrap refits cross in the range)", withInterval.IntervalText());
+        Assert.Equal(crossing.Compute, withInterval.Compute);
+    }
+
+    [Fact]
     public void Curves_that_cross_twice_report_both_and_the_last_decides_the_winner_at_high_compute()
     {
         // With x = C^-0.1: L1 - L2 = -(100x² - 10x + 0.2), zero at x = (10 ± √20) / 200, i.e. C ≈ 2.5e11 and 3.9e15.

@@ -7,8 +7,11 @@ namespace ScaleLab.Scaling;
 internal static class Bootstrap
 {
     /// <summary>The refitted laws, in seed order; degenerate resamples are left out.</summary>
-    public static IReadOnlyList<LawFit> Run(LawFit full, FitOptions options) =>
-        Replicates(full.FittedPoints, options, resample => full.Refit(resample, options)).OfType<LawFit>().ToList();
+    public static IReadOnlyList<LawFit> Run(LawFit full, FitOptions options) => Aligned(full, options).OfType<LawFit>().ToList();
+
+    /// <summary>Every replicate's refit in seed order, null where the resample was degenerate: replicate k of two groups pair up.</summary>
+    public static LawFit?[] Aligned(LawFit full, FitOptions options) =>
+        Replicates(full.FittedPoints, options, resample => full.Refit(resample, options));
 
     /// <summary>
     /// What <paramref name="refit"/> makes of each resample of <paramref name="points"/>, in seed order (one per

@@ -46,6 +46,9 @@ public sealed record GroupFit(
 /// <summary>
 /// Where two groups' predicted loss-vs-compute curves cross: <see cref="Compute"/> is the last crossing in the searched
 /// range (null when they do not cross), beyond which <see cref="BetterAtHighCompute"/> is ahead; <see cref="All"/> lists every crossing.
+/// <see cref="Low"/>–<see cref="High"/> is its bootstrap percentile interval: the last crossing of each pair of the two
+/// groups' refits of one replicate (<see cref="Crossed"/> of the <see cref="Replicates"/> pairs cross in the range),
+/// given when at least half of them cross.
 /// </summary>
 public sealed record FrontierCrossing(
     string GroupA,
@@ -54,4 +57,16 @@ public sealed record FrontierCrossing(
     string BetterAtHighCompute,
     double SearchedFrom,
     double SearchedTo,
-    IReadOnlyList<double> All);
+    IReadOnlyList<double> All)
+{
+    public double? Low { get; init; }
+    public double? High { get; init; }
+    public int Replicates { get; init; }
+    public int Crossed { get; init; }
+
+    /// <summary>" [1E+19, 9E+19]" after the crossing's compute, or why it has no interval; "" without a bootstrap. The same words in every client.</summary>
+    public string IntervalText() =>
+        Replicates == 0 || Compute is null ? ""
+        : Low is { } low && High is { } high ? $" [{NumberFormat.Short(low)}, {NumberFormat.Short(high)}]"
+        : $" (no interval: {Crossed} of {Replicates} bootstrap refits cross in the range)";
+}

@@ -24,7 +24,14 @@ public static partial class FitResultJson
         var crossings = (json["crossings"] as JsonArray ?? []).Select(c => new FrontierCrossing(
             c!["groups"]![0]!.GetValue<string>(), c["groups"]![1]!.GetValue<string>(), NullableNumber(c["compute"]),
             c["betterAtHighCompute"]!.GetValue<string>(), Number(c["searchedFrom"]), Number(c["searchedTo"]),
-            c["all"]!.AsArray().Select(Number).ToList())).ToList();
+            c["all"]!.AsArray().Select(Number).ToList())
+        {
+            // Absent in fits stored before crossings had intervals.
+            Low = c["interval"] is JsonArray i ? Number(i[0]) : null,
+            High = c["interval"] is JsonArray j ? Number(j[1]) : null,
+            Replicates = c["replicates"]?.GetValue<int>() ?? 0,
+            Crossed = c["replicatesCrossed"]?.GetValue<int>() ?? 0,
+        }).ToList();
         return new FitResult(Enum.Parse<FitLaw>(json["law"]!.GetValue<string>(), ignoreCase: true),
             json["points"]!.GetValue<int>(), json["bootstrap"]!.GetValue<int>(), json["seed"]!.GetValue<int>(),
             Number(json["confidence"]), Number(json["targetCompute"]), groups, crossings,

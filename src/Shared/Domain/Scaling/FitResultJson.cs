@@ -61,6 +61,9 @@ public static partial class FitResultJson
             ["betterAtHighCompute"] = c.BetterAtHighCompute,
             ["searchedFrom"] = c.SearchedFrom,
             ["searchedTo"] = c.SearchedTo,
+            ["interval"] = c.Low is { } low && c.High is { } high ? new JsonArray(low, high) : null,
+            ["replicates"] = c.Replicates,
+            ["replicatesCrossed"] = c.Crossed,
         }).ToArray());
         return root;
     }

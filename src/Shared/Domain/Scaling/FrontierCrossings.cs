@@ -26,4 +26,21 @@ internal static class FrontierCrossings
         }
         return new FrontierCrossing(nameA, nameB, roots.Count > 0 ? roots[^1] : null, better, from, to, roots);
     }
+
+    /// <summary>
+    /// The crossing with its bootstrap interval: the last crossing of each replicate's pair of refits (replicate k of
+    /// each group, drawn from the same seed), percentiles taken of log C. Pairs where either refit failed are left out;
+    /// an interval from fewer than half the pairs crossing is not given (it would describe only the pairs that cross).
+    /// </summary>
+    public static FrontierCrossing WithInterval(FrontierCrossing crossing, IReadOnlyList<LawFit?> refitsA, IReadOnlyList<LawFit?> refitsB, double confidence)
+    {
+        var pairs = refitsA.Zip(refitsB).Where(p => p.First is not null && p.Second is not null).ToList();
+        var lastCrossings = pairs.Select(p => Find(crossing.GroupA, p.First!, crossing.GroupB, p.Second!, crossing.SearchedFrom, crossing.SearchedTo).Compute is { } c
+            ? Math.Log(c) : double.NaN).ToList();
+        var crossed = lastCrossings.Count(double.IsFinite);
+        var result = crossing with { Replicates = pairs.Count, Crossed = crossed };
+        if (crossing.Compute is not { } at || pairs.Count == 0 || 2 * crossed < pairs.Count) return result;
+        var estimate = Estimate.From(Math.Log(at), lastCrossings, confidence);
+        return estimate is { Low: { } low, High: { } high } ? result with { Low = Math.Exp(low), High = Math.Exp(high) } : result;
+    }
 }

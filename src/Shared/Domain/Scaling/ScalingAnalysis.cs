@@ -22,13 +22,14 @@ public static class ScalingAnalysis
         var target = options.TargetCompute ?? points.Max(p => p.Compute);
         var groups = points.GroupBy(p => p.Group ?? "all").OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var grid = FrontierCurve.Grid(points.Min(p => p.Compute), points.Max(p => p.Compute), target);
-        var fits = new List<(string Name, LawFit Fit, GroupFit Result)>();
+        var fits = new List<(string Name, LawFit Fit, GroupFit Result, LawFit?[] Refits)>();
         foreach (var group in groups)
         {
             options.Cancellation.ThrowIfCancellationRequested();
             var groupPoints = group.ToList();
             var fit = LawFit.For(groupPoints, options);
-            var refits = Bootstrap.Run(fit, options);
+            var aligned = Bootstrap.Aligned(fit, options);
+            var refits = aligned.OfType<LawFit>().ToList();
             var replicates = refits.Select(r => r.Parameters.Concat(r.Derived(target)).ToDictionary(kv => kv.Key, kv => kv.Value)).ToList();
             Estimate Estimate(string key, double value) =>
                 Scaling.Estimate.From(value, replicates.Select(r => r.GetValueOrDefault(key, double.NaN)).ToList(), options.Confidence);
@@ -39,7 +40,7 @@ public static class ScalingAnalysis
                 fit.Profiles, replicates.Count, FrontierCurve.Sample(fit, refits, grid, options.Confidence),
                 residuals, fit.Excluded, residuals.Count - fit.FreeParameters, Rollout: Scaling.Rollout.Check(fit, fit.FittedPoints, options));
             result = result with { WarningList = FitWarnings.For(options.Law, result, target, groupPoints.Max(p => p.Compute), options.Bootstrap) };
-            fits.Add((group.Key, fit, result));
+            fits.Add((group.Key, fit, result, aligned));
         }
 
         var from = points.Min(p => p.Compute) / SearchBelow;
@@ -47,7 +48,8 @@ public static class ScalingAnalysis
         var crossings = new List<FrontierCrossing>();
         for (var i = 0; i < fits.Count; i++)
             for (var j = i + 1; j < fits.Count; j++)
-                crossings.Add(FrontierCrossings.Find(fits[i].Name, fits[i].Fit, fits[j].Name, fits[j].Fit, from, to));
+                crossings.Add(FrontierCrossings.WithInterval(FrontierCrossings.Find(fits[i].Name, fits[i].Fit, fits[j].Name, fits[j].Fit, from, to),
+                    fits[i].Refits, fits[j].Refits, options.Confidence));
 
         return new FitResult(options.Law, points.Count, options.Bootstrap, options.Seed, options.Confidence, target,
             fits.Select(f => f.Result).ToList(), crossings, options.Compute);
