@@ -53,4 +53,20 @@ public class SweepPagePredictionTests : BunitContext
         Assert.Single(page.FindAll("small.predicted"));
         Assert.Equal([$"/api/runs/{Running}/prediction"], _asked.Distinct());   // a finished run's is never asked for
     }
+
+    [Fact]
+    public void The_runs_table_copies_as_LaTeX_the_rows_it_shows()
+    {
+        var page = Render<SweepPage>(p => p.Add(c => c.Id, SweepId));
+        page.WaitForElement("#runs-copy-latex");
+        page.Find("#runs-filter").Input("finished");
+
+        page.Find("#runs-copy-latex").Click();
+
+        var latex = (string)JSInterop.VerifyInvoke("navigator.clipboard.writeText").Arguments.Single()!;
+        Assert.Contains("Run & Status", latex);
+        Assert.Contains("finished & Succeeded", latex);
+        Assert.DoesNotContain("running &", latex);   // filtered out, as on screen
+        Assert.Contains("\\toprule", latex);
+    }
 }

@@ -74,7 +74,7 @@ public class SweepExpansionTests
         var (runs, errors) = Expand(json);
 
         Assert.Null(runs);
-        Assert.Contains("1E+09 runs", errors.ToDictionary()["axes"].Single());
+        Assert.Contains("1E+9 runs", errors.ToDictionary()["axes"].Single());
     }
 
     [Fact]

@@ -69,8 +69,8 @@ public static class AdaptiveSweep
         var first = Next(spec, grid, new Dictionary<Guid, RunStatus>(), [], null);
         if (FirstFitDesign.BudgetsOf(first.Queue.Select(r => r.Flops)).Count >= 2) return;
         var needed = IsoFlopAnalysis.MinPointsPerBudget * spec.IsoFlop!.Budgets.Order().Take(2).Sum();
-        errors.Add("isoflop.adaptive.maxComputeFraction", string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"leaves {first.Log.MaxFlops:E2} FLOPs, too few for a first fit: three sizes at each of the two cheapest budgets need about {needed:E2}"));
+        errors.Add("isoflop.adaptive.maxComputeFraction",
+            $"leaves {NumberFormat.Short(first.Log.MaxFlops)} FLOPs, too few for a first fit: three sizes at each of the two cheapest budgets need about {NumberFormat.Short(needed)}");
     }
 
     /// <summary>The design's view of a run: N as the study counts parameters, its tokens, its budget's compute.</summary>

@@ -30,8 +30,8 @@ public static class SweepExpander
         if (designSize * axesSize > limits.MaxRuns)
         {
             var field = designSize > limits.MaxRuns || spec.Axes.Count == 0 ? spec.Kind : "axes";
-            var expansion = spec.Axes.Count == 0 ? what : $"{what} x {axesSize:G4} axis combinations";
-            errors.Add(field, $"the sweep expands to {designSize * axesSize:G4} runs ({expansion}); the limit is {limits.MaxRuns}");
+            var expansion = spec.Axes.Count == 0 ? what : $"{what} x {Scaling.NumberFormat.Short(axesSize)} axis combinations";
+            errors.Add(field, $"the sweep expands to {Scaling.NumberFormat.Short(designSize * axesSize)} runs ({expansion}); the limit is {limits.MaxRuns}");
             return null;
         }
         if (spec.Kind is StudyKinds.IsoFlop or StudyKinds.Ladder && !Mixers.AreKnown(spec.Base))
@@ -79,8 +79,8 @@ public static class SweepExpander
                         errors.Add(FieldName("dModel"), $"a run has {total:N0} parameters; the limit is {limits.MaxParameters:N0}");
                     var flops = StudyAccounting.TrainingFlops(config, spec.Counting);
                     if (point.Budget is { } c && Math.Abs(flops / c - 1) > MaxBudgetMiss)
-                        errors.Add(FieldName("tokens"), $"a budget of {c:E2} FLOPs cannot be met by {point.Name} in whole steps " +
-                            $"(one step costs {StudyAccounting.FlopsPerToken(config, spec.Counting) * config.TokensPerStep:E2}); raise the budget or shrink batchSize x seqLen");
+                        errors.Add(FieldName("tokens"), $"a budget of {Scaling.NumberFormat.Short(c)} FLOPs cannot be met by {point.Name} in whole steps " +
+                            $"(one step costs {Scaling.NumberFormat.Short(StudyAccounting.FlopsPerToken(config, spec.Counting) * config.TokensPerStep)}); raise the budget or shrink batchSize x seqLen");
                     var axisName = string.Join(", ", spec.Axes.Select((axis, a) => $"{axis.Parameter}={axis.Values[odometer[a]]}"));
                     var name = string.Join(", ", new[] { point.Name, axisName }.Where(s => s.Length > 0)) is { Length: > 0 } joined ? joined : "base";
                     var runId = RunIdFor(sweepId, config);
@@ -100,7 +100,7 @@ public static class SweepExpander
         }
 
         if (totalFlops > limits.MaxTotalFlops)
-            errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep needs {totalFlops:E2} FLOPs; the limit is {limits.MaxTotalFlops:E2}");
+            errors.Add(spec.Axes.Count > 0 ? "axes" : spec.Kind, $"the sweep needs {Scaling.NumberFormat.Short(totalFlops)} FLOPs; the limit is {Scaling.NumberFormat.Short(limits.MaxTotalFlops)}");
         if (errors.IsEmpty && spec.IsoFlop?.Adaptive is not null) AdaptiveSweep.CheckStart(spec, runs, errors);
         return errors.IsEmpty ? runs : null;
     }
@@ -143,7 +143,7 @@ public static class SweepExpander
             case StudyKinds.Ablation:
                 var arms = 1.0 + spec.Ablation!.Variations.Sum(v => (double)v.Values.Count);
                 var rates = spec.Ablation.LearningRates?.Count ?? 1;
-                return (arms * rates, $"{arms:G4} arms x {rates} learning rates");
+                return (arms * rates, $"{Scaling.NumberFormat.Short(arms)} arms x {rates} learning rates");
             case StudyKinds.Random:
                 return (spec.Random!.Runs, $"{spec.Random.Runs} samples");
             case StudyKinds.Ladder:
