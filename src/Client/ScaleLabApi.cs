@@ -83,9 +83,8 @@ public sealed class ScaleLabApi(HttpClient http)
     public async Task<IReadOnlyList<RunLogLine>> GetRunLogAsync(Guid runId, CancellationToken ct = default) =>
         await GetOrNullAsync<List<RunLogLine>>($"api/runs/{runId}/logs", ct) ?? [];
 
-    /// <param name="includeArchived">Runs of archived sweeps too (they are left out by default).</param>
-    public async Task<IReadOnlyList<RunSummary>> ListFailedRunsAsync(int limit, bool includeArchived = false, CancellationToken ct = default) =>
-        await GetAsync<List<RunSummary>>($"api/runs/failed?limit={limit}" + (includeArchived ? "&includeArchived=true" : ""), ct);
+    public async Task<IReadOnlyList<RunSummary>> ListFailedRunsAsync(int limit, CancellationToken ct = default) =>
+        await GetAsync<List<RunSummary>>($"api/runs/failed?limit={limit}", ct);
 
     /// <summary>Stored fits, newest first.</summary>
     public Task<Page<FitSummary>> ListFitsAsync(int page, int pageSize, CancellationToken ct = default) =>

@@ -10,7 +10,6 @@ using ScaleLab.Orchestrator.Runs;
 using ScaleLab.Orchestrator.Sweeps;
 using ScaleLab.Runs;
 using ScaleLab.Scaling;
-using ScaleLab.Sweeps;
 using ScaleLab.Workers.Infrastructure;
 using ScaleLab.Workers.Training;
 
@@ -116,30 +115,6 @@ public class ApiReadsTests(ClusterFixture cluster)
         Assert.Equal(RunStatus.Failed, failures[0].Status);
         using var tooMany = await cluster.Api.GetAsync("api/runs/failed?limit=101");
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
-    }
-
-    [Fact]
-    public async Task Failures_of_archived_sweeps_are_left_out_unless_asked_for()
-    {
-        // A day short of the year ahead that the test above uses: newer than any failure of a real run, so both are
-        // among the latest 100, and the archived sweep's the newer, so it would be listed first if it were not left out.
-        var at = DateTimeOffset.UtcNow.AddYears(1).AddDays(-1);
-        var (archived, shown) = (Guid.NewGuid(), Guid.NewGuid());
-        var hidden = StoredSweeps.Run(Guid.NewGuid(), archived, "r", RunStatus.Failed, "diverged");
-        var listed = StoredSweeps.Run(Guid.NewGuid(), shown, "r", RunStatus.Failed, "diverged");
-        (hidden.FinishedAt, listed.FinishedAt) = (at.AddMinutes(1), at);
-        await StoredSweeps.InsertAsync(cluster, archived, "failures-archived", SweepStatus.CompletedWithFailures, archived: true, hidden);
-        await StoredSweeps.InsertAsync(cluster, shown, "failures-shown", SweepStatus.CompletedWithFailures, archived: false, listed);
-        List<Guid> Ours(IEnumerable<RunSummary> runs) => runs.Select(r => r.Id).Where(id => id == hidden.Id || id == listed.Id).ToList();
-
-        var byDefault = await Client.ListFailedRunsAsync(100);
-        var all = await Client.ListFailedRunsAsync(100, includeArchived: true);
-
-        Assert.Equal([listed.Id], Ours(byDefault));
-        Assert.Equal([hidden.Id, listed.Id], Ours(all));
-        using var badFlag = await cluster.Api.GetAsync("api/runs/failed?includeArchived=maybe");
-        Assert.Equal(HttpStatusCode.BadRequest, badFlag.StatusCode);
-        Assert.Contains("\"includeArchived\"", await badFlag.Content.ReadAsStringAsync());
     }
 
     [Fact]

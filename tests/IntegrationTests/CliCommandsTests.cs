@@ -36,26 +36,6 @@ public sealed class CliCommandsTests(ClusterFixture cluster) : IDisposable
     }
 
     [Fact]
-    public async Task Submit_prints_the_warnings_of_a_study_of_many_device_days_on_stderr()
-    {
-        await File.WriteAllTextAsync(_spec, SweepApiTests.HugeBudget.Replace("NAME", "it-cli-huge-budget"));
-        static List<string> Lines(string text) => text.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-
-        var (exit, stdout, stderr) = await Cli("submit", _spec);
-        Assert.True(exit == 0, stderr);
-        await cluster.CancelSweepAsync(Guid.Parse(Regex.Match(stdout, @"Sweep ([0-9a-f-]{36}) accepted").Groups[1].Value));   // weeks of training: not here
-        var json = await Cli("submit", _spec, "--json");
-        Assert.True(json.Exit == 0, json.Err);
-        var accepted = JsonDocument.Parse(json.Out).RootElement;
-        await cluster.CancelSweepAsync(accepted.GetProperty("sweepId").GetGuid());
-
-        Assert.Contains(Lines(stderr), l => l.StartsWith("warning: this study needs about ", StringComparison.Ordinal) && l.Contains(" device-days: ", StringComparison.Ordinal));
-        Assert.DoesNotContain("device-days", stdout);
-        // With --json the document carries them, and stderr still shows them (and nothing else).
-        Assert.Equal(accepted.GetProperty("warnings").EnumerateArray().Select(w => "warning: " + w.GetString()), Lines(json.Err));
-    }
-
-    [Fact]
     public async Task Preview_writes_its_numbers_in_the_apps_number_format()
     {
         await File.WriteAllTextAsync(_spec, """{"name":"it-cli-preview-numbers","base":{"nLayers":1,"nHeads":2,"seqLen":16,"batchSize":4,"tokens":1280},"axes":{"dModel":[16,32]}}""");

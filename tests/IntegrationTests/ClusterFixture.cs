@@ -196,14 +196,6 @@ public class ClusterFixture : IAsyncLifetime
         return sweep;
     }
 
-    /// <summary>Cancels a sweep and waits until it is: for a study a test submits only to see how it is answered.</summary>
-    public async Task CancelSweepAsync(Guid sweepId)
-    {
-        using var response = await PostAsync($"api/sweeps/{sweepId}/cancel");
-        response.EnsureSuccessStatusCode();
-        await WaitForSweepAsync(sweepId, TimeSpan.FromMinutes(1));
-    }
-
     public BlobServiceClient Blobs => new(BlobConnectionString);
 
     /// <summary>What a process of the cluster has logged so far (stdout and stderr, every start of it).</summary>

@@ -81,37 +81,6 @@ public class ExternalRunsTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task The_torch_example_logs_its_training_loop_through_the_client()
-    {
-        // CI has no PyTorch, so the example's model cannot train here. What is run is everything between a training
-        // loop and ScaleLab: the example imported (so compiled whole: a syntax error anywhere fails here) with torch
-        // made unimportable, and its log_run given a loop whose loss falls by 1/16 a step (exact in binary).
-        var name = $"torch-loop-{Guid.NewGuid():N}"[..24];
-        var (code, _, error) = await PythonAsync("-c", """
-            import sys
-            sys.modules["torch"] = None   # import torch now fails, as on CI
-            sys.path.insert(0, "clients/python/examples")
-            import torch_loop
-            losses = iter(4 - step / 16 for step in range(1, 31))
-            torch_loop.log_run(sys.argv[1], sys.argv[2], "w64-l2", n=100_000, tokens_per_step=4096, steps=30,
-                               config={"dModel": 64, "nLayers": 2, "seqLen": 128, "batchSize": 32, "learningRate": 3e-4},
-                               train_step=lambda: next(losses), evaluate=lambda: 2.0)
-            """, cluster.Api.BaseAddress!.ToString(), name);
-        Assert.True(code == 0, error);
-
-        var study = (await Client.GetSweepAsync(Assert.Single((await Client.ListSweepsAsync(1, 10, name)).Items).Id))!;
-        Assert.Equal(StudyKinds.External, study.Sweep.Kind);
-        var run = Assert.Single(study.Runs);
-        Assert.Equal(("w64-l2", RunStatus.Succeeded, 100_000L, 30 * 4096L), (run.Name, run.Status, run.NonEmbeddingParameters, run.PlannedTokens));
-        Assert.Equal(6.0 * 100_000 * 30 * 4096, run.PlannedFlops);
-        Assert.Equal((2.0, 2.125), (run.FinalValLoss!.Value, run.FinalLoss!.Value));   // evaluate()'s, and the last logged loss
-        var curve = Assert.Single(await Client.GetCurvesAsync([run.Id], MetricNames.Loss, 100));
-        Assert.Equal([10, 20, 30], curve.Steps);                          // every LOG_INTERVAL steps
-        Assert.Equal([3.375, 2.75, 2.125], curve.Values);
-        Assert.Equal([10 * 4096L, 20 * 4096L, 30 * 4096L], curve.TokensAt);
-    }
-
-    [Fact]
     public async Task Bad_input_is_refused_with_the_field_named_and_stores_nothing()
     {
         var name = $"refusals-{Guid.NewGuid():N}"[..24];

@@ -84,6 +84,32 @@ public class AdaptiveSweepTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_crossing_compares_the_two_values_of_the_studys_one_axis_starting_with_each_ones_first_fit()
+    {
+        var (spec, grid, errors) = Expand(Spec("""{"targetWidth":0.5,"target":"crossingCompute"}""", ""","axes":{"mixer":["softmax","gla"]}"""));
+        Assert.True(errors.IsEmpty, errors.ToString());
+
+        var step = AdaptiveSweep.Next(spec!, grid!, new Dictionary<Guid, RunStatus>(), [], null);
+
+        Assert.Equal("mixer", AdaptiveSweep.GroupField(spec!));
+        Assert.Equal(40, grid!.Count);
+        var groups = step.Queue.GroupBy(r => AdaptiveSweep.Candidate(r, spec!).Group).ToDictionary(g => g.Key!, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["mixer=gla"] = 6, ["mixer=softmax"] = 6 }, groups);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(""","axes":{"mixer":["softmax","gla","mamba"]}""")]
+    [InlineData(""","axes":{"mixer":["softmax","gla"],"seed":[1,2]}""")]
+    public void A_crossing_needs_exactly_one_axis_of_two_architectures(string axes)
+    {
+        var (_, runs, errors) = Expand(Spec("""{"targetWidth":0.5,"target":"crossingCompute"}""", axes));
+
+        Assert.Null(runs);
+        Assert.Contains(errors.ToDictionary(), e => e.Key.StartsWith("axes", StringComparison.Ordinal) && e.Value.Any(m => m.Contains("two architectures")));
+    }
+
+    [Fact]
     public void With_the_round_in_flight_it_waits_and_a_repeated_step_picks_the_same_runs()
     {
         var (spec, grid, _) = Expand(Spec("""{"targetWidth":0.001,"runsPerRound":2}"""));
@@ -171,6 +197,6 @@ public class AdaptiveSweepTests(Xunit.Abstractions.ITestOutputHelper output)
     private static void Finish(PlannedRun run, SweepSpec spec, Dictionary<Guid, RunStatus> stored, List<ScalingPoint> finished, Random noise)
     {
         stored[run.RunId] = RunStatus.Succeeded;
-        finished.Add(AdaptiveSweep.Candidate(run, spec.Counting).Trained(Loss(run, noise)));
+        finished.Add(AdaptiveSweep.Candidate(run, spec).Trained(Loss(run, noise)));
     }
 }

@@ -5,43 +5,21 @@ every 10 steps and its validation loss at the end. Run it at a few sizes and fit
     SCALELAB_API_KEY=... python3 torch_loop.py --url http://127.0.0.1:5080 --text input.txt --width 128 --layers 4
 
 N counts the non-embedding parameters and each run reports its own FLOPs (6 per parameter per token here; a trainer
-that counts attention and the head exactly reports that instead). What talks to ScaleLab is log_run, which needs no
-PyTorch: the integration tests run it against the real API (ExternalRunsTests), where there is none."""
+that counts attention and the head exactly reports that instead)."""
 import argparse
 import os
 import sys
 import time
 
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from scalelab_client import ScaleLab  # noqa: E402
 
-LOG_INTERVAL = 10
-
-
-def log_run(url, study_name, name, n, tokens_per_step, steps, config, train_step, evaluate):
-    """Trains by calling train_step() `steps` times, logging into the study: the loss every LOG_INTERVAL steps, with
-    the tokens, FLOPs and seconds so far, then evaluate()'s validation loss, which it returns. The loss is read only at
-    the log interval: float() of a GPU tensor waits for the device."""
-    tokens = steps * tokens_per_step
-    study = ScaleLab(url).study(study_name, parameters="nonEmbedding", compute="exact")
-    started = time.time()
-    with study.run(name, n=n, tokens=tokens, flops=6.0 * n * tokens, config=config) as run:
-        for step in range(1, steps + 1):
-            loss = train_step()
-            if step % LOG_INTERVAL == 0:
-                seen = step * tokens_per_step
-                run.log(step, tokens=seen, flops=6.0 * n * seen, seconds=time.time() - started, loss=float(loss))
-        val = evaluate()
-        run.finish(val_loss=val, seconds=time.time() - started)
-    return val
-
 
 def main():
-    # Imported here rather than at the top, so that log_run can be imported and run without PyTorch.
-    import torch
-    import torch.nn as nn
-    import torch.nn.functional as F
-
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
     parser.add_argument("--study", default="torch-char-lm")
@@ -77,25 +55,26 @@ def main():
         logits = model["head"](model["body"](model["embed"](x), mask=mask))
         return F.cross_entropy(logits.view(-1, logits.size(-1)), y.view(-1))
 
-    def train_step():
-        loss = loss_of(*batch(data[:split]))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss
-
-    def evaluate():
-        model.eval()   # no dropout while measuring
+    n = sum(p.numel() for p in body.parameters())
+    tokens_per_step = args.batch * args.context
+    tokens = args.steps * tokens_per_step
+    study = ScaleLab(args.url).study(args.study, parameters="nonEmbedding", compute="exact")
+    name = f"w{args.width}-l{args.layers}"
+    started = time.time()
+    with study.run(name, n=n, tokens=tokens, flops=6.0 * n * tokens,
+                   config={"dModel": args.width, "nLayers": args.layers, "seqLen": args.context, "batchSize": args.batch,
+                           "learningRate": 3e-4}) as run:
+        for step in range(1, args.steps + 1):
+            loss = loss_of(*batch(data[:split]))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            if step % 10 == 0:
+                seen = step * tokens_per_step
+                run.log(step, tokens=seen, flops=6.0 * n * seen, seconds=time.time() - started, loss=loss.item())
         with torch.no_grad():
             val = sum(loss_of(*batch(data[split:])).item() for _ in range(20)) / 20
-        model.train()
-        return val
-
-    n = sum(p.numel() for p in body.parameters())
-    name = f"w{args.width}-l{args.layers}"
-    val = log_run(args.url, args.study, name, n, args.batch * args.context, args.steps,
-                  {"dModel": args.width, "nLayers": args.layers, "seqLen": args.context, "batchSize": args.batch,
-                   "learningRate": 3e-4}, train_step, evaluate)
+        run.finish(val_loss=val, seconds=time.time() - started)
     print(f"{name}: N = {n:,}, validation loss {val:.4f}")
 
 

@@ -36,8 +36,6 @@ public static class SubmitCommand
             // the watching is stopped), the finished sweep as `watch --json` prints it, or its fit as `fit --sweeps --json` does.
             var console = ApiOptions.Human(parse);
             console.MarkupLine($"Sweep [bold]{accepted.SweepId}[/] accepted with {accepted.RunCount} runs");
-            // On stderr, also with --json (whose document carries them too): a script that reads stdout still shows them.
-            foreach (var warning in accepted.Warnings) Console.Error.WriteLine("warning: " + warning);
             if (!parse.GetValue(watch))
             {
                 ApiOptions.PrintedJson(parse, accepted);

@@ -9,7 +9,7 @@ using ScaleLab.Sweeps;
 
 namespace ScaleLab.Orchestrator.Catalog;
 
-/// <summary>Read-only views of sweeps, runs and metrics: what the REST API reads (the one door to them).</summary>
+/// <summary>Read-only views of sweeps, runs and metrics, shared by the REST API and the catalog grain.</summary>
 public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
 {
     /// <param name="idRange">Only sweeps whose id lies in this range (those whose id begins with a prefix): a range scan of the primary key.</param>
@@ -74,13 +74,10 @@ public sealed class CatalogQueries(IDbContextFactory<ScaleLabDb> dbFactory)
             r.Status == RunStatus.Succeeded ? r.FinalValLoss : null, r.Status)).ToList();
     }
 
-    /// <param name="includeArchived">Runs of archived sweeps too; left out by default, as the sweeps list leaves their sweeps out.</param>
-    public async Task<IReadOnlyList<RunSummary>> GetRecentFailuresAsync(int count, bool includeArchived = false, CancellationToken ct = default)
+    public async Task<IReadOnlyList<RunSummary>> GetRecentFailuresAsync(int count, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var failed = db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Failed);
-        if (!includeArchived) failed = failed.Where(r => !db.Sweeps.Any(s => s.Id == r.SweepId && s.Archived));
-        var rows = await failed
+        var rows = await db.Runs.AsNoTracking().Where(r => r.Status == RunStatus.Failed)
             .OrderBy(r => r.FinishedAt == null).ThenByDescending(r => r.FinishedAt).Take(count).ToListAsync(ct); // PostgreSQL sorts NULL first when descending
         return rows.Select(ToSummary).ToList();
     }

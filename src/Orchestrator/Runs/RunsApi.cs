@@ -33,8 +33,7 @@ public static partial class RunsApi
         api.MapPost("/curves", GetCurves).WithName("GetRunCurves")
             .WithSummary("One metric of many runs in one call (a sweep's curves), each downsampled to at most pointsPerRun points")
             .Accepts<CurvesQuery>("application/json");
-        api.MapGet("/failed", ListFailedRuns).WithName("ListFailedRuns")
-            .WithSummary("The latest failed runs, newest first; runs of archived sweeps only with includeArchived=true");
+        api.MapGet("/failed", ListFailedRuns).WithName("ListFailedRuns").WithSummary("The latest failed runs, newest first");
         api.MapGet("/{id:guid}", GetRun).WithName("GetRun").WithSummary("A run: status, accounting, config, artifacts and the metrics it has");
         api.MapGet("/{id:guid}/metrics/{name}", GetMetric).WithName("GetRunMetric")
             .WithSummary("One metric's curve, downsampled to at most maxPoints points");
@@ -80,14 +79,12 @@ public static partial class RunsApi
         return TypedResults.Ok(await queries.GetMetricsAsync(query.RunIds!, query.Metric!, query.PointsPerRun, ct));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<RunSummary>>, ValidationProblem>> ListFailedRuns(
-        string? limit, string? includeArchived, CatalogQueries queries, CancellationToken ct)
+    public static async Task<Results<Ok<IReadOnlyList<RunSummary>>, ValidationProblem>> ListFailedRuns(string? limit, CatalogQueries queries, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var count = QueryParameters.Int(limit, "limit", 1, 100, errors);
-        var archived = QueryParameters.Bool(includeArchived, "includeArchived", false, errors);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.GetRecentFailuresAsync(count ?? 10, archived, ct));
+        return TypedResults.Ok(await queries.GetRecentFailuresAsync(count ?? 10, ct));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<RunLogLine>>, NotFound>> GetLogs(Guid id, CatalogQueries queries, CancellationToken ct) =>

@@ -122,9 +122,19 @@ public sealed class SweepGrain(
             await store.CloseDesignAsync(SweepId, (design.Log ?? new AdaptiveLog("", 0, 0, 0, [])) with { Stop = "the grid no longer expands under this deployment's limits: " + errors });
             return;
         }
-        var finished = await points.LoadAsync([SweepId], null, errors, CancellationToken.None);
-        // Hundreds of bootstrap refits per candidate: off the grain's scheduler, which other grains share.
-        var step = await Task.Run(() => AdaptiveSweep.Next(spec, grid, design.Runs, finished.Points, design.Log));
+        var finished = await points.LoadAsync([SweepId], AdaptiveSweep.GroupField(spec), errors, CancellationToken.None);
+        // Hundreds of bootstrap refits per candidate: off the grain's scheduler, which other grains share. A step that
+        // fails (a fit the numerics refuse) must not fail the run's completion that called it: the reminder tries again.
+        AdaptiveSweep.Step step;
+        try
+        {
+            step = await Task.Run(() => AdaptiveSweep.Next(spec, grid, design.Runs, finished.Points, design.Log));
+        }
+        catch (Exception ex) when (ex is ArithmeticException or ArgumentException or InvalidOperationException or MathNet.Numerics.NonConvergenceException)
+        {
+            logger.LogError(ex, "Sweep {SweepId}: the adaptive design's step failed; the sweep's reminder will try again", SweepId);
+            return;
+        }
         if (step.Stop is { } stop)
         {
             await store.CloseDesignAsync(SweepId, step.Log);

@@ -16,8 +16,7 @@ public static class SweepsApi
     public static RouteGroupBuilder MapSweepsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("api/sweeps").WithTags("Sweeps");
-        api.MapPost("/", CreateSweep).WithName("CreateSweep")
-            .WithSummary("Submit a study; it is validated, expanded into runs and queued, and the answer carries the warnings its preview gives")
+        api.MapPost("/", CreateSweep).WithName("CreateSweep").WithSummary("Submit a study; it is validated, expanded into runs and queued")
             .RequireAuthorization(ApiKeyAuthentication.MutationsPolicy).Accepts<object>("application/json", "application/yaml", "text/yaml");
         api.MapPost("/preview", PreviewSweep).WithName("PreviewSweep")
             .WithSummary("Expand a spec without running it: every run with parameters, tokens, FLOPs and estimated device time, and totals")
@@ -50,11 +49,8 @@ public static class SweepsApi
 
         var owner = ApiKeys.OwnerOf(request.HttpContext.User);
         var sweepId = idempotencyKey.Length > 0 ? SweepIdFor(owner, idempotencyKey) : Guid.CreateVersion7();
-        if (await specs.RunAsync(body, sweepId, errors, ct) is not { } check)
+        if (await specs.RunAsync(body, sweepId, errors, ct) is null)
             return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
-        // A warning (a study of many device-days, data repeated) does not refuse the study, but every client that
-        // submits is told it, as the preview would have told it: the researcher may not have previewed.
-        var warnings = (await specs.PreviewAsync(check)).Warnings;
 
         var submission = await pipelines.GetPipeline(OrchestratorResilience.IdempotentGrainCall)
             .RunAsync($"Submitting sweep {sweepId}", _ => grains.GetGrain<ISweepGrain>(sweepId).SubmitAsync(body, owner));
@@ -62,17 +58,22 @@ public static class SweepsApi
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused with a different spec",
                 detail: $"this Idempotency-Key already submitted sweep {sweepId} with another spec; send a new key for a new study",
                 extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["Idempotency-Key"] = ["was already used with a different spec"] } });
-        return TypedResults.Created($"/api/sweeps/{sweepId}", submission.Sweep with { Warnings = warnings });
+        return TypedResults.Created($"/api/sweeps/{sweepId}", submission.Sweep);
     }
 
-    public static async Task<Results<Ok<SweepPreview>, ValidationProblem>> PreviewSweep(HttpRequest request, SpecCheck specs, CancellationToken ct)
+    public static async Task<Results<Ok<SweepPreview>, ValidationProblem>> PreviewSweep(
+        HttpRequest request, IGrainFactory grains, SpecCheck specs, IConfiguration configuration, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var body = await RequestBody.ReadUtf8Async(request, MaxSpecBytes, errors, ct);
         if (body is not null && YamlSpec.LooksLikeYaml(body)) body = YamlSpec.ToJson(body, errors);
         var check = body is null || !errors.IsEmpty ? null : await specs.RunAsync(body, Guid.Empty, errors, ct);
         if (check is null) return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The sweep spec is invalid");
-        return TypedResults.Ok(await specs.PreviewAsync(check));
+        var slots = (await grains.GetGrain<ScaleLab.Scheduling.ISchedulerGrain>(ScaleLab.Scheduling.ISchedulerGrain.Default).GetSnapshotAsync()).Slots;
+        var gpu = slots.Any(s => s.Slot.DeviceKind == ScaleLab.Scheduling.DeviceKinds.Cuda);
+        var flopsPerSecond = configuration.GetValue(gpu ? "ScaleLab:GpuFlopsPerSecond" : "ScaleLab:CpuFlopsPerSecond", gpu ? 3e14 : 3e10);
+        var preview = SweepPreview.Of(check.Spec, check.Runs, flopsPerSecond, Math.Max(1, slots.Count));
+        return TypedResults.Ok(preview with { Warnings = [.. preview.Warnings, .. check.Warnings] });
     }
 
     public static async Task<Results<Ok<SweepSummary>, NotFound, ProblemHttpResult>> CancelSweep(
@@ -116,11 +117,12 @@ public static class SweepsApi
         if (search is { Length: > 120 }) errors.Add("search", "must be at most 120 characters");
         if (search is not null && search.Any(char.IsControl)) errors.Add("search", "must not contain control characters");
         if (tag is not null && !SweepAnnotations.IsValidTag(tag)) errors.Add("tag", SweepAnnotations.TagRule);
-        var archived = QueryParameters.Bool(includeArchived, "includeArchived", false, errors);
+        bool? archived = includeArchived switch { null => false, "true" => true, "false" => false, _ => null };
+        if (archived is null) errors.Add("includeArchived", "must be true or false");
         var ids = idPrefix is null ? null : IdRange.Of(idPrefix);
         if (idPrefix is not null && ids is null) errors.Add("idPrefix", IdRange.Rule);
         if (!errors.IsEmpty) return TypedResults.ValidationProblem(errors.ToDictionary());
-        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind, archived, tag, ids));
+        return TypedResults.Ok(await queries.ListSweepsAsync(pageNumber ?? 1, size ?? 20, search, ct, statusFilter, kind, archived!.Value, tag, ids));
     }
 
     public static async Task<Results<Ok<SweepDetail>, NotFound>> GetSweep(Guid id, CatalogQueries queries, CancellationToken ct) =>

@@ -13,13 +13,6 @@ public static class MatmulPrecisionGate
     private static readonly object Gate = new();   // Monitor.Wait needs a monitor, not a System.Threading.Lock
     private static string? _mode;
     private static int _holders;
-    private static int _waiting;
-
-    /// <summary>Runs waiting at the gate now: how a test sees a run held, rather than guessing how long it takes to get there.</summary>
-    internal static int Waiting
-    {
-        get { lock (Gate) return _waiting; }
-    }
 
     /// <summary>Holds the switch in the state <paramref name="mode"/> needs until the returned handle is disposed.</summary>
     public static IDisposable Enter(string mode)
@@ -27,12 +20,7 @@ public static class MatmulPrecisionGate
         if (mode is not (Precisions.Fp32 or Precisions.Tf32)) return Released.Instance;
         lock (Gate)
         {
-            while (_holders > 0 && _mode != mode)
-            {
-                _waiting++;
-                Monitor.Wait(Gate);
-                _waiting--;
-            }
+            while (_holders > 0 && _mode != mode) Monitor.Wait(Gate);
             if (_holders++ == 0)
             {
                 _mode = mode;

@@ -35,7 +35,9 @@ public static class AdaptiveDesign
         var law = TargetLaw.Fit(options.Target, finished, fit);
         if (law is null)
         {
-            var first = FirstFitDesign.Propose(finished, pending, candidates, maxCompute);
+            var first = options.Target == DesignTarget.CrossingCompute
+                ? FirstFitByGroup(finished, pending, candidates, maxCompute)
+                : FirstFitDesign.Propose(finished, pending, candidates, maxCompute);
             return first.Count == 0 ? null : new AdaptiveProposal(first, ProposalReason.FirstFit, TargetInterval.None(options.Bootstrap), null, 0);
         }
 
@@ -65,6 +67,17 @@ public static class AdaptiveDesign
             if (best is null || Better(proposal, best)) best = proposal;
         }
         return best;
+    }
+
+    /// <summary>Two architectures compared: the first fit of each, within what is left of the compute.</summary>
+    private static IReadOnlyList<CandidateRun> FirstFitByGroup(IReadOnlyList<ScalingPoint> finished, IReadOnlyList<CandidateRun> pending,
+        IReadOnlyList<CandidateRun> candidates, double maxCompute)
+    {
+        var chosen = new List<CandidateRun>();
+        foreach (var group in candidates.Select(c => c.Group).Distinct().Order(StringComparer.Ordinal))
+            chosen.AddRange(FirstFitDesign.Propose(finished.Where(p => p.Group == group).ToList(), pending.Where(r => r.Group == group).ToList(),
+                candidates.Where(c => c.Group == group).ToList(), maxCompute - chosen.Sum(r => r.Compute)));
+        return chosen;
     }
 
     private static bool Better(AdaptiveProposal a, AdaptiveProposal b) =>

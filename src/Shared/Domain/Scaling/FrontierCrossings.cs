@@ -21,7 +21,9 @@ internal static class FrontierCrossings
             var x = lo + (hi - lo) * i / ScanPoints;
             var gap = Gap(x);
             if (double.IsFinite(previous) && double.IsFinite(gap) && Math.Sign(gap) != Math.Sign(previous) && gap != 0 && previous != 0)
-                roots.Add(Math.Exp(MathNet.Numerics.RootFinding.Bisection.FindRoot(Gap, x - (hi - lo) / ScanPoints, x, 1e-10)));
+                // The sign changed within the last scan step, but the gap may be no number somewhere inside it (a law
+                // with no optimum there) or the change may span a zero: then the scan point itself, 1/400 of the range off at most.
+                roots.Add(Math.Exp(MathNet.Numerics.RootFinding.Bisection.TryFindRoot(Gap, x - (hi - lo) / ScanPoints, x, 1e-10, 200, out var root) ? root : x));
             if (gap != 0) previous = gap;
         }
         return new FrontierCrossing(nameA, nameB, roots.Count > 0 ? roots[^1] : null, better, from, to, roots);

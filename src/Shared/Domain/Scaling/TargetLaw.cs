@@ -26,7 +26,7 @@ internal abstract class TargetLaw
     /// <summary>Log residuals ln(observed / predicted) of the points the law used, and its free parameters.</summary>
     protected abstract (IReadOnlyList<double> Residuals, int FreeParameters) Fitted();
 
-    public TargetInterval Interval(FitOptions options)
+    public virtual TargetInterval Interval(FitOptions options)
     {
         var replicates = Bootstrap.Replicates(Points, options, resample => Replicate(resample, options));
         return new TargetInterval(Estimate.From(Value, replicates, options.Confidence), options.Bootstrap, replicates.Count(double.IsFinite));
@@ -48,6 +48,7 @@ internal abstract class TargetLaw
     {
         DesignTarget.IsoFlopExponent => IsoFlopTargetLaw.Fit(points),
         DesignTarget.ChinchillaExponent => ChinchillaTargetLaw.Fit(points, options),
+        DesignTarget.CrossingCompute => CrossingTargetLaw.Fit(points, options),
         _ => throw new ArgumentOutOfRangeException(nameof(target)),
     };
 

@@ -33,8 +33,9 @@ public sealed record AdaptiveLogRound(
 /// <summary>The target's estimate and bootstrap interval (null ends where the refits gave none).</summary>
 public sealed record AdaptiveLogInterval(double Estimate, double? Low, double? High)
 {
+    /// <summary>Null without an estimate, or with one that is no number (two architectures whose fitted curves do not cross).</summary>
     public static AdaptiveLogInterval? Of(ScaleLab.Scaling.TargetInterval interval) =>
-        interval.Estimate is { } e ? new AdaptiveLogInterval(e.Value, interval.Usable ? e.Low : null, interval.Usable ? e.High : null) : null;
+        interval.Estimate is { } e && double.IsFinite(e.Value) ? new AdaptiveLogInterval(e.Value, interval.Usable ? e.Low : null, interval.Usable ? e.High : null) : null;
 
     public double? Width => High - Low;
 }

@@ -14,10 +14,13 @@ public sealed record AdaptiveSpec(
     double MaxComputeFraction = 0.5,
     int RunsPerRound = 2)
 {
-    /// <summary>The exponent a of N_opt ∝ C^a, from IsoFLOP profiles (approach 2) or from L(N, D) (approach 3).</summary>
-    public const string IsoFlopExponent = "isoflopExponent", ChinchillaExponent = "chinchillaExponent";
+    /// <summary>
+    /// The exponent a of N_opt ∝ C^a, from IsoFLOP profiles (approach 2) or from L(N, D) (approach 3); or log10 of the
+    /// compute where two architectures' compute-optimal loss curves cross (the study's one axis, of two values, names them).
+    /// </summary>
+    public const string IsoFlopExponent = "isoflopExponent", ChinchillaExponent = "chinchillaExponent", CrossingCompute = "crossingCompute";
 
-    public static readonly IReadOnlyList<string> Targets = [IsoFlopExponent, ChinchillaExponent];
+    public static readonly IReadOnlyList<string> Targets = [IsoFlopExponent, ChinchillaExponent, CrossingCompute];
 
     public const int MaxRunsPerRound = 64;
 
@@ -25,7 +28,12 @@ public sealed record AdaptiveSpec(
     /// Every step scores every candidate with hundreds of bootstrap refits, on the orchestrator: a parabola refit costs
     /// microseconds, an L(N, D) refit milliseconds, so the grids are bounded to keep a step within seconds.
     /// </summary>
-    public int MaxCandidates => DesignTarget == DesignTarget.ChinchillaExponent ? 40 : 150;
+    public int MaxCandidates => DesignTarget == DesignTarget.IsoFlopExponent ? 150 : 40;
 
-    public DesignTarget DesignTarget => Target == ChinchillaExponent ? DesignTarget.ChinchillaExponent : DesignTarget.IsoFlopExponent;
+    public DesignTarget DesignTarget => Target switch
+    {
+        ChinchillaExponent => DesignTarget.ChinchillaExponent,
+        CrossingCompute => DesignTarget.CrossingCompute,
+        _ => DesignTarget.IsoFlopExponent,
+    };
 }

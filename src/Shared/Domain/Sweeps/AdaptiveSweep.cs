@@ -28,7 +28,7 @@ public static class AdaptiveSweep
         options = options with { Target = adaptive.DesignTarget };
         var gridFlops = grid.Sum(r => r.OwnFlops);
         log ??= new AdaptiveLog(adaptive.Target, adaptive.TargetWidth, gridFlops, adaptive.MaxComputeFraction * gridFlops, []);
-        var candidateOf = grid.ToDictionary(r => r.RunId, r => Candidate(r, spec.Counting));
+        var candidateOf = grid.ToDictionary(r => r.RunId, r => Candidate(r, spec));
         // Two runs of one (N, D, C) are one candidate (the expander merges sizes that round to one shape; this is its backstop).
         var runOf = grid.Where(r => !stored.ContainsKey(r.RunId)).GroupBy(r => candidateOf[r.RunId]).ToDictionary(g => g.Key, g => g.First());
         var pending = grid.Where(r => stored.TryGetValue(r.RunId, out var s) && !s.IsTerminal()).Select(r => candidateOf[r.RunId]).ToList();
@@ -73,9 +73,17 @@ public static class AdaptiveSweep
             $"leaves {NumberFormat.Short(first.Log.MaxFlops)} FLOPs, too few for a first fit: three sizes at each of the two cheapest budgets need about {NumberFormat.Short(needed)}");
     }
 
-    /// <summary>The design's view of a run: N as the study counts parameters, its tokens, its budget's compute.</summary>
-    public static CandidateRun Candidate(PlannedRun run, FlopAccounting counting) =>
-        new(counting.Parameters == ParameterCount.Total ? run.TotalParameters : run.NonEmbeddingParameters, run.Config.Tokens, run.Flops);
+    /// <summary>
+    /// The design's view of a run: N as the study counts parameters, its tokens, its budget's compute; for a crossing,
+    /// its architecture as a fit grouped by the axis names it ("mixer=gla", <see cref="GroupField"/>).
+    /// </summary>
+    public static CandidateRun Candidate(PlannedRun run, SweepSpec spec) =>
+        new(spec.Counting.Parameters == ParameterCount.Total ? run.TotalParameters : run.NonEmbeddingParameters, run.Config.Tokens, run.Flops,
+            GroupField(spec) is { } field ? $"{field}={System.Text.Json.JsonSerializer.SerializeToElement(run.Config, SpecJson.Options).GetProperty(field)}" : null);
+
+    /// <summary>The config field whose values are the architectures a crossing compares (the study's one axis); null for other targets.</summary>
+    public static string? GroupField(SweepSpec spec) =>
+        spec.IsoFlop?.Adaptive is { Target: AdaptiveSpec.CrossingCompute } && spec.Axes.Count == 1 ? spec.Axes[0].Parameter : null;
 
     private static Step Stopped(AdaptiveLog log, AdaptiveStop stop, TargetInterval now) =>
         new([], log with { Stop = stop.ToString(), Final = AdaptiveLogInterval.Of(now) }, stop, now);

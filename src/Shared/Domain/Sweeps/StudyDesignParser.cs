@@ -52,9 +52,9 @@ internal static class StudyDesignParser
             errors.Add("isoflop.adaptive", "cannot be combined with isoflop.learningRates: the design chooses points, and a point at several rates is several runs; tune the rate first");
         if (design.Budgets.Count < 2)
             errors.Add("isoflop.adaptive", "needs at least 2 budgets: an N_opt exponent needs two IsoFLOP profiles");
-        var candidates = design.Budgets.Count * (design.Sizes?.Count ?? design.SizesPerBudget);
+        var candidates = design.Budgets.Count * (design.Sizes?.Count ?? design.SizesPerBudget) * (adaptive.Target == AdaptiveSpec.CrossingCompute ? 2 : 1);
         if (AdaptiveSpec.Targets.Contains(adaptive.Target) && candidates > adaptive.MaxCandidates)
-            errors.Add("isoflop.adaptive", $"offers {candidates} candidate runs (budgets x sizes); an adaptive design for {adaptive.Target} scores every one at each step, so at most {adaptive.MaxCandidates}");
+            errors.Add("isoflop.adaptive", $"offers {candidates} candidate runs (budgets x sizes, x 2 architectures for a crossing); an adaptive design for {adaptive.Target} scores every one at each step, so at most {adaptive.MaxCandidates}");
         if ((design.Sizes?.Count ?? design.SizesPerBudget) < IsoFlopAnalysis.MinPointsPerBudget)
             errors.Add("isoflop.adaptive", $"needs at least {IsoFlopAnalysis.MinPointsPerBudget} sizes per budget: an IsoFLOP parabola needs three");
     }

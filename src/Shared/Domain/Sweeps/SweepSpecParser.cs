@@ -86,7 +86,9 @@ public static partial class SweepSpecParser
         if (axes.Any(a => a.Parameter == "initFrom")) errors.Add("axes.initFrom", "is set by ladder studies for their branches, not by hand");
         if (isoFlop?.Adaptive is not null && earlyStopping is not null)
             errors.Add("earlyStopping", "does not apply to an adaptive design: it picks each run to train to its end, and a stopped run gives it no point");
-        if (isoFlop?.Adaptive is not null && axes.Count > 0)
+        if (isoFlop?.Adaptive is { Target: AdaptiveSpec.CrossingCompute } && (axes.Count != 1 || axes[0].Values.Count != 2))
+            errors.Add(axes.Count == 0 ? "axes" : $"axes.{axes[0].Parameter}", "a crossing compares two architectures: give one axis of two values (e.g. \"mixer\": [\"softmax\", \"gla\"])");
+        else if (isoFlop?.Adaptive is { Target: not AdaptiveSpec.CrossingCompute } && axes.Count > 0)
             errors.Add($"axes.{axes[0].Parameter}", "cannot be combined with isoflop.adaptive: the design chooses one run per (budget, size) point");
         if (ladder is not null && earlyStopping is not null)
             errors.Add("earlyStopping", "does not apply to a ladder: stopping a trunk early would leave its branches nothing to start from");
