@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace ScaleLab.Sweeps;
 
 /// <summary>One study: expands its spec into runs, hands them to the scheduler, and knows when they have all finished.</summary>
@@ -10,6 +12,12 @@ public interface ISweepGrain : IGrainWithGuidKey
     /// </summary>
     Task<SweepSubmission> SubmitAsync(string specJson, string owner);
 
+    /// <summary>
+    /// A run ended (sent when it finished the sweep, or while an adaptive study is choosing). One-way: an adaptive step
+    /// may refit for seconds, and the run's completion, already recorded, must not wait for it or time out on it; a
+    /// message lost to a crash is made up by the sweep's reminder.
+    /// </summary>
+    [OneWay]
     Task RunFinishedAsync(Guid runId, Runs.RunStatus status);
 
     /// <summary>
