@@ -87,6 +87,56 @@ public class StudyFormTests
     }
 
     [Fact]
+    public void Crossing_target_writes_the_mixer_axis_of_two_architectures_that_the_parser_expands_into_both_grids()
+    {
+        var form = new StudyForm
+        {
+            Kind = StudyKind.IsoFlop, Name = "cross", Budgets = "1e12, 3e12, 1e13", SizesPerBudget = 5, Seeds = "1, 2",
+            Adaptive = true, AdaptiveTarget = AdaptiveSpec.CrossingCompute, AdaptiveWidth = 0.5,
+        };
+        form.OfferArchitectureAxis();   // the grid tab's dModel axis cannot name architectures: the mixer does
+
+        var json = JsonDocument.Parse(form.ToSpecJson()).RootElement;
+        var errors = new ValidationErrors();
+        var spec = SweepSpecParser.Parse(form.ToSpecJson(), errors);
+        var runs = spec is null ? null : SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors);
+
+        var adaptive = json.GetProperty("isoflop").GetProperty("adaptive");
+        Assert.Equal("crossingCompute", adaptive.GetProperty("target").GetString());
+        Assert.Equal(0.5, adaptive.GetProperty("targetWidth").GetDouble());
+        var axis = Assert.Single(json.GetProperty("axes").EnumerateObject());   // the seeds are not written beside it
+        Assert.Equal("mixer", axis.Name);
+        Assert.Equal(["softmax", "gla"], axis.Value.EnumerateArray().Select(v => v.GetString()));
+        Assert.True(errors.IsEmpty, errors.ToString());
+        Assert.Equal(new AdaptiveSpec(0.5, AdaptiveSpec.CrossingCompute, 0.5, 2), spec!.IsoFlop!.Adaptive);
+        Assert.Equal("mixer", AdaptiveSweep.GroupField(spec));   // the design groups its fits by the axis
+        Assert.Equal(3 * 5 * 2, runs!.Count);                      // budgets x sizes x 2 architectures, no seeds
+    }
+
+    [Fact]
+    public void Crossing_target_keeps_an_architecture_axis_the_researcher_chose()
+    {
+        var form = new StudyForm { Kind = StudyKind.IsoFlop, Adaptive = true, AdaptiveTarget = AdaptiveSpec.CrossingCompute, AxisField = "mixer", AxisValues = "linear, mamba" };
+
+        form.OfferArchitectureAxis();
+
+        Assert.Equal(("mixer", "linear, mamba"), (form.AxisField, form.AxisValues));
+        Assert.Equal(["linear", "mamba"], JsonDocument.Parse(form.ToSpecJson()).RootElement.GetProperty("axes").GetProperty("mixer").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public void Exponent_targets_write_their_target_and_no_axis()
+    {
+        var form = new StudyForm { Kind = StudyKind.IsoFlop, Adaptive = true, AdaptiveTarget = AdaptiveSpec.ChinchillaExponent, AxisField = "mixer", AxisValues = "softmax, gla" };
+
+        form.OfferArchitectureAxis();
+        var json = JsonDocument.Parse(form.ToSpecJson()).RootElement;
+
+        Assert.Equal("chinchillaExponent", json.GetProperty("isoflop").GetProperty("adaptive").GetProperty("target").GetString());
+        Assert.False(json.TryGetProperty("axes", out _));
+    }
+
+    [Fact]
     public void Ablation_form_varies_one_field_and_sweeps_learning_rates_per_arm()
     {
         var form = new StudyForm { Kind = StudyKind.Ablation, VariedField = "mixer", VariedValues = "linear, gla", LearningRates = "0.001, 0.01" };
@@ -139,6 +189,10 @@ public class StudyFormTests
     [InlineData("earlyStopping.at[1]", "lawAt")]
     [InlineData("earlyStopping.keep", "lawKeep")]
     [InlineData("earlyStopping.method", "earlyStopping")]
+    [InlineData("isoflop.adaptive.target", "adaptiveTarget")]
+    [InlineData("isoflop.adaptive.runsPerRound", "adaptiveRunsPerRound")]
+    [InlineData("axes", "axisValues")]          // a crossing with no axis
+    [InlineData("axes.mixer", "axisValues")]    // a crossing's axis of other than two values
     [InlineData("body", null)]
     public void Api_error_keys_land_on_the_form_field_that_wrote_them(string errorKey, string? field) =>
         Assert.Equal(field, StudyForm.FieldFor(errorKey));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ScaleLab.Sweeps;
 
 namespace ScaleLab.Dashboard.Studies;
 
@@ -39,8 +40,16 @@ public sealed class StudyForm
     public int AspectRatio { get; set; } = 64;
     public int HeadDim { get; set; } = 32;
 
-    /// <summary>isoflop.adaptive: train only the grid's runs that narrow the N_opt exponent's interval the most per FLOP.</summary>
+    /// <summary>isoflop.adaptive: train only the grid's runs that narrow the target's interval the most per FLOP.</summary>
     public bool Adaptive { get; set; }
+
+    /// <summary>
+    /// What the adaptive design narrows (<see cref="AdaptiveSpec.Targets"/>): the N_opt exponent (approach 2 or 3), or
+    /// log10 of the compute where two architectures cross, named by the grid's axis (<see cref="AxisField"/>, <see cref="AxisValues"/>).
+    /// </summary>
+    public string AdaptiveTarget { get; set; } = AdaptiveSpec.IsoFlopExponent;
+
+    /// <summary>The width of the target's 95 % interval at which the study stops: in the exponent's units, or in decades of compute for a crossing.</summary>
     public double AdaptiveWidth { get; set; } = 0.1;
     public double AdaptiveFraction { get; set; } = 0.5;
     public int AdaptiveRunsPerRound { get; set; } = 2;
@@ -58,9 +67,11 @@ public sealed class StudyForm
     /// <summary>An ablation's rates per arm, or an IsoFLOP study's per point (optional).</summary>
     public string LearningRates { get; set; } = "";
 
-    // Grid (and repeats for every kind)
+    // Grid (and the two architectures an adaptive crossing compares)
     public string AxisField { get; set; } = "dModel";
     public string AxisValues { get; set; } = "32, 64";
+
+    // Repeats for every kind but an adaptive design
     public string Seeds { get; set; } = "";
 
     // Early stopping (every kind but ladder): "none", "asha" or "law"
@@ -69,7 +80,28 @@ public sealed class StudyForm
     public int LawKeep { get; set; } = 3;
 
     /// <summary>Whether the study may stop runs early: not a ladder (its trunks feed branches), nor an adaptive design (it picks each run to train to its end).</summary>
-    public bool StopsEarly => Kind != StudyKind.Ladder && !(Kind == StudyKind.IsoFlop && Adaptive);
+    public bool StopsEarly => Kind != StudyKind.Ladder && !IsAdaptive;
+
+    /// <summary>Whether the study repeats its points with seeds: not an adaptive design (a seed axis is refused beside it; a crossing's one axis names its architectures).</summary>
+    public bool Repeats => !IsAdaptive;
+
+    /// <summary>Whether the study is an adaptive design for the crossing of two architectures: its one axis, of two values, names them.</summary>
+    public bool ComparesArchitectures => IsAdaptive && AdaptiveTarget == AdaptiveSpec.CrossingCompute;
+
+    private bool IsAdaptive => Kind == StudyKind.IsoFlop && Adaptive;
+
+    /// <summary>
+    /// On choosing the crossing target: an axis that still varies a size field (the IsoFLOP design sets those, so they
+    /// cannot name architectures) becomes the mixer, the base mixer against another; an axis the researcher chose is kept.
+    /// </summary>
+    public void OfferArchitectureAxis()
+    {
+        if (!ComparesArchitectures || !SizeFields.Contains(AxisField.Trim())) return;
+        AxisField = "mixer";
+        AxisValues = $"{Mixer}, {(Mixer == Models.Mixers.Gla ? Models.Mixers.Softmax : Models.Mixers.Gla)}";
+    }
+
+    private static readonly string[] SizeFields = ["dModel", "nLayers", "nHeads", "tokens"];
 
     public string ToSpecJson()
     {
@@ -105,8 +137,9 @@ public sealed class StudyForm
                 if (Adaptive)
                     spec["isoflop"]!["adaptive"] = new JsonObject
                     {
-                        ["targetWidth"] = AdaptiveWidth, ["maxComputeFraction"] = AdaptiveFraction, ["runsPerRound"] = AdaptiveRunsPerRound,
+                        ["targetWidth"] = AdaptiveWidth, ["target"] = AdaptiveTarget, ["maxComputeFraction"] = AdaptiveFraction, ["runsPerRound"] = AdaptiveRunsPerRound,
                     };
+                if (ComparesArchitectures) axes[AxisField.Trim()] = List(AxisValues);
                 break;
             case StudyKind.Ladder:
                 spec["ladder"] = new JsonObject
@@ -124,7 +157,7 @@ public sealed class StudyForm
                 axes[AxisField.Trim()] = List(AxisValues);
                 break;
         }
-        if (!string.IsNullOrWhiteSpace(Seeds)) axes["seed"] = List(Seeds);
+        if (Repeats && !string.IsNullOrWhiteSpace(Seeds)) axes["seed"] = List(Seeds);
         if (axes.Count > 0) spec["axes"] = axes;
         if (StopsEarly && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Asha) spec["earlyStopping"] = new JsonObject { ["method"] = EarlyStopping };
         if (StopsEarly && EarlyStopping == ScaleLab.Sweeps.EarlyStoppingMethods.Law)
@@ -139,6 +172,7 @@ public sealed class StudyForm
     public static string? FieldFor(string errorKey)
     {
         var key = errorKey.Split('[')[0];
+        if (key == "isoflop.adaptive.target") return "adaptiveTarget";
         if (key == "isoflop.adaptive.targetWidth") return "adaptiveWidth";
         if (key == "isoflop.adaptive.maxComputeFraction") return "adaptiveFraction";
         if (key == "isoflop.adaptive.runsPerRound") return "adaptiveRunsPerRound";
