@@ -15,34 +15,49 @@ using ScaleLab.Shared.Tests;
 //                              [--repeats 1] [--share 0.25] [--chinchilla 1]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var flags = Flags(args);
+if (flags.ContainsKey("step-time")) return StepTimes(flags.GetValueOrDefault("bootstrap", 200), (int)flags.GetValueOrDefault("fantasies", 2));
 var seeds = (int)flags.GetValueOrDefault("seeds", 20);
 var sigma = flags.GetValueOrDefault("noise", 0.005);
 var perRound = (int)flags.GetValueOrDefault("per-round", 2);
 var repeats = flags.GetValueOrDefault("repeats", 1) > 0;
+var crossing = flags.GetValueOrDefault("crossing", 0) > 0;
 var options = new AdaptiveOptions
 {
     Bootstrap = (int)flags.GetValueOrDefault("bootstrap", 200),
     Fantasies = (int)flags.GetValueOrDefault("fantasies", 2),
-    Target = flags.GetValueOrDefault("chinchilla", 0) > 0 ? DesignTarget.ChinchillaExponent : DesignTarget.IsoFlopExponent,
+    Target = crossing ? DesignTarget.CrossingCompute
+        : flags.GetValueOrDefault("chinchilla", 0) > 0 ? DesignTarget.ChinchillaExponent : DesignTarget.IsoFlopExponent,
 };
+// Every design's interval is measured with these refits, which may be more than the design scores candidates with.
+var measuring = options with { Bootstrap = (int)flags.GetValueOrDefault("measure-bootstrap", options.Bootstrap) };
 double[] shares = flags.TryGetValue("share", out var only) ? [only] : [0.25, 0.5, 1.0];
+var budgetCount = (int)flags.GetValueOrDefault("budgets", crossing ? 3 : 5);
+var sizeCount = (int)flags.GetValueOrDefault("sizes", crossing ? 5 : 7);
 
-var truth = AdaptiveDesignStudy.Truth.NOptExponent;
-var candidates = AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets);
+var grid = AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets[..budgetCount], sizeCount);
+var candidates = crossing ? AdaptiveDesignStudy.Pairs(grid) : grid;
+var truth = crossing ? AdaptiveDesignStudy.TrueCrossing : AdaptiveDesignStudy.Truth.NOptExponent;
 var whole = candidates.Sum(c => c.Compute);
-var exact = AdaptiveDesign.Interval(candidates.Select(r => r.Trained(AdaptiveDesignStudy.Truth.Predict(r.N, r.D))).ToList(), options with { Bootstrap = 0 });
-var law = options.Target == DesignTarget.IsoFlopExponent ? "IsoFLOP profiles (approach 2)" : "L(N, D) (approach 3)";
+var exact = AdaptiveDesign.Interval(candidates.Select(r => r.Trained(AdaptiveDesignStudy.LawOf(r).Predict(r.N, r.D))).ToList(), measuring with { Bootstrap = 0 });
+var (quantity, law) = options.Target switch
+{
+    DesignTarget.IsoFlopExponent => ("a of N_opt ∝ C^a", "IsoFLOP profiles (approach 2)"),
+    DesignTarget.ChinchillaExponent => ("a of N_opt ∝ C^a", "L(N, D) (approach 3)"),
+    _ => ("log10 of the compute where gla's and softmax's compute-optimal losses cross", "each architecture's L(N, D)"),
+};
 
-Console.WriteLine($"Target: a of N_opt ∝ C^a by {law}. Truth: a = {truth:F4}; the whole grid without noise gives {exact.Estimate!.Value:F4}.");
-Console.WriteLine($"{candidates.Count} candidates (5 budgets x 7 sizes), {whole:0.###E+0} FLOPs in all; noise σ = {sigma} on ln loss; " +
-    $"{seeds} seeds; {options.Bootstrap} bootstrap refits per interval, {options.Fantasies} fantasies per candidate, {perRound} runs per round.");
+Console.WriteLine($"Target: {quantity} by {law}. Truth: {truth:F4}; the whole grid without noise gives {exact.Estimate!.Value:F4}.");
+Console.WriteLine($"{candidates.Count} candidates ({budgetCount} budgets x {sizeCount} sizes{(crossing ? " x 2 architectures" : "")}), {whole:0.###E+0} FLOPs in all; " +
+    $"noise σ = {sigma} on ln loss; {seeds} seeds; {options.Bootstrap} bootstrap refits per interval while designing, {measuring.Bootstrap} to measure; " +
+    $"{options.Fantasies} fantasies per candidate, {perRound} runs per round.");
 Console.WriteLine();
-Console.WriteLine("| compute | design | runs | compute used | usable interval | width of a: median | p90 | covers the truth | median \\|a − truth\\| | time per study |");
+var symbol = crossing ? "log10 C" : "a";
+Console.WriteLine($"| compute | design | runs | compute used | usable interval | width of {symbol}: median | p90 | covers the truth | median \\|{symbol} − truth\\| | time per study |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var share in shares)
 {
     var budget = share * whole;
-    var shapes = SubGrids(candidates, budget);
+    var shapes = SubGrids(candidates, budget, budgetCount, sizeCount);
     var adaptive = new List<Result>();
     var twice = new List<Result>();
     var random = new List<Result>();
@@ -51,11 +66,12 @@ foreach (var share in shares)
     {
         var study = new AdaptiveDesignStudy(candidates, sigma, seed);
         var seeded = options with { Seed = seed };
+        var measured = measuring with { Seed = seed };
         Result Measure(IReadOnlyList<ScalingPoint> trained, double seconds = 0)
         {
             // In one order for every design: the bootstrap's resamples follow the order of the points.
-            var points = trained.OrderBy(p => p.Compute).ThenBy(p => p.N).ThenBy(p => p.Loss).ToList();
-            return new Result(points, AdaptiveDesign.Interval(points, seeded), seconds);
+            var points = trained.OrderBy(p => p.Group, StringComparer.Ordinal).ThenBy(p => p.Compute).ThenBy(p => p.N).ThenBy(p => p.Loss).ToList();
+            return new Result(points, AdaptiveDesign.Interval(points, measured), seconds);
         }
         Result Adaptive(IReadOnlyList<CandidateRun> offered, string name)
         {
@@ -95,6 +111,37 @@ void Row(double share, string name, List<Result> results)
         $"{(name.StartsWith("adaptive", StringComparison.Ordinal) ? $"{results.Average(r => r.Seconds):F1} s" : "")} |");
 }
 
+// What one step of an adaptive study costs the orchestrator with the product's options (AdaptiveSweep.Next takes the
+// defaults): each target at its candidate bound (AdaptiveSpec.MaxCandidates), its first fit trained, one proposal with
+// nothing in flight and one with that proposal in flight, as a round of two makes them.
+static int StepTimes(double bootstrap, int fantasies)
+{
+    Console.WriteLine($"One design step on {Environment.ProcessorCount} cores, {bootstrap} refits, {fantasies} fantasies; each target at its candidate bound.");
+    Console.WriteLine();
+    Console.WriteLine("| target | candidates | first proposal (s) | second, the first in flight (s) | refits |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var (target, candidates) in new (DesignTarget, List<CandidateRun>)[]
+    {
+        (DesignTarget.IsoFlopExponent, AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets, sizes: 30)),
+        (DesignTarget.ChinchillaExponent, AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets, sizes: 8)),
+        (DesignTarget.CrossingCompute, AdaptiveDesignStudy.Pairs(AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets[..4], sizes: 5))),
+    })
+    {
+        var options = new AdaptiveOptions { Target = target, Bootstrap = (int)bootstrap, Fantasies = fantasies };
+        var study = new AdaptiveDesignStudy(candidates, 0.005, seed: 1);
+        var first = AdaptiveDesign.Propose([], [], candidates, options)!;
+        var finished = study.Train(first.Runs);
+        var untried = candidates.Except(first.Runs).ToList();
+        var clock = Stopwatch.StartNew();
+        var one = AdaptiveDesign.Propose(finished, [], untried, options)!;
+        var firstSeconds = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        AdaptiveDesign.Propose(finished, one.Runs, untried.Except(one.Runs).ToList(), options);
+        Console.WriteLine($"| {target} | {candidates.Count} | {firstSeconds:F1} | {clock.Elapsed.TotalSeconds:F1} | {untried.Count * fantasies * bootstrap:N0} |");
+    }
+    return 0;
+}
+
 static string Width(double w) => double.IsFinite(w) ? w.ToString("F3") : "none";
 
 // A missing interval counts as infinitely wide: a quantile that reaches one is infinite.
@@ -105,10 +152,11 @@ static double Quantile(IEnumerable<double> values, double q)
     return x >= double.MaxValue / 2 ? double.PositiveInfinity : x;
 }
 
-// Every grid of the whole grid's shape within the budget: the b cheapest budgets (b ≥ 2) x the s middle sizes (s ≥ 3).
-static List<(int Budgets, int Sizes)> SubGrids(IReadOnlyList<CandidateRun> candidates, double budget) =>
-    (from b in Enumerable.Range(2, 4)
-     from s in Enumerable.Range(3, 5)
+// Every grid of the whole grid's shape within the budget: the b cheapest budgets (b ≥ 2) x the s middle sizes (s ≥ 3),
+// of each architecture where there are two.
+static List<(int Budgets, int Sizes)> SubGrids(IReadOnlyList<CandidateRun> candidates, double budget, int budgets, int sizes) =>
+    (from b in Enumerable.Range(2, budgets - 1)
+     from s in Enumerable.Range(3, sizes - 2)
      where AdaptiveDesignStudy.SubGrid(candidates, b, s).Sum(r => r.Compute) <= budget * (1 + 1e-9)
      select (b, s)).ToList();
 
@@ -135,6 +183,7 @@ internal sealed record Result(IReadOnlyList<ScalingPoint> Points, TargetInterval
     public double Compute => Points.Sum(p => p.Compute);
 
     public override string ToString() =>
-        $"{Points.Count} runs, a = {Interval.Estimate?.Value:F3} [{Interval.Estimate?.Low:F3}, {Interval.Estimate?.High:F3}], {Interval.Succeeded} refits; " +
-        $"runs per budget {string.Join(" ", Points.GroupBy(p => p.Compute).OrderBy(g => g.Key).Select(g => g.Count()))}";
+        $"{Points.Count} runs, target {Interval.Estimate?.Value:F3} [{Interval.Estimate?.Low:F3}, {Interval.Estimate?.High:F3}], {Interval.Succeeded} refits; " +
+        $"runs per budget {string.Join("; ", Points.GroupBy(p => p.Group).Select(group => (group.Key is null ? "" : group.Key + " ") +
+            string.Join(" ", group.GroupBy(p => p.Compute).OrderBy(g => g.Key).Select(g => g.Count()))))}";
 }

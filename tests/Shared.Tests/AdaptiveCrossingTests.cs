@@ -4,29 +4,16 @@ using ScaleLab.Scaling;
 namespace ScaleLab.Shared.Tests;
 
 /// <summary>
-/// The adaptive design aimed at where two architectures' compute-optimal loss curves cross, on two known laws: Hoffmann
-/// et al.'s for "softmax", and for "gla" a lower floor E (1.65) with a larger A (450), so gla is worse at
-/// small compute and better beyond their crossing, at about 1.6e20 FLOPs (C = 6ND): a decade past the largest budget.
+/// The adaptive design aimed at where two architectures' compute-optimal loss curves cross, on two known laws
+/// (<see cref="AdaptiveDesignStudy.Gla"/> against Hoffmann et al.'s), which cross at about 1.6e20 FLOPs (C = 6ND): a
+/// decade past the largest budget.
 /// </summary>
 public class AdaptiveCrossingTests(Xunit.Abstractions.ITestOutputHelper output)
 {
-    private static readonly ChinchillaLaw Softmax = AdaptiveDesignStudy.Truth;
-    private static readonly ChinchillaLaw Gla = new(E: 1.65, A: 450, B: 410.7, Alpha: 0.34, Beta: 0.28);
-
-    private static double TrueCrossing
-    {
-        get
-        {
-            LawFit Fit(ChinchillaLaw law) => new ChinchillaLawFit(law, FlopsPerToken.SixN) { FittedPoints = [] };
-            return FrontierCrossings.Find("gla", Fit(Gla), "softmax", Fit(Softmax), 1e15, 1e28).Compute!.Value;
-        }
-    }
-
     // Few refits and one fantasy (the prediction itself): every L(N, D) refit is an L-BFGS fit, and a step scores every candidate.
     private static readonly AdaptiveOptions Options = new() { Target = DesignTarget.CrossingCompute, Bootstrap = 40, Fantasies = 1, Seed = 3 };
 
-    private static List<CandidateRun> Candidates() =>
-        [.. AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets[..3], sizes: 5).SelectMany(c => new[] { c with { Group = "gla" }, c with { Group = "softmax" } })];
+    private static List<CandidateRun> Candidates() => AdaptiveDesignStudy.Pairs(AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets[..3], sizes: 5));
 
     private static Func<CandidateRun, double> Trainer(int seed)
     {
@@ -35,7 +22,7 @@ public class AdaptiveCrossingTests(Xunit.Abstractions.ITestOutputHelper output)
         return run =>
         {
             if (!drawn.TryGetValue(run, out var z)) drawn[run] = z = noise.Sample();
-            return (run.Group == "gla" ? Gla : Softmax).Predict(run.N, run.D) * Math.Exp(z);
+            return AdaptiveDesignStudy.LawOf(run).Predict(run.N, run.D) * Math.Exp(z);
         };
     }
 
@@ -54,7 +41,7 @@ public class AdaptiveCrossingTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var candidates = Candidates();
         var whole = candidates.Sum(c => c.Compute);
-        var truth = Math.Log10(TrueCrossing);
+        var truth = AdaptiveDesignStudy.TrueCrossing;
 
         var train = Trainer(1);
         var history = AdaptiveStudy.Simulate(candidates, train, 0.5 * whole, Options, runsPerRound: 2);

@@ -5,14 +5,28 @@ using ScaleLab.Scaling;
 namespace ScaleLab.Shared.Tests;
 
 /// <summary>
-/// Studies an adaptive design is measured on (AdaptiveDesignTests, bench/AdaptiveDesignBench): the candidates are an
-/// IsoFLOP grid as ScaleLab designs one, sizes log-spaced from N₀/spread to N₀·spread around the prior optimum
-/// N₀ = √(C/120) at every budget, D = C/6N; a run's loss is Hoffmann et al.'s L(N, D) (a = 0.452) times e^(σε).
+/// Studies an adaptive design is measured on (AdaptiveDesignTests, AdaptiveCrossingTests, bench/AdaptiveDesignBench):
+/// the candidates are an IsoFLOP grid as ScaleLab designs one, sizes log-spaced from N₀/spread to N₀·spread around the
+/// prior optimum N₀ = √(C/120) at every budget, D = C/6N; a run's loss is Hoffmann et al.'s L(N, D) (a = 0.452) times
+/// e^(σε), or for a run of the group "gla" (<see cref="Pairs"/>), <see cref="Gla"/>'s.
 /// </summary>
 public sealed class AdaptiveDesignStudy
 {
     /// <summary>Hoffmann et al.'s fitted law (as <c>Synthetic.Hoffmann</c>).</summary>
     public static readonly ChinchillaLaw Truth = new(E: 1.69, A: 406.4, B: 410.7, Alpha: 0.34, Beta: 0.28);
+
+    /// <summary>
+    /// A second architecture for crossings: a lower floor E (1.65) with a larger A (450), so it is worse than
+    /// <see cref="Truth"/> at small compute and better beyond their crossing, about 1.6e20 FLOPs under C = 6ND.
+    /// </summary>
+    public static readonly ChinchillaLaw Gla = new(E: 1.65, A: 450, B: 410.7, Alpha: 0.34, Beta: 0.28);
+
+    /// <summary>The law a run's loss is drawn from: <see cref="Gla"/>'s for the group "gla", else <see cref="Truth"/>'s.</summary>
+    public static ChinchillaLaw LawOf(CandidateRun run) => run.Group == "gla" ? Gla : Truth;
+
+    /// <summary>Every candidate of <paramref name="grid"/> once as "gla" and once as "softmax".</summary>
+    public static List<CandidateRun> Pairs(IEnumerable<CandidateRun> grid) =>
+        [.. grid.SelectMany(c => new[] { c with { Group = "gla" }, c with { Group = "softmax" } })];
 
     /// <summary>Five budgets √10 apart, 1e18 to 1e20 FLOPs.</summary>
     public static readonly double[] Budgets = [1e18, 3.16e18, 1e19, 3.16e19, 1e20];
@@ -41,7 +55,7 @@ public sealed class AdaptiveDesignStudy
         return run =>
         {
             var k = trained[run] = trained.GetValueOrDefault(run) + 1;
-            return Truth.Predict(run.N, run.D) * Math.Exp(_noise[run][k - 1]);
+            return LawOf(run).Predict(run.N, run.D) * Math.Exp(_noise[run][k - 1]);
         };
     }
 
@@ -59,6 +73,16 @@ public sealed class AdaptiveDesignStudy
 
     /// <summary>A smaller grid of the same shape: the <paramref name="budgets"/> cheapest budgets x the <paramref name="sizes"/> middle sizes of each.</summary>
     public static List<CandidateRun> SubGrid(IReadOnlyList<CandidateRun> grid, int budgets, int sizes) =>
-        grid.GroupBy(c => c.Compute).OrderBy(g => g.Key).Take(budgets)
-            .SelectMany(g => g.OrderBy(c => c.N).Skip((g.Count() - sizes) / 2).Take(sizes)).ToList();
+        grid.GroupBy(c => c.Group).SelectMany(group => group.GroupBy(c => c.Compute).OrderBy(g => g.Key).Take(budgets)
+            .SelectMany(g => g.OrderBy(c => c.N).Skip((g.Count() - sizes) / 2).Take(sizes))).ToList();
+
+    /// <summary>Where <see cref="Gla"/>'s and <see cref="Truth"/>'s compute-optimal loss curves cross, as log10 of the FLOPs.</summary>
+    public static double TrueCrossing
+    {
+        get
+        {
+            static LawFit Fit(ChinchillaLaw law) => new ChinchillaLawFit(law, FlopsPerToken.SixN) { FittedPoints = [] };
+            return Math.Log10(FrontierCrossings.Find("gla", Fit(Gla), "softmax", Fit(Truth), 1e15, 1e28).Compute!.Value);
+        }
+    }
 }

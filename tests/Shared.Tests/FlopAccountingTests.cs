@@ -91,6 +91,34 @@ public class FlopAccountingTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void The_optimum_under_a_measured_curve_is_the_lowest_loss_the_budget_can_buy(int seed)
+    {
+        // A rough measured curve: 12 sizes whose overhead per parameter jumps about (pieces of slope below 1, some
+        // near 0), and a law whose exponents differ from Hoffmann's; checked against a dense search along each budget.
+        var random = new Random(seed);
+        var curve = FlopsPerToken.From(Synthetic.LogSpace(1e5, 1e11, 12)
+            .Select(n => new ScalingPoint(n, 1e9, 1, 6 * n * (1 + 3 * random.NextDouble()) * 1e9)).ToList());
+        var law = new ChinchillaLaw(1.7, 300 + 400 * random.NextDouble(), 300 + 400 * random.NextDouble(), 0.2 + 0.3 * random.NextDouble(), 0.2 + 0.3 * random.NextDouble());
+        foreach (var compute in Synthetic.LogSpace(1e14, 1e25, 23))
+        {
+            var (n, d, loss) = law.ComputeOptimal(compute, curve);
+            Assert.Equal(compute, curve.At(n) * d, compute * 1e-9); // the tokens spend the budget under the curve
+            Assert.Equal(law.Predict(n, d), loss, 12);
+            (double N, double Loss) Search(double from, double to) =>
+                Synthetic.LogSpace(from, to, 100_001).Select(m => (N: m, Loss: law.Predict(m, curve.Tokens(compute, m)))).MinBy(p => p.Loss);
+            var coarse = Search(1, 1e16).N;
+            var (searched, searchedLoss) = Search(coarse / 1.001, coarse * 1.001); // then finely around the coarse best
+            Assert.True(loss <= searchedLoss + 1e-12, $"C={compute:E1}: {loss} above the search's {searchedLoss}");
+            Assert.True(searchedLoss - loss < 1e-7, $"C={compute:E1}: {loss} far below the search's {searchedLoss}");
+            Assert.InRange(n / searched, 0.99, 1.01);
+        }
+    }
+
+    [Theory]
     [InlineData(1.69, 406.4, 410.7, 100, 0.28)]     // laws fitted to a handful of runs: the loss overflows far from the
     [InlineData(1.69, 406.4, 410.7, 0.34, 100)]     // optimum, and MathNet's golden section threw on the first +inf
     [InlineData(1.69, 406.4, 410.7, -0.2, 0.28)]    // no optimum at all

@@ -29,30 +29,37 @@ public sealed record ChinchillaLaw(
     }
 
     /// <summary>
-    /// The same under C = F(N)·D: minimise L(N, C / F(N)) over ln N numerically (MathNet's golden section), around the
-    /// 6ND optimum; L along the budget falls with N until data runs short and rises after, so it has one minimum.
+    /// The same under C = F(N)·D, exactly: on a piece of the curve where ln F = c + s·ln N, L along the budget is
+    /// E + A·e^(−αx) + B·(C·e^(−c))^(−β)·e^(sβx) in x = ln N, convex for s > 0 with its minimum where
+    /// αA·e^(−αx) = sβB·(C·e^(−c))^(−β)·e^(sβx); the optimum is the lowest of these minima that lie in their piece and of
+    /// the knots where L turns from falling to rising. Hundreds of times faster than minimising numerically, which a
+    /// scan of a crossing or a frontier does at every point. NaN where the law has no optimum (a parameter not positive).
     /// </summary>
     public (double N, double D, double Loss) ComputeOptimal(double compute, FlopsPerToken flops)
     {
         if (flops.IsSixN) return ComputeOptimal(compute);
-        var start = ComputeOptimal(compute).N;
-        if (!(double.IsFinite(start) && start > 0)) return (double.NaN, double.NaN, double.NaN);
-        // A degenerate law (fitted to a handful of runs) can overflow far from its optimum: there the loss is "very
-        // large", not an error, since MathNet's minimiser refuses non-finite values.
-        double LossAt(double lnN) => Predict(Math.Exp(lnN), flops.Tokens(compute, Math.Exp(lnN))) is var loss && double.IsFinite(loss) ? loss : double.MaxValue;
-        // F(N) is within a small factor of 6N, so the optimum is within a factor of e^8 of the 6ND one.
-        double lnOpt;
-        try
+        if (!(A > 0 && B > 0 && Alpha > 0 && Beta > 0 && compute > 0)) return (double.NaN, double.NaN, double.NaN);
+        var (best, bestLoss) = (double.NaN, double.PositiveInfinity);
+        var fallingBefore = false; // L falls at the right end of the previous piece
+        var lnC = Math.Log(compute);
+        foreach (var (from, to, c, s) in flops.Pieces())
         {
-            lnOpt = MathNet.Numerics.Optimization.GoldenSectionMinimizer.Minimum(
-                MathNet.Numerics.Optimization.ObjectiveFunction.ScalarValue(LossAt), Math.Log(start) - 8, Math.Log(start) + 8, xTolerance: 1e-9).MinimizingPoint;
+            // Where L's slope in x vanishes on this piece; +∞ where it only falls (s ≤ 0: F shrinks as N grows).
+            var stationary = s > 0
+                ? (Math.Log(Alpha * A) - Math.Log(s * Beta * B) + Beta * (lnC - c)) / (Alpha + s * Beta)
+                : double.PositiveInfinity;
+            if (fallingBefore && stationary <= from) Consider(from); // a kink: falling before it, rising after
+            if (stationary > from && stationary < to) Consider(stationary);
+            fallingBefore = stationary >= to;
         }
-        catch (MathNet.Numerics.Optimization.OptimizationException)
+        if (double.IsNaN(best)) return (double.NaN, double.NaN, double.NaN);
+        var n = Math.Exp(best);
+        return (n, flops.Tokens(compute, n), bestLoss);
+
+        void Consider(double x)
         {
-            return (double.NaN, double.NaN, double.NaN); // no optimum: said in words by the fit's warnings
+            var loss = Predict(Math.Exp(x), flops.Tokens(compute, Math.Exp(x)));
+            if (loss < bestLoss) (best, bestLoss) = (x, loss);
         }
-        var n = Math.Exp(lnOpt);
-        var d = flops.Tokens(compute, n);
-        return (n, d, Predict(n, d));
     }
 }

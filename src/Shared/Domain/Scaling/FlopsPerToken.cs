@@ -42,6 +42,26 @@ public sealed class FlopsPerToken
         return Math.Exp(_lnF[hi - 1] + t * (_lnF[hi] - _lnF[hi - 1]));
     }
 
+    /// <summary>
+    /// The curve as its pieces in order: ln F = Intercept + Slope·ln N for ln N in [From, To]; the first and last extend
+    /// to ±∞ with slope 1 (F/N held). One piece, ln 6 + ln N, under 6N.
+    /// </summary>
+    internal IEnumerable<(double From, double To, double Intercept, double Slope)> Pieces()
+    {
+        if (IsSixN)
+        {
+            yield return (double.NegativeInfinity, double.PositiveInfinity, Math.Log(6), 1);
+            yield break;
+        }
+        yield return (double.NegativeInfinity, _lnN[0], _lnF[0] - _lnN[0], 1);
+        for (var i = 0; i + 1 < _lnN.Length; i++)
+        {
+            var slope = (_lnF[i + 1] - _lnF[i]) / (_lnN[i + 1] - _lnN[i]);
+            yield return (_lnN[i], _lnN[i + 1], _lnF[i] - slope * _lnN[i], slope);
+        }
+        yield return (_lnN[^1], double.PositiveInfinity, _lnF[^1] - _lnN[^1], 1);
+    }
+
     /// <summary>The tokens a budget of <paramref name="compute"/> FLOPs buys a model of N parameters.</summary>
     public double Tokens(double compute, double n) => compute / At(n);
 }

@@ -7,26 +7,29 @@ namespace ScaleLab.Scaling;
 /// </summary>
 internal static class FrontierCrossings
 {
-    private const int ScanPoints = 400;
+    public static FrontierCrossing Find(string nameA, LawFit a, string nameB, LawFit b, double from, double to) =>
+        Find(nameA, new FrontierScan(a, from, to), nameB, new FrontierScan(b, from, to));
 
-    public static FrontierCrossing Find(string nameA, LawFit a, string nameB, LawFit b, double from, double to)
+    /// <summary>The same on scans already made (of one range): a law compared with many scans it once.</summary>
+    public static FrontierCrossing Find(string nameA, FrontierScan a, string nameB, FrontierScan b)
     {
-        double Gap(double lnC) => a.LossAtCompute(Math.Exp(lnC)) - b.LossAtCompute(Math.Exp(lnC));
-        double lo = Math.Log(from), hi = Math.Log(to);
-        var better = Gap(hi) < 0 ? nameA : nameB;
+        if (a.From != b.From || a.To != b.To) throw new ArgumentException("the scans cover different ranges", nameof(b));
+        double Gap(double lnC) => a.Fit.LossAtCompute(Math.Exp(lnC)) - b.Fit.LossAtCompute(Math.Exp(lnC));
+        double lo = Math.Log(a.From), hi = Math.Log(a.To);
+        var better = a.Losses[^1] - b.Losses[^1] < 0 ? nameA : nameB;
         var roots = new List<double>();
-        var previous = Gap(lo);
-        for (var i = 1; i <= ScanPoints; i++)
+        var previous = a.Losses[0] - b.Losses[0];
+        for (var i = 1; i <= FrontierScan.Steps; i++)
         {
-            var x = lo + (hi - lo) * i / ScanPoints;
-            var gap = Gap(x);
+            var x = lo + (hi - lo) * i / FrontierScan.Steps;
+            var gap = a.Losses[i] - b.Losses[i];
             if (double.IsFinite(previous) && double.IsFinite(gap) && Math.Sign(gap) != Math.Sign(previous) && gap != 0 && previous != 0)
                 // The sign changed within the last scan step, but the gap may be no number somewhere inside it (a law
                 // with no optimum there) or the change may span a zero: then the scan point itself, 1/400 of the range off at most.
-                roots.Add(Math.Exp(MathNet.Numerics.RootFinding.Bisection.TryFindRoot(Gap, x - (hi - lo) / ScanPoints, x, 1e-10, 200, out var root) ? root : x));
+                roots.Add(Math.Exp(MathNet.Numerics.RootFinding.Bisection.TryFindRoot(Gap, x - (hi - lo) / FrontierScan.Steps, x, 1e-10, 200, out var root) ? root : x));
             if (gap != 0) previous = gap;
         }
-        return new FrontierCrossing(nameA, nameB, roots.Count > 0 ? roots[^1] : null, better, from, to, roots);
+        return new FrontierCrossing(nameA, nameB, roots.Count > 0 ? roots[^1] : null, better, a.From, a.To, roots);
     }
 
     /// <summary>
