@@ -62,10 +62,10 @@ public class NewStudyPageTests : BunitContext
 
         ChooseCrossing(page);
 
-        page.WaitForAssertion(() => Assert.Contains("interval of crossingCompute", page.Find("#preview-saving").TextContent), Wait);
+        page.WaitForAssertion(() => Assert.Contains("interval of log10 C where the two architectures cross the most per FLOP, until it is narrower than 0.5 decades of compute", page.Find("#preview-saving").TextContent), Wait);
         var spec = JsonDocument.Parse(api.Requests[^1].Body!).RootElement;
         var adaptive = spec.GetProperty("isoflop").GetProperty("adaptive");
-        Assert.Equal(("crossingCompute", 0.1, 0.5, 2), (adaptive.GetProperty("target").GetString(), adaptive.GetProperty("targetWidth").GetDouble(),
+        Assert.Equal(("crossingCompute", 0.5, 0.5, 2), (adaptive.GetProperty("target").GetString(), adaptive.GetProperty("targetWidth").GetDouble(),
             adaptive.GetProperty("maxComputeFraction").GetDouble(), adaptive.GetProperty("runsPerRound").GetInt32()));
         var axis = Assert.Single(spec.GetProperty("axes").EnumerateObject());
         Assert.Equal("mixer", axis.Name);

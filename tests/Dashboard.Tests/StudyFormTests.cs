@@ -94,7 +94,7 @@ public class StudyFormTests
             Kind = StudyKind.IsoFlop, Name = "cross", Budgets = "1e12, 3e12, 1e13", SizesPerBudget = 5, Seeds = "1, 2",
             Adaptive = true, AdaptiveTarget = AdaptiveSpec.CrossingCompute, AdaptiveWidth = 0.5,
         };
-        form.OfferArchitectureAxis();   // the grid tab's dModel axis cannot name architectures: the mixer does
+        form.OfferTargetDefaults();   // the grid tab's dModel axis cannot name architectures: the mixer does
 
         var json = JsonDocument.Parse(form.ToSpecJson()).RootElement;
         var errors = new ValidationErrors();
@@ -118,10 +118,30 @@ public class StudyFormTests
     {
         var form = new StudyForm { Kind = StudyKind.IsoFlop, Adaptive = true, AdaptiveTarget = AdaptiveSpec.CrossingCompute, AxisField = "mixer", AxisValues = "linear, mamba" };
 
-        form.OfferArchitectureAxis();
+        form.OfferTargetDefaults();
 
         Assert.Equal(("mixer", "linear, mamba"), (form.AxisField, form.AxisValues));
         Assert.Equal(["linear", "mamba"], JsonDocument.Parse(form.ToSpecJson()).RootElement.GetProperty("axes").GetProperty("mixer").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
+    public void The_width_left_at_one_kind_of_targets_default_follows_the_target_and_a_chosen_width_stays()
+    {
+        var form = new StudyForm { Kind = StudyKind.IsoFlop, Adaptive = true };
+        Assert.Equal(0.1, form.AdaptiveWidth);
+
+        form.AdaptiveTarget = AdaptiveSpec.CrossingCompute;
+        form.OfferTargetDefaults();
+        Assert.Equal(0.5, form.AdaptiveWidth);   // decades of compute: within a factor of about 3
+
+        form.AdaptiveTarget = AdaptiveSpec.ChinchillaExponent;
+        form.OfferTargetDefaults();
+        Assert.Equal(0.1, form.AdaptiveWidth);
+
+        form.AdaptiveWidth = 0.05;
+        form.AdaptiveTarget = AdaptiveSpec.CrossingCompute;
+        form.OfferTargetDefaults();
+        Assert.Equal(0.05, form.AdaptiveWidth);
     }
 
     [Fact]
@@ -129,7 +149,7 @@ public class StudyFormTests
     {
         var form = new StudyForm { Kind = StudyKind.IsoFlop, Adaptive = true, AdaptiveTarget = AdaptiveSpec.ChinchillaExponent, AxisField = "mixer", AxisValues = "softmax, gla" };
 
-        form.OfferArchitectureAxis();
+        form.OfferTargetDefaults();
         var json = JsonDocument.Parse(form.ToSpecJson()).RootElement;
 
         Assert.Equal("chinchillaExponent", json.GetProperty("isoflop").GetProperty("adaptive").GetProperty("target").GetString());

@@ -50,7 +50,7 @@ public sealed class StudyForm
     public string AdaptiveTarget { get; set; } = AdaptiveSpec.IsoFlopExponent;
 
     /// <summary>The width of the target's 95 % interval at which the study stops: in the exponent's units, or in decades of compute for a crossing.</summary>
-    public double AdaptiveWidth { get; set; } = 0.1;
+    public double AdaptiveWidth { get; set; } = ExponentWidth;
     public double AdaptiveFraction { get; set; } = 0.5;
     public int AdaptiveRunsPerRound { get; set; } = 2;
 
@@ -91,15 +91,20 @@ public sealed class StudyForm
     private bool IsAdaptive => Kind == StudyKind.IsoFlop && Adaptive;
 
     /// <summary>
-    /// On choosing the crossing target: an axis that still varies a size field (the IsoFLOP design sets those, so they
-    /// cannot name architectures) becomes the mixer, the base mixer against another; an axis the researcher chose is kept.
+    /// On choosing a target: the width still at the other kind of target's default takes this one's (an exponent's
+    /// 0.1 would ask a crossing for its compute within ±12 %); for the crossing, an axis that still varies a size field
+    /// (the IsoFLOP design sets those, so they cannot name architectures) becomes the mixer, the base mixer against
+    /// another; what the researcher chose is kept.
     /// </summary>
-    public void OfferArchitectureAxis()
+    public void OfferTargetDefaults()
     {
+        if (AdaptiveWidth == (ComparesArchitectures ? ExponentWidth : CrossingWidth)) AdaptiveWidth = ComparesArchitectures ? CrossingWidth : ExponentWidth;
         if (!ComparesArchitectures || !SizeFields.Contains(AxisField.Trim())) return;
         AxisField = "mixer";
         AxisValues = $"{Mixer}, {(Mixer == Models.Mixers.Gla ? Models.Mixers.Softmax : Models.Mixers.Gla)}";
     }
+
+    private const double ExponentWidth = 0.1, CrossingWidth = 0.5;
 
     private static readonly string[] SizeFields = ["dModel", "nLayers", "nHeads", "tokens"];
 

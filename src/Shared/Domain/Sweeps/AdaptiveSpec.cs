@@ -24,6 +24,18 @@ public sealed record AdaptiveSpec(
 
     public const int MaxRunsPerRound = 64;
 
+    /// <summary>The target in words, the same in the dashboard and the CLI.</summary>
+    public static string Quantity(string target) => target switch
+    {
+        ChinchillaExponent => "a = β/(α+β)",
+        CrossingCompute => "log10 C where the two architectures cross",
+        _ => "a of N_opt ∝ C^a",
+    };
+
+    /// <summary>A target width in words: a crossing's is in decades of compute, an exponent's has no unit.</summary>
+    public static string WidthText(string target, double width) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{width:G3}{(target == CrossingCompute ? " decades of compute" : "")}");
+
     /// <summary>
     /// Every step scores every candidate with hundreds of bootstrap refits, on the orchestrator: a parabola refit costs
     /// microseconds, an L(N, D) refit milliseconds, so the grids are bounded to keep a step within seconds.

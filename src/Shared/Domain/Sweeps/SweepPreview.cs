@@ -24,7 +24,7 @@ public sealed record SweepPreview(
     /// <summary>The saving in words, the same in the dashboard and the CLI; null where the study is its own plain grid.</summary>
     public string? SavingText() => PlainGridFlops is not { } plain ? null
         : Adaptive is { } a ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"An adaptive design: of these {RunCount} candidate runs ({Scaling.NumberFormat.Short(plain)} FLOPs as a plain grid) it first trains the {a.FirstRuns} runs of a first fit, then, {a.RunsPerRound} at a time, those that narrow the interval of {a.Target} the most per FLOP, until it is narrower than {a.TargetWidth:G3}; it spends at most {Scaling.NumberFormat.Short(TotalFlops)} FLOPs, {TotalFlops / plain:P0} of the grid.")
+            $"An adaptive design: of these {RunCount} candidate runs ({Scaling.NumberFormat.Short(plain)} FLOPs as a plain grid) it first trains the {a.FirstRuns} runs of a first fit, then, {a.RunsPerRound} at a time, those that narrow the interval of {AdaptiveSpec.Quantity(a.Target)} the most per FLOP, until it is narrower than {AdaptiveSpec.WidthText(a.Target, a.TargetWidth)}; it spends at most {Scaling.NumberFormat.Short(TotalFlops)} FLOPs, {TotalFlops / plain:P0} of the grid.")
         : string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"The same points trained from scratch would cost {Scaling.NumberFormat.Short(plain)} FLOPs: this study spends {TotalFlops / plain:P0} of that, its branches sharing their trunk's stable phase.");
 
