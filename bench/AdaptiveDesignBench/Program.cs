@@ -9,10 +9,14 @@ using ScaleLab.Shared.Tests;
 // 1e20 FLOPs, 7 sizes each from N₀/4 to 4·N₀ around N₀ = √(C/120). For each share of the whole grid's compute and each
 // seed of noise, the interval of a reached by AdaptiveStudy.Simulate is set against grids of the same shape within the
 // same compute (the b cheapest budgets x the s middle sizes: the largest, and the best in hindsight) and a uniform random
-// subset of the candidates. A run has the same noisy loss whichever design trains it. Prints a markdown table; each
-// study's result goes to stderr.
+// subset of the candidates. A run has the same noisy loss whichever design trains it. With --crossing, the target is
+// where two architectures' compute-optimal losses cross (Hoffmann's law against AdaptiveDesignStudy.Gla, on a smaller
+// grid for each). --step-time times one design step of each target at its candidate bound with the product's options.
+// Prints a markdown table; each study's result goes to stderr.
 // usage: adaptive-design-bench [--seeds 20] [--noise 0.005] [--bootstrap 200] [--fantasies 2] [--per-round 2]
-//                              [--repeats 1] [--share 0.25] [--chinchilla 1]
+//                              [--repeats 1] [--share 0.25 | --shares 0.25,0.5] [--chinchilla 1]
+//                              [--crossing 1 [--gla-floor 1.65] [--budgets 3] [--sizes 5] [--measure-bootstrap K]]
+//        adaptive-design-bench --step-time 1 [--bootstrap 200] [--fantasies 2]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var flags = Flags(args);
 if (flags.ContainsKey("step-time")) return StepTimes(flags.GetValueOrDefault("bootstrap", 200), (int)flags.GetValueOrDefault("fantasies", 2));
@@ -30,15 +34,19 @@ var options = new AdaptiveOptions
 };
 // Every design's interval is measured with these refits, which may be more than the design scores candidates with.
 var measuring = options with { Bootstrap = (int)flags.GetValueOrDefault("measure-bootstrap", options.Bootstrap) };
-double[] shares = flags.TryGetValue("share", out var only) ? [only] : [0.25, 0.5, 1.0];
+double[] shares = args.SkipWhile(a => a != "--shares").Skip(1).FirstOrDefault() is { } listed
+    ? [.. listed.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture))]
+    : flags.TryGetValue("share", out var only) ? [only] : [0.25, 0.5, 1.0];
+// The second architecture's floor E: 1.65 crosses Hoffmann's law a decade past the largest of 3 budgets, 1.62 between them.
+var gla = AdaptiveDesignStudy.Gla with { E = flags.GetValueOrDefault("gla-floor", AdaptiveDesignStudy.Gla.E) };
 var budgetCount = (int)flags.GetValueOrDefault("budgets", crossing ? 3 : 5);
 var sizeCount = (int)flags.GetValueOrDefault("sizes", crossing ? 5 : 7);
 
 var grid = AdaptiveDesignStudy.Grid(AdaptiveDesignStudy.Budgets[..budgetCount], sizeCount);
 var candidates = crossing ? AdaptiveDesignStudy.Pairs(grid) : grid;
-var truth = crossing ? AdaptiveDesignStudy.TrueCrossing : AdaptiveDesignStudy.Truth.NOptExponent;
+var truth = crossing ? AdaptiveDesignStudy.TrueCrossing(gla) : AdaptiveDesignStudy.Truth.NOptExponent;
 var whole = candidates.Sum(c => c.Compute);
-var exact = AdaptiveDesign.Interval(candidates.Select(r => r.Trained(AdaptiveDesignStudy.LawOf(r).Predict(r.N, r.D))).ToList(), measuring with { Bootstrap = 0 });
+var exact = AdaptiveDesign.Interval(candidates.Select(r => r.Trained(AdaptiveDesignStudy.LawOf(r, gla).Predict(r.N, r.D))).ToList(), measuring with { Bootstrap = 0 });
 var (quantity, law) = options.Target switch
 {
     DesignTarget.IsoFlopExponent => ("a of N_opt ∝ C^a", "IsoFLOP profiles (approach 2)"),
@@ -46,7 +54,7 @@ var (quantity, law) = options.Target switch
     _ => ("log10 of the compute where gla's and softmax's compute-optimal losses cross", "each architecture's L(N, D)"),
 };
 
-Console.WriteLine($"Target: {quantity} by {law}. Truth: {truth:F4}; the whole grid without noise gives {exact.Estimate!.Value:F4}.");
+Console.WriteLine($"Target: {quantity} by {law}{(crossing ? $" (gla: {gla})" : "")}. Truth: {truth:F4}; the whole grid without noise gives {exact.Estimate!.Value:F4}.");
 Console.WriteLine($"{candidates.Count} candidates ({budgetCount} budgets x {sizeCount} sizes{(crossing ? " x 2 architectures" : "")}), {whole:0.###E+0} FLOPs in all; " +
     $"noise σ = {sigma} on ln loss; {seeds} seeds; {options.Bootstrap} bootstrap refits per interval while designing, {measuring.Bootstrap} to measure; " +
     $"{options.Fantasies} fantasies per candidate, {perRound} runs per round.");
@@ -64,7 +72,7 @@ foreach (var share in shares)
     var grids = shapes.ToDictionary(s => s, _ => new List<Result>());
     for (var seed = 1; seed <= seeds; seed++)
     {
-        var study = new AdaptiveDesignStudy(candidates, sigma, seed);
+        var study = new AdaptiveDesignStudy(candidates, sigma, seed, gla: gla);
         var seeded = options with { Seed = seed };
         var measured = measuring with { Seed = seed };
         Result Measure(IReadOnlyList<ScalingPoint> trained, double seconds = 0)
@@ -82,7 +90,9 @@ foreach (var share in shares)
             return result;
         }
 
-        adaptive.Add(Adaptive(candidates, "adaptive"));
+        // At the whole grid's compute, with each candidate offered once, the design trains them all: it is the grid (the
+        // first tables showed it), so it is not simulated there.
+        if (share < 1 || repeats) adaptive.Add(Adaptive(candidates, "adaptive"));
         if (repeats) twice.Add(Adaptive(candidates.Concat(candidates).ToList(), "adaptive, repeats"));
         random.Add(Measure(study.Train(RandomSubset(candidates, budget, seed))));
         Console.Error.WriteLine($"{share:P0} seed {seed} random subset: {random[^1]}");
@@ -93,7 +103,7 @@ foreach (var share in shares)
     // interval that misses it is no better design).
     var honest = shapes.Where(s => grids[s].Count(r => r.Interval.Covers(truth)) >= 0.8 * seeds).ToList();
     var best = honest.Count == 0 ? largest : honest.MinBy(s => (Quantile(grids[s].Select(r => r.Interval.Width), 0.5), -grids[s][0].Compute));
-    Row(share, "adaptive", adaptive);
+    if (adaptive.Count > 0) Row(share, "adaptive", adaptive);
     if (repeats) Row(share, "adaptive, each candidate up to twice", twice);
     Row(share, $"grid {largest.Budgets} x {largest.Sizes} (the largest)", grids[largest]);
     if (best != largest) Row(share, $"grid {best.Budgets} x {best.Sizes} (the best in hindsight)", grids[best]);
@@ -174,7 +184,7 @@ static Dictionary<string, double> Flags(string[] args)
 {
     var flags = new Dictionary<string, double>();
     for (var i = 0; i + 1 < args.Length; i += 2)
-        flags[args[i].TrimStart('-')] = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        if (args[i] != "--shares") flags[args[i].TrimStart('-')] = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
     return flags;
 }
 

@@ -41,7 +41,7 @@ public class AdaptiveCrossingTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var candidates = Candidates();
         var whole = candidates.Sum(c => c.Compute);
-        var truth = AdaptiveDesignStudy.TrueCrossing;
+        var truth = AdaptiveDesignStudy.TrueCrossing();
 
         var train = Trainer(1);
         var history = AdaptiveStudy.Simulate(candidates, train, 0.5 * whole, Options, runsPerRound: 2);

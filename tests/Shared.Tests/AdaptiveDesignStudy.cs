@@ -21,8 +21,8 @@ public sealed class AdaptiveDesignStudy
     /// </summary>
     public static readonly ChinchillaLaw Gla = new(E: 1.65, A: 450, B: 410.7, Alpha: 0.34, Beta: 0.28);
 
-    /// <summary>The law a run's loss is drawn from: <see cref="Gla"/>'s for the group "gla", else <see cref="Truth"/>'s.</summary>
-    public static ChinchillaLaw LawOf(CandidateRun run) => run.Group == "gla" ? Gla : Truth;
+    /// <summary>The law a run's loss is drawn from: <paramref name="gla"/>'s (<see cref="Gla"/>) for the group "gla", else <see cref="Truth"/>'s.</summary>
+    public static ChinchillaLaw LawOf(CandidateRun run, ChinchillaLaw? gla = null) => run.Group == "gla" ? gla ?? Gla : Truth;
 
     /// <summary>Every candidate of <paramref name="grid"/> once as "gla" and once as "softmax".</summary>
     public static List<CandidateRun> Pairs(IEnumerable<CandidateRun> grid) =>
@@ -32,13 +32,15 @@ public sealed class AdaptiveDesignStudy
     public static readonly double[] Budgets = [1e18, 3.16e18, 1e19, 3.16e19, 1e20];
 
     private readonly Dictionary<CandidateRun, double[]> _noise;
+    private readonly ChinchillaLaw _gla;
 
     /// <summary>
     /// <paramref name="candidates"/> with losses drawn for <paramref name="seed"/>: each run's k-th training (k up to
     /// <paramref name="trainings"/>) draws the k-th ε of its own stream, so every design sees the same loss for the same run.
     /// </summary>
-    public AdaptiveDesignStudy(IReadOnlyList<CandidateRun> candidates, double sigma, int seed, int trainings = 2)
+    public AdaptiveDesignStudy(IReadOnlyList<CandidateRun> candidates, double sigma, int seed, int trainings = 2, ChinchillaLaw? gla = null)
     {
+        _gla = gla ?? Gla;
         Candidates = candidates;
         var normal = new Normal(0, sigma, new Random(seed));
         _noise = candidates.Distinct().ToDictionary(c => c, _ => Enumerable.Range(0, trainings).Select(_ => normal.Sample()).ToArray());
@@ -55,7 +57,7 @@ public sealed class AdaptiveDesignStudy
         return run =>
         {
             var k = trained[run] = trained.GetValueOrDefault(run) + 1;
-            return LawOf(run).Predict(run.N, run.D) * Math.Exp(_noise[run][k - 1]);
+            return LawOf(run, _gla).Predict(run.N, run.D) * Math.Exp(_noise[run][k - 1]);
         };
     }
 
@@ -76,13 +78,10 @@ public sealed class AdaptiveDesignStudy
         grid.GroupBy(c => c.Group).SelectMany(group => group.GroupBy(c => c.Compute).OrderBy(g => g.Key).Take(budgets)
             .SelectMany(g => g.OrderBy(c => c.N).Skip((g.Count() - sizes) / 2).Take(sizes))).ToList();
 
-    /// <summary>Where <see cref="Gla"/>'s and <see cref="Truth"/>'s compute-optimal loss curves cross, as log10 of the FLOPs.</summary>
-    public static double TrueCrossing
+    /// <summary>Where <paramref name="gla"/>'s (<see cref="Gla"/>'s) and <see cref="Truth"/>'s compute-optimal loss curves cross, as log10 of the FLOPs.</summary>
+    public static double TrueCrossing(ChinchillaLaw? gla = null)
     {
-        get
-        {
-            static LawFit Fit(ChinchillaLaw law) => new ChinchillaLawFit(law, FlopsPerToken.SixN) { FittedPoints = [] };
-            return Math.Log10(FrontierCrossings.Find("gla", Fit(Gla), "softmax", Fit(Truth), 1e15, 1e28).Compute!.Value);
-        }
+        static LawFit Fit(ChinchillaLaw law) => new ChinchillaLawFit(law, FlopsPerToken.SixN) { FittedPoints = [] };
+        return Math.Log10(FrontierCrossings.Find("gla", Fit(gla ?? Gla), "softmax", Fit(Truth), 1e15, 1e28).Compute!.Value);
     }
 }
