@@ -35,7 +35,10 @@ static int Plan(string scale, string dir)
     var json = scale switch
     {
         "cpu" => """{"name":"law-stopping","kind":"isoflop","base":{"task":"hmm","hmmStates":64,"hmmVocab":128,"seqLen":64,"batchSize":16,"learningRate":0.01,"warmupSteps":20,"evalInterval":1000000,"logInterval":5,"checkpointInterval":0,"finalEvalTokens":0},"isoflop":{"budgets":[4e10,2e11,1e12],"sizes":[5000,10000,20000,40000,80000],"aspectRatio":16,"headDim":8}}""",
-        "gpu" => """{"name":"law-stopping","kind":"isoflop","base":{"task":"hmm","hmmStates":1024,"hmmVocab":512,"seqLen":256,"batchSize":32,"learningRate":0.003,"warmupSteps":20,"evalInterval":1000000,"evalBatches":16,"logInterval":10,"checkpointInterval":0,"finalEvalTokens":0},"isoflop":{"budgets":[8e12,4e13,2e14],"sizes":[140000,280000,560000,1120000,2240000],"aspectRatio":32,"headDim":16}}""",
+        // Budgets 2.5x apart, so a run's siblings at the budget below have seen a good part of its annealing, and sizes
+        // to 9.6M, past the top budget's optimum; the first GPU study (budgets 5x apart, sizes to 2.2M, still falling at
+        // the top) is in bench/results/2026-12-02-law-stopping-gpu/study.spec.json.
+        "gpu" => """{"name":"law-stopping","kind":"isoflop","base":{"task":"hmm","hmmStates":1024,"hmmVocab":512,"seqLen":256,"batchSize":32,"learningRate":0.003,"warmupSteps":20,"evalInterval":1000000,"evalBatches":16,"logInterval":10,"checkpointInterval":0,"finalEvalTokens":0},"isoflop":{"budgets":[5e13,1.25e14,3.125e14],"sizes":[300000,600000,1200000,2400000,4800000,9600000],"aspectRatio":32,"headDim":16}}""",
         _ => throw new ArgumentException($"scale must be cpu or gpu, not {scale}"),
     };
     var errors = new ValidationErrors();
