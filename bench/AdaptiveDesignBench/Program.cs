@@ -15,7 +15,7 @@ using ScaleLab.Shared.Tests;
 // Prints a markdown table; each study's result goes to stderr.
 // usage: adaptive-design-bench [--seeds 20] [--noise 0.005] [--bootstrap 200] [--fantasies 2] [--per-round 2]
 //                              [--repeats 1] [--share 0.25 | --shares 0.25,0.5] [--chinchilla 1]
-//                              [--crossing 1 [--gla-floor 1.65] [--budgets 3] [--sizes 5] [--measure-bootstrap K]]
+//                              [--crossing 1 [--gla-floor 1.65] [--gla-a 450] [--budgets 3] [--sizes 5] [--measure-bootstrap K]]
 //        adaptive-design-bench --step-time 1 [--bootstrap 200] [--fantasies 2]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var flags = Flags(args);
@@ -37,8 +37,13 @@ var measuring = options with { Bootstrap = (int)flags.GetValueOrDefault("measure
 double[] shares = args.SkipWhile(a => a != "--shares").Skip(1).FirstOrDefault() is { } listed
     ? [.. listed.Split(',').Select(x => double.Parse(x, CultureInfo.InvariantCulture))]
     : flags.TryGetValue("share", out var only) ? [only] : [0.25, 0.5, 1.0];
-// The second architecture's floor E: 1.65 crosses Hoffmann's law a decade past the largest of 3 budgets, 1.62 between them.
-var gla = AdaptiveDesignStudy.Gla with { E = flags.GetValueOrDefault("gla-floor", AdaptiveDesignStudy.Gla.E) };
+// The second architecture's floor E and A: 1.65 and 450 cross Hoffmann's law a decade past the largest of 3 budgets,
+// 1.62 and 450 between them at a shallow angle (the frontiers 0.017 and 0.027 apart a decade either side), 1.40 and 600
+// between them at a steep one (0.065 and 0.041).
+var gla = AdaptiveDesignStudy.Gla with
+{
+    E = flags.GetValueOrDefault("gla-floor", AdaptiveDesignStudy.Gla.E), A = flags.GetValueOrDefault("gla-a", AdaptiveDesignStudy.Gla.A),
+};
 var budgetCount = (int)flags.GetValueOrDefault("budgets", crossing ? 3 : 5);
 var sizeCount = (int)flags.GetValueOrDefault("sizes", crossing ? 5 : 7);
 
