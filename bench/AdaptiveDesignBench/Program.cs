@@ -42,7 +42,8 @@ double[] shares = args.SkipWhile(a => a != "--shares").Skip(1).FirstOrDefault() 
 // between them at a steep one (0.065 and 0.041).
 var gla = AdaptiveDesignStudy.Gla with
 {
-    E = flags.GetValueOrDefault("gla-floor", AdaptiveDesignStudy.Gla.E), A = flags.GetValueOrDefault("gla-a", AdaptiveDesignStudy.Gla.A),
+    E = flags.GetValueOrDefault("gla-floor", AdaptiveDesignStudy.Gla.E),
+    A = flags.GetValueOrDefault("gla-a", AdaptiveDesignStudy.Gla.A),
 };
 var budgetCount = (int)flags.GetValueOrDefault("budgets", crossing ? 3 : 5);
 var sizeCount = (int)flags.GetValueOrDefault("sizes", crossing ? 5 : 7);
