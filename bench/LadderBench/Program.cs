@@ -3,16 +3,16 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScaleLab.LossCurves;
 using ScaleLab.Runs;
-using ScaleLab.Scaling;
 using ScaleLab.Sweeps;
-using ScaleLab.Validation;
+using ScaleLab.Workers.Tests;
 
 // The same question, N_opt(C)'s exponent, answered by an IsoFLOP grid and by a WSD ladder (issue #16, Hägele et al.
-// 2024): `plan SCALE DIR` expands both studies exactly as ScaleLab would (SweepExpander) and writes each run's config
-// and DIR/plan.tsv (phase, name, config, branch points, parent); bench/ladder.sh trains them with the standalone
-// trainer; `analyze DIR` reads each run's summary, fits the grid by IsoFLOP profiles (approach 2) and the ladder by
-// L(N, D) (approach 3), and prints the compute each spent, the exponents with their bootstrap intervals, and whether
-// the ladder's exponent falls inside the grid's interval.
+// 2024): `plan SCALE DIR` expands both studies of LadderStudy exactly as ScaleLab would (SweepExpander) and writes each
+// run's config and DIR/plan.tsv (phase, name, branch points, parent, run name); bench/ladder.sh trains them with the
+// standalone trainer; `analyze DIR` reads each run's summary and compares the studies with LadderComparison: the grid
+// fitted by IsoFLOP profiles (approach 2), the ladder by L(N, D) (approach 3), the compute each spent, the exponents
+// with their bootstrap intervals, and whether the ladder's exponent falls inside the grid's interval. Both files are
+// shared with the test that trains the CPU scale in process (tests/Workers.Tests/LadderAgainstGridTests.cs).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 return args switch
 {
@@ -29,26 +29,18 @@ static int Usage()
 
 static int Plan(string scale, string dir)
 {
-    var study = Studies.For(scale);
+    var study = LadderStudy.For(scale);
     Directory.CreateDirectory(dir);
+    File.WriteAllText(Path.Combine(dir, "grid.spec.json"), study.Grid);
+    File.WriteAllText(Path.Combine(dir, "ladder.spec.json"), study.Ladder);
     var lines = new List<string>();
-    foreach (var (kind, json) in new[] { ("grid", study.Grid), ("ladder", study.Ladder) })
+    foreach (var run in study.Plan())
     {
-        var errors = new ValidationErrors();
-        var spec = SweepSpecParser.Parse(json, errors) ?? throw new InvalidOperationException(errors.ToString());
-        var runs = SweepExpander.Expand(Guid.Empty, spec, SweepLimits.Default, errors) ?? throw new InvalidOperationException(errors.ToString());
-        File.WriteAllText(Path.Combine(dir, kind + ".spec.json"), json);
-        var names = runs.Select((r, i) => (r.RunId, Name: $"{kind}-{i:D2}")).ToDictionary(x => x.RunId, x => x.Name);
-        foreach (var run in runs)
-        {
-            var name = names[run.RunId];
-            // Standalone, a branch names its parent's checkpoint file instead of its run id.
-            File.WriteAllText(Path.Combine(dir, name + ".json"), JsonSerializer.Serialize(run.Config with { InitFrom = null }, SpecJson.Indented));
-            var branchPoints = runs.Where(b => b.Config.InitFrom?.Run == run.RunId).Select(b => b.FirstStep).Order().ToList();
-            var parent = run.Config.InitFrom is { } from ? $"{names[from.Run]}/checkpoints/step-{from.Step}.ckpt" : "-";
-            lines.Add(string.Join('\t', run.Config.InitFrom is null ? 1 : 2, name, branchPoints.Count == 0 ? "-" : string.Join(',', branchPoints), parent,
-                run.Name.Replace('\t', ' ')));
-        }
+        // Standalone, a branch names its parent's checkpoint file instead of its run id.
+        File.WriteAllText(Path.Combine(dir, run.Name + ".json"), JsonSerializer.Serialize(run.Planned.Config with { InitFrom = null }, SpecJson.Indented));
+        var parent = run.Trunk is null ? "-" : $"{run.Trunk}/checkpoints/step-{run.Planned.FirstStep}.ckpt";
+        lines.Add(string.Join('\t', run.Trunk is null ? 1 : 2, run.Name, run.BranchPoints.Count == 0 ? "-" : string.Join(',', run.BranchPoints), parent,
+            run.Planned.Name.Replace('\t', ' ')));
     }
     File.WriteAllLines(Path.Combine(dir, "plan.tsv"), lines);
     Console.WriteLine($"{lines.Count} runs planned in {dir}");
@@ -58,45 +50,24 @@ static int Plan(string scale, string dir)
 static int Analyze(string dir)
 {
     var rows = File.ReadAllLines(Path.Combine(dir, "plan.tsv")).Select(l => l.Split('\t')).ToList();
-    var results = new Dictionary<string, List<(ScalingPoint Point, double Spent, double Seconds)>>();
-    foreach (var row in rows)
+    // The runs as planned, expanded again from the specs the plan kept: their names are their places in the expansion.
+    var study = new LadderStudy(File.ReadAllText(Path.Combine(dir, "grid.spec.json")), File.ReadAllText(Path.Combine(dir, "ladder.spec.json")));
+    var trained = new List<LadderComparison.Trained>();
+    foreach (var run in study.Plan())
     {
-        var name = row[1];
-        var config = JsonSerializer.Deserialize<RunConfig>(File.ReadAllText(Path.Combine(dir, name + ".json")), SpecJson.Options)!;
-        var summaryLine = File.ReadLines(Path.Combine(dir, name, "train.log")).LastOrDefault(l => l.Contains("\"summary\""));
-        if (summaryLine is null) { Console.Error.WriteLine($"{name}: no summary; left out"); continue; }
+        var log = Path.Combine(dir, run.Name, "train.log");
+        var summaryLine = File.Exists(log) ? File.ReadLines(log).LastOrDefault(l => l.Contains("\"summary\"")) : null;
+        if (summaryLine is null) { Console.Error.WriteLine($"{run.Name}: no summary; left out"); continue; }
         var summary = JsonNode.Parse(summaryLine)!;
-        var n = (long)summary["non_embedding_params"]!;
-        var flops = (double)summary["flops"]!;
-        var resumedFrom = (int)summary["resumed_from_step"]!;
-        var spent = flops * (config.Steps - resumedFrom) / config.Steps;
         var loss = (double?)summary["final_val_loss"] ?? (double)summary["final_loss"]!;
-        var kind = name.Split('-')[0];
-        if (!results.TryGetValue(kind, out var list)) results[kind] = list = [];
-        list.Add((new ScalingPoint(n, (long)summary["tokens"]!, loss, flops), spent, (double)summary["wall_clock_s"]!));
+        trained.Add(new LadderComparison.Trained(run, loss, (long)summary["tokens"]!, (double)summary["wall_clock_s"]!));
     }
 
-    var grid = results["grid"];
-    var ladder = results["ladder"];
-    var gridFit = Fit(grid.Select(r => r.Point).ToList(), FitLaw.IsoFlop);
-    var gridLaw = Fit(grid.Select(r => r.Point).ToList(), FitLaw.Chinchilla);
-    var ladderFit = Fit(ladder.Select(r => r.Point).ToList(), FitLaw.Chinchilla);
-    var gridA = gridFit.Parameters["a"];
-    var gridLawA = gridLaw.Derived["a"];
-    var ladderA = ladderFit.Derived["a"];
-    Console.WriteLine("| study | runs | compute spent (FLOPs) | vs grid | device time (s) | N_opt exponent a | 95% interval |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|---|");
-    var gridSpent = grid.Sum(r => r.Spent);
-    Console.WriteLine($"| IsoFLOP grid (approach 2) | {grid.Count} | {gridSpent:E2} | 1.00 | {grid.Sum(r => r.Seconds):F0} | {gridA.Value:F3} | [{gridA.Low:F3}, {gridA.High:F3}] |");
-    Console.WriteLine($"| the grid's points, L(N, D) (approach 3) | {grid.Count} | | | | {gridLawA.Value:F3} | [{gridLawA.Low:F3}, {gridLawA.High:F3}] |");
-    Console.WriteLine($"| WSD ladder (approach 3) | {ladder.Count} | {ladder.Sum(r => r.Spent):E2} | {ladder.Sum(r => r.Spent) / gridSpent:F2} | {ladder.Sum(r => r.Seconds):F0} | {ladderA.Value:F3} | [{ladderA.Low:F3}, {ladderA.High:F3}] |");
-    Console.WriteLine();
-    var inside = ladderA.Value >= gridA.Low && ladderA.Value <= gridA.High;
-    Console.WriteLine($"The ladder's exponent {ladderA.Value:F3} is {(inside ? "inside" : "OUTSIDE")} the grid's interval [{gridA.Low:F3}, {gridA.High:F3}], " +
-        $"for {ladder.Sum(r => r.Spent) / gridSpent:P0} of its compute; the same ladder points trained from scratch would cost {ladder.Sum(r => r.Point.Flops!.Value) / gridSpent:F2}x the grid.");
-    Console.WriteLine($"Against the same approach on the grid's points: {(ladderA.Value >= gridLawA.Low && ladderA.Value <= gridLawA.High ? "inside" : "OUTSIDE")} [{gridLawA.Low:F3}, {gridLawA.High:F3}].");
-    Console.WriteLine($"Grid law: E={gridLaw.Parameters["E"].Value:F3}, alpha={gridLaw.Parameters["alpha"].Value:F3}, beta={gridLaw.Parameters["beta"].Value:F3}. Ladder law: E={ladderFit.Parameters["E"].Value:F3}, alpha={ladderFit.Parameters["alpha"].Value:F3}, beta={ladderFit.Parameters["beta"].Value:F3}; " +
-        $"grid: {gridFit.Profiles.Count} IsoFLOP profiles; warnings: grid [{string.Join("; ", gridFit.Warnings)}], ladder [{string.Join("; ", ladderFit.Warnings)}]");
+    var comparison = LadderComparison.Of(trained);
+    foreach (var line in comparison.Table()) Console.WriteLine(line);
+    var (gridLaw, ladderLaw, gridFit) = (comparison.GridLaw, comparison.LadderLaw, comparison.GridProfiles);
+    Console.WriteLine($"Grid law: E={gridLaw.Parameters["E"].Value:F3}, alpha={gridLaw.Parameters["alpha"].Value:F3}, beta={gridLaw.Parameters["beta"].Value:F3}. Ladder law: E={ladderLaw.Parameters["E"].Value:F3}, alpha={ladderLaw.Parameters["alpha"].Value:F3}, beta={ladderLaw.Parameters["beta"].Value:F3}; " +
+        $"grid: {gridFit.Profiles.Count} IsoFLOP profiles; warnings: grid [{string.Join("; ", gridFit.Warnings)}], ladder [{string.Join("; ", ladderLaw.Warnings)}]");
     PredictBranches(dir, rows);
     return 0;
 }
@@ -131,33 +102,4 @@ static void PredictBranches(string dir, List<string[]> rows)
     Console.WriteLine("| branches predicted before training | median error | p90 | covered (90 %) | trunk's loss at the branch point: median error |");
     Console.WriteLine("|---|---:|---:|---:|---:|");
     Console.WriteLine($"| {errors.Count} | {Quantile(errors.Select(e => e.Error), 0.5):F4} | {Quantile(errors.Select(e => e.Error), 0.9):F4} | {errors.Count(e => e.Covered)} of {errors.Count} | {Quantile(errors.Select(e => e.Naive), 0.5):F4} |");
-}
-
-static GroupFit Fit(IReadOnlyList<ScalingPoint> points, FitLaw law)
-{
-    var errors = new ValidationErrors();
-    var result = ScalingAnalysis.Run(points, new FitOptions { Law = law, Bootstrap = 200, Seed = 1 }, errors)
-        ?? throw new InvalidOperationException($"{law} fit refused: {errors}");
-    return result.Groups.Single();
-}
-
-/// <summary>The two studies at each scale: the grid's budgets and sizes, and a ladder over the region where they fall.</summary>
-internal sealed record Studies(string Grid, string Ladder)
-{
-    public static Studies For(string scale) => scale switch
-    {
-        // 2-core CPU: a few minutes for the grid.
-        "cpu" => Make(CpuBase, "[1e10, 3.16e10, 1e11, 3.16e11]", "[5000, 10000, 20000, 40000]", "[5, 10, 20, 40]", 16, 8),
-        // One H200: the same design at a thousand times the compute.
-        "gpu" => Make(GpuBase, "[1e13, 3.16e13, 1e14, 3.16e14]", "[160000, 320000, 640000, 1280000]", "[5, 10, 20, 40]", 32, 16),
-        _ => throw new ArgumentException($"scale must be cpu or gpu, not {scale}"),
-    };
-
-    private const string CpuBase = """{"task":"hmm","hmmStates":64,"hmmVocab":128,"seqLen":64,"batchSize":16,"learningRate":0.01,"warmupSteps":20,"evalInterval":1000000,"logInterval":10,"checkpointInterval":0,"finalEvalTokens":65536}""";
-
-    private const string GpuBase = """{"task":"hmm","hmmStates":1024,"hmmVocab":512,"seqLen":256,"batchSize":16,"learningRate":0.003,"warmupSteps":20,"evalInterval":1000000,"evalBatches":16,"logInterval":50,"checkpointInterval":0,"finalEvalTokens":0}""";
-
-    private static Studies Make(string baseJson, string budgets, string sizes, string tokensPerParameter, int aspectRatio, int headDim) => new(
-        $$$"""{"name":"grid","kind":"isoflop","base":{{{baseJson}}},"isoflop":{"budgets":{{{budgets}}},"sizesPerBudget":5,"spread":4,"aspectRatio":{{{aspectRatio}}},"headDim":{{{headDim}}}}}""",
-        $$$"""{"name":"ladder","kind":"ladder","base":{{{baseJson}}},"ladder":{"sizes":{{{sizes}}},"tokensPerParameter":{{{tokensPerParameter}}},"cooldown":0.2,"cooldownShape":"1-sqrt","aspectRatio":{{{aspectRatio}}},"headDim":{{{headDim}}}}}""");
 }
