@@ -19,7 +19,8 @@ case "$mode" in
     out="${2:-$(mktemp -d)}"
     "${bench[@]}" plan cpu "$out"
     dotnet build src/Workers -c Release -v quiet -nologo -clp:ErrorsOnly
-    bench/train-plan.sh "$out" "dotnet src/Workers/bin/Release/net10.0/ScaleLab.Workers.dll" "${JOBS:-2}"
+    # One libtorch thread per run: two runs of two threads each on 2 cores ran 10x slower a step.
+    Torch__Threads=1 bench/train-plan.sh "$out" "dotnet src/Workers/bin/Release/net10.0/ScaleLab.Workers.dll" "${JOBS:-2}"
     "${bench[@]}" analyze "$out" | tee "$out/table.md" ;;
   *) echo "usage: bench/law-stopping.sh synthetic [SEEDS] | cpu [outdir] | gpu DIR" >&2; exit 2 ;;
 esac

@@ -97,6 +97,24 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_branch_point_before_the_trunks_first_log_keeps_a_checkpoint_a_branch_continues_from()
+    {
+        // A short ladder branch can begin its cooldown before its trunk's first logged step: the trunk has no loss to
+        // record there yet (this once threw on writing NaN into the checkpoint's JSON manifest).
+        var trunk = Config with { Schedule = "wsd", Tokens = Config.TokensPerStep * 60, LogInterval = 50, CheckpointInterval = 0 };
+        var trunkRun = new RecordingObserver();
+        new Trainer(trunk, Task(trunk), CPU, branchPoints: new HashSet<int> { 7 }).Train(trunkRun, CancellationToken.None);
+
+        var manifest = CheckpointArchive.ReadManifest(new MemoryStream(trunkRun.BranchPoints[7]));
+        Assert.Equal((7, (double?)null), (manifest.Step, manifest.Loss));
+        var branch = trunk with { Tokens = Config.TokensPerStep * 9 };
+        Assert.Equal(7, LearningRateSchedule.DecayStart(branch));
+        var outcome = NewTrainer(branch).Train(new RecordingObserver(), CancellationToken.None, branchFrom: new MemoryStream(trunkRun.BranchPoints[7]));
+        Assert.Equal(7, outcome.ResumedFromStep);
+        Assert.True(double.IsFinite(outcome.FinalLoss), "the branch logs its own loss at its last step");
+    }
+
+    [Fact]
     public void A_branch_is_refused_a_checkpoint_its_schedule_does_not_continue()
     {
         var trunk = Config with { Schedule = "wsd", Tokens = Config.TokensPerStep * 120, CheckpointInterval = 0 };

@@ -17,8 +17,9 @@ public static class CheckpointArchive
     /// <summary>The file (or blob) name of the checkpoint kept at a branch point, beside the run's latest and final ones.</summary>
     public static string BranchPointName(int step) => $"step-{step}.ckpt";
 
+    /// <param name="Loss">The last logged training loss; null before the run's first log (a ladder's branch point can come earlier).</param>
     public sealed record Manifest(
-        RunConfig Config, int Step, long Tokens, double Loss, double? ValLoss, double WallClockSeconds = 0,
+        RunConfig Config, int Step, long Tokens, double? Loss, double? ValLoss, double WallClockSeconds = 0,
         string Format = "scalelab-checkpoint/1");
 
     public static void Write(DecoderLM model, AdamW optimizer, Manifest manifest, Stream destination)

@@ -39,7 +39,7 @@ public sealed class RunReport(RunConfig config, ITrainingTask task, Device devic
         var last = done == config.Steps;
         if (branchPoints?.Contains(done) == true && !last)
         {
-            var kept = new CheckpointArchive.Manifest(config, done, tokens, _lastLoss, _lastVal, _priorSeconds + clock.Seconds);
+            var kept = new CheckpointArchive.Manifest(config, done, tokens, LastLogged, _lastVal, _priorSeconds + clock.Seconds);
             observer.OnBranchPoint(kept, stream => writeCheckpoint(kept, stream));
         }
         if (done % config.LogInterval != 0 && done % config.EvalInterval != 0 && !last) return;
@@ -66,10 +66,13 @@ public sealed class RunReport(RunConfig config, ITrainingTask task, Device devic
         // The loss window was just reset (checkpointInterval is a multiple of logInterval), so nothing is lost.
         if (config.CheckpointInterval > 0 && done % config.CheckpointInterval == 0 && !last)
         {
-            var manifest = new CheckpointArchive.Manifest(config, done, tokens, _lastLoss, _lastVal, _priorSeconds + clock.Seconds);
+            var manifest = new CheckpointArchive.Manifest(config, done, tokens, LastLogged, _lastVal, _priorSeconds + clock.Seconds);
             observer.OnCheckpoint(manifest, stream => writeCheckpoint(manifest, stream));
         }
     }
+
+    /// <summary>The last logged loss; null before the first log (JSON has no NaN).</summary>
+    private double? LastLogged => double.IsNaN(_lastLoss) ? null : _lastLoss;
 
     public TrainingOutcome Outcome()
     {
