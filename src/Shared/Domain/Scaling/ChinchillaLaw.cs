@@ -42,7 +42,7 @@ public sealed record ChinchillaLaw(
         var (best, bestLoss) = (double.NaN, double.PositiveInfinity);
         var fallingBefore = false; // L falls at the right end of the previous piece
         var lnC = Math.Log(compute);
-        foreach (var (from, to, c, s) in flops.Pieces())
+        foreach (var (from, to, c, s) in flops.Pieces)
         {
             // Where L's slope in x vanishes on this piece; +∞ where it only falls (s ≤ 0: F shrinks as N grows).
             var stationary = s > 0
@@ -58,7 +58,8 @@ public sealed record ChinchillaLaw(
 
         void Consider(double x)
         {
-            var loss = Predict(Math.Exp(x), flops.Tokens(compute, Math.Exp(x)));
+            var n = Math.Exp(x);
+            var loss = Predict(n, flops.Tokens(compute, n));
             if (loss < bestLoss) (best, bestLoss) = (x, loss);
         }
     }

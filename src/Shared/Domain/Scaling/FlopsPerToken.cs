@@ -44,22 +44,23 @@ public sealed class FlopsPerToken
 
     /// <summary>
     /// The curve as its pieces in order: ln F = Intercept + Slope·ln N for ln N in [From, To]; the first and last extend
-    /// to ±∞ with slope 1 (F/N held). One piece, ln 6 + ln N, under 6N.
+    /// to ±∞ with slope 1 (F/N held). One piece, ln 6 + ln N, under 6N. Made once: every point of a frontier's scan reads them.
     /// </summary>
-    internal IEnumerable<(double From, double To, double Intercept, double Slope)> Pieces()
+    internal (double From, double To, double Intercept, double Slope)[] Pieces => _pieces ??= MakePieces();
+
+    private (double From, double To, double Intercept, double Slope)[]? _pieces;
+
+    private (double From, double To, double Intercept, double Slope)[] MakePieces()
     {
-        if (IsSixN)
-        {
-            yield return (double.NegativeInfinity, double.PositiveInfinity, Math.Log(6), 1);
-            yield break;
-        }
-        yield return (double.NegativeInfinity, _lnN[0], _lnF[0] - _lnN[0], 1);
+        if (IsSixN) return [(double.NegativeInfinity, double.PositiveInfinity, Math.Log(6), 1)];
+        var pieces = new List<(double, double, double, double)> { (double.NegativeInfinity, _lnN[0], _lnF[0] - _lnN[0], 1) };
         for (var i = 0; i + 1 < _lnN.Length; i++)
         {
             var slope = (_lnF[i + 1] - _lnF[i]) / (_lnN[i + 1] - _lnN[i]);
-            yield return (_lnN[i], _lnN[i + 1], _lnF[i] - slope * _lnN[i], slope);
+            pieces.Add((_lnN[i], _lnN[i + 1], _lnF[i] - slope * _lnN[i], slope));
         }
-        yield return (_lnN[^1], double.PositiveInfinity, _lnF[^1] - _lnN[^1], 1);
+        pieces.Add((_lnN[^1], double.PositiveInfinity, _lnF[^1] - _lnN[^1], 1));
+        return [.. pieces];
     }
 
     /// <summary>The tokens a budget of <paramref name="compute"/> FLOPs buys a model of N parameters.</summary>

@@ -10,7 +10,7 @@ internal static class FrontierCrossings
     public static FrontierCrossing Find(string nameA, LawFit a, string nameB, LawFit b, double from, double to) =>
         Find(nameA, new FrontierScan(a, from, to), nameB, new FrontierScan(b, from, to));
 
-    /// <summary>The same on scans already made (of one range): a law compared with many scans it once.</summary>
+    /// <summary>The same on scans already made (of one range): a law compared with many others is scanned once.</summary>
     public static FrontierCrossing Find(string nameA, FrontierScan a, string nameB, FrontierScan b)
     {
         if (a.From != b.From || a.To != b.To) throw new ArgumentException("the scans cover different ranges", nameof(b));
